@@ -1,0 +1,5 @@
+"""``python -m gutcheck`` runs the command line."""
+
+from gutcheck.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""Reading one person's answers from a YAML or JSON file (or stdin) into a raw mapping.
+
+The mapping goes through :meth:`RuleBase.parse_answers`, the same path the quiz and batch use.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gutcheck.errors import InputError, Location
+from gutcheck.yamlsource import YamlProblems, load_yaml, read_text_limited
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    """Raw answers read from a file, and how to name the place of each answer."""
+
+    answers: dict[str, Any]
+    where: Callable[[str], str]
+
+
+def read_answers(source: str) -> AnswersFile:
+    """Read answers from a path, or from stdin when ``source`` is ``-``."""
+    display = "<stdin>" if source == "-" else source
+    text = _read_source(source, display)
+    data, where = _parse(text, display)
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        data = data["answers"]
+        where = _prefixed(where, "answers")
+    if not isinstance(data, dict):
+        raise InputError(f"{display}: expected a mapping of question id to answer, e.g. alcohol_frequency: never")
+    return AnswersFile(data, where)
+
+
+def _prefixed(where: Callable[[str], str], prefix: str) -> Callable[[str], str]:
+    return lambda key: where(f"{prefix}\0{key}")
+
+
+def _read_source(source: str, display: str) -> str:
+    if source == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError("<stdin>: no answers piped in; give a file path or pipe answers to '-'")
+        return sys.stdin.read()
+    try:
+        return read_text_limited(Path(source), display)
+    except FileNotFoundError:
+        raise InputError(f"{display}: no such file; check the path of the answers file") from None
+    except IsADirectoryError:
+        raise InputError(f"{display}: is a folder; give the path of an answers file") from None
+    except PermissionError:
+        raise InputError(f"{display}: permission denied; check the file's permissions") from None
+    except YamlProblems as exc:
+        raise InputError(f"{display}: cannot read this file", tuple(exc.problems)) from None
+
+
+def _parse(text: str, display: str) -> tuple[Any, Callable[[str], str]]:
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return json.loads(text), lambda key: f"{display}, key '{key.split(chr(0))[-1]}'"
+        except json.JSONDecodeError as exc:
+            where = Location(display, exc.lineno, exc.colno)
+            raise InputError(f"{where}: not valid JSON ({exc.msg}); fix the file and try again") from None
+    try:
+        data, source = load_yaml(text, display)
+    except YamlProblems as exc:
+        raise InputError(f"{display}: not a valid answers file", tuple(exc.problems)) from None
+    return data, lambda key: str(source.locate(tuple(key.split(chr(0))), key=True))

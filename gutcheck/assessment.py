@@ -1,0 +1,224 @@
+"""The result of scoring: plain, frozen data that every renderer and the history store share.
+
+An :class:`Assessment` is self-contained: it carries the texts, levels, suggestions and
+references a report needs, so a saved JSON document can be rendered again without the rule
+base. ``to_dict``/``from_dict`` are the versioned JSON form (``gutcheck.assessment/1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ASSESSMENT_SCHEMA = "gutcheck.assessment/1"
+
+EVIDENCE_WORDS: dict[str, str] = {
+    "rct": "trial in people",
+    "human": "studies in people",
+    "review": "review of studies",
+    "guideline": "clinical guideline",
+    "lab": "cell or animal studies only",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceInfo:
+    """A cited source with its checked identifiers and the links made from them."""
+
+    id: str
+    cite: str
+    kind: str
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """https links: DOI resolver, PubMed, PubMed Central, then the plain URL."""
+        links: list[str] = []
+        if self.doi:
+            links.append(f"https://doi.org/{self.doi}")
+        if self.pmid:
+            links.append(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/")
+        if self.pmcid:
+            links.append(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/")
+        if self.url and self.url.startswith("https://"):
+            links.append(self.url)
+        return tuple(links)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One answer and the points it added to its factor: the 'why' of a score."""
+
+    question: str
+    ask: str
+    answer: str
+    points: int
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    """A factor's score: raw points of the maximum reachable, percent and band."""
+
+    id: str
+    title: str
+    weight: float
+    raw: int
+    max: int
+    percent: float | None
+    level: str | None
+    summary: str
+    explanation: str
+    contributions: tuple[Contribution, ...]
+    unanswered: tuple[str, ...]
+    references: tuple[str, ...]
+
+    def top_contributions(self, count: int = 3) -> tuple[Contribution, ...]:
+        """The answers that raised this factor most, largest first."""
+        moving = [c for c in self.contributions if c.points > 0]
+        return tuple(sorted(moving, key=lambda c: -c.points)[:count])
+
+
+@dataclass(frozen=True)
+class OverallResult:
+    """The weighted mean of factor percents and its band."""
+
+    percent: float | None
+    level: str | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class RedFlagResult:
+    """A red flag answered 'yes': its question and what to do."""
+
+    id: str
+    ask: str
+    advice: str
+    urgency: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    """A suggestion chosen for this person, with its evidence grade and caution."""
+
+    id: str
+    factor: str
+    text: str
+    why: str
+    evidence: str
+    caution: str | None
+    references: tuple[str, ...]
+
+    @property
+    def evidence_words(self) -> str:
+        """The evidence grade in words a person understands."""
+        return EVIDENCE_WORDS.get(self.evidence, self.evidence)
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """An answer as given: question id and text, stored value and its label."""
+
+    question: str
+    ask: str
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class RulesInfo:
+    """Which rule base produced the assessment."""
+
+    id: str
+    version: str
+    title: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything one scoring produced, ready to render or store."""
+
+    rules: RulesInfo
+    taken_at: str
+    disclaimer: str
+    overall: OverallResult
+    factors: tuple[FactorResult, ...]
+    red_flags: tuple[RedFlagResult, ...]
+    suggestions: tuple[SuggestionResult, ...]
+    answers: tuple[AnswerRecord, ...]
+    unanswered: tuple[str, ...]
+    references: dict[str, ReferenceInfo] = field(default_factory=dict)
+    client: str | None = None
+
+    @property
+    def has_red_flags(self) -> bool:
+        """True when any alarm symptom was reported."""
+        return bool(self.red_flags)
+
+    def top_factor(self) -> FactorResult | None:
+        """The factor that weighs most for this person (weight times percent), if any scored."""
+        scored = [f for f in self.factors if f.percent is not None and f.percent > 0]
+        return max(scored, key=lambda f: f.weight * (f.percent or 0.0), default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON form of this assessment."""
+        data = asdict(self)
+        data["references"] = {
+            ref_id: {**asdict(ref), "links": list(ref.links)} for ref_id, ref in self.references.items()
+        }
+        for item, suggestion in zip(data["suggestions"], self.suggestions):
+            item["evidence_words"] = suggestion.evidence_words
+        return {"schema": ASSESSMENT_SCHEMA, **data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        """Rebuild an assessment from its JSON form; raises ValueError on a wrong schema."""
+        if data.get("schema") != ASSESSMENT_SCHEMA:
+            raise ValueError(f"not a {ASSESSMENT_SCHEMA} document (schema is {data.get('schema')!r})")
+        try:
+            return _assessment_from(data)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed assessment document ({exc})") from exc
+
+
+def _assessment_from(data: dict[str, Any]) -> Assessment:
+    factors = tuple(
+        FactorResult(
+            **{
+                **f,
+                "contributions": tuple(Contribution(**c) for c in f["contributions"]),
+                "unanswered": tuple(f["unanswered"]),
+                "references": tuple(f["references"]),
+            }
+        )
+        for f in data["factors"]
+    )
+    return Assessment(
+        rules=RulesInfo(**data["rules"]),
+        taken_at=data["taken_at"],
+        disclaimer=data["disclaimer"],
+        overall=OverallResult(**data["overall"]),
+        factors=factors,
+        red_flags=tuple(
+            RedFlagResult(**{**r, "references": tuple(r["references"])}) for r in data["red_flags"]
+        ),
+        suggestions=tuple(_suggestion_from(s) for s in data["suggestions"]),
+        answers=tuple(AnswerRecord(**a) for a in data["answers"]),
+        unanswered=tuple(data["unanswered"]),
+        references={
+            key: ReferenceInfo(**{k: v for k, v in ref.items() if k != "links"})
+            for key, ref in data["references"].items()
+        },
+        client=data.get("client"),
+    )
+
+
+def _suggestion_from(item: dict[str, Any]) -> SuggestionResult:
+    fields = {k: v for k, v in item.items() if k != "evidence_words"}
+    fields["references"] = tuple(fields["references"])
+    return SuggestionResult(**fields)

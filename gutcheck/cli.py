@@ -1,0 +1,86 @@
+"""The gutcheck command line: parses options, calls the core, renders, sets exit codes.
+
+Errors from below arrive as :class:`gutcheck.errors.GutcheckError` and are reported here, once,
+as plain sentences on stderr with their documented exit code. Heavy modules (questionary,
+jinja2, sqlite) are imported inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from gutcheck._version import __version__
+from gutcheck.commands import (
+    batch_cmd,
+    history_cmd,
+    quiz_cmd,
+    report_cmd,
+    rules_cmd,
+    score_cmd,
+)
+from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
+
+EXIT_CODES_HELP = "Exit codes: " + "; ".join(
+    f"{int(code)} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items()
+)
+
+app = typer.Typer(
+    name="gutcheck",
+    help=(
+        "A gut-barrier self-check: answer questions about habits linked to gut-barrier health and "
+        "get sourced, evidence-graded suggestions. Education, not diagnosis.\n\n"
+        "Run with no command to take the quiz on the bundled rules."
+    ),
+    epilog=EXIT_CODES_HELP,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd):
+    module.register(app)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"gutcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on unexpected errors."),
+) -> None:
+    """Take the quiz (no command), or run one of the commands below."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(quiz_cmd.quiz)
+
+
+def main() -> None:
+    """Console-script entry point: run the app and turn errors into messages and exit codes."""
+    try:
+        app()
+    except GutcheckError as error:
+        _report(error.lines())
+        sys.exit(int(error.exit_code))
+    except KeyboardInterrupt:
+        _report(["Interrupted."])
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as error:
+        if "--debug" in sys.argv:
+            raise
+        _report([f"Unexpected error: {type(error).__name__}: {error}. "
+                 "Rerun with --debug and report the traceback, please."])
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def _report(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)

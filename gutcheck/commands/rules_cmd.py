@@ -1,0 +1,77 @@
+"""``gutcheck rules ...``: validate, lint, show and describe rule bases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+RulesArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Rule base YAML file (default: the bundled gut-barrier rules).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+
+rules_app = typer.Typer(
+    help="Check, lint, show and describe rule bases.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``rules`` command group to ``app``."""
+    app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("validate")
+def validate(path: RulesArgument = None) -> None:
+    """Check a rule base and list every problem with file:line:column."""
+    from gutcheck.commands.common import load
+
+    rules = load(path)
+    questions = sum(len(f.questions) for f in rules.factors)
+    typer.echo(
+        f"{rules.source}: valid rule base {rules.id} {rules.version}: {len(rules.factors)} factors, "
+        f"{questions} questions, {len(rules.red_flags)} red flags."
+    )
+
+
+@rules_app.command("lint")
+def lint(path: RulesArgument = None) -> None:
+    """Check content quality beyond validity: sources, identifiers, reachability."""
+    from gutcheck.commands.common import load
+    from gutcheck.errors import RulesError
+    from gutcheck.lint import lint_rules
+
+    rules = load(path)
+    findings = lint_rules(rules)
+    if findings:
+        noun = "finding" if len(findings) == 1 else "findings"
+        raise RulesError(f"{rules.source}: {len(findings)} lint {noun}; fix them and try again", tuple(findings))
+    typer.echo(f"{rules.source}: lint clean ({rules.id} {rules.version}).")
+
+
+@rules_app.command("show")
+def show(path: RulesArgument = None) -> None:
+    """Show factors, questions, points and bands as tables."""
+    from gutcheck.commands.common import load
+    from gutcheck.console import make_consoles
+    from gutcheck.render.rules_view import rules_view
+
+    rules = load(path)
+    make_consoles().out.print(rules_view(rules))
+
+
+@rules_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the rule-base format (for editor completion)."""
+    import json
+
+    from gutcheck.spec import rules_json_schema
+
+    typer.echo(json.dumps(rules_json_schema(), indent=2))

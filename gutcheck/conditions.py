@@ -1,0 +1,211 @@
+"""The condition language of ``show_if`` and ``when``: data, checked at load, compiled once.
+
+A condition is a mapping. ``all: [...]``, ``any: [...]`` and ``not: {...}`` combine others;
+any other key names a subject (a question id, or for suggestions ``level``, ``percent`` or
+``points`` of the factor) and maps to a value (equality) or to operators:
+``equals``, ``in``, ``not_in``, ``contains`` (multi), ``gt``/``gte``/``lt``/``lte`` (numbers),
+``answered`` (true/false). Several keys in one mapping must all hold. A question that is
+unanswered (hidden, skipped or missing) satisfies no operator except ``answered: false``.
+
+Compiling returns a closure; nothing from the file is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gutcheck.errors import Problem
+
+Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
+Locate = Callable[[tuple[str | int, ...]], str]
+
+COMBINATORS = frozenset({"all", "any", "not"})
+FACT_KEYS = frozenset({"level", "percent", "points"})
+_NUMERIC_OPS = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+_ALL_OPS = ("equals", "in", "not_in", "contains", "answered", *_NUMERIC_OPS)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a condition key may be compared with: its kind, options and numeric range."""
+
+    key: str
+    kind: str
+    values: frozenset[str] = frozenset()
+    minimum: float | None = None
+    maximum: float | None = None
+    from_facts: bool = False
+
+
+class _Compiler:
+    def __init__(self, subjects: Mapping[str, Subject], locate: Locate) -> None:
+        self.subjects = subjects
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> Predicate:
+        self.problems.append(Problem(self.locate(path), message))
+        return _never
+
+    def condition(self, raw: Any, path: tuple[str | int, ...]) -> Predicate:
+        if not isinstance(raw, Mapping) or not raw:
+            return self.fail(path, "a condition must be a non-empty mapping")
+        parts = [self.entry(str(key), value, (*path, key)) for key, value in raw.items()]
+        if len(parts) == 1:
+            return parts[0]
+        return lambda answers, facts: all(p(answers, facts) for p in parts)
+
+    def entry(self, key: str, value: Any, path: tuple[str | int, ...]) -> Predicate:
+        if key in COMBINATORS:
+            return self.combinator(key, value, path)
+        subject = self.subjects.get(key)
+        if subject is None:
+            return self.fail(path, _unknown_subject(key, self.subjects))
+        if not isinstance(value, Mapping):
+            value = {"in": value} if isinstance(value, list) else {"equals": value}
+        if not value:
+            return self.fail(path, f"no operator given for {key!r}")
+        tests = [self.operator(subject, str(op), arg, (*path, op)) for op, arg in value.items()]
+        return _bind(subject, tests)
+
+    def combinator(self, key: str, value: Any, path: tuple[str | int, ...]) -> Predicate:
+        if key == "not":
+            inner = self.condition(value, path)
+            return lambda answers, facts: not inner(answers, facts)
+        if not isinstance(value, list) or not value:
+            return self.fail(path, f"'{key}' needs a non-empty list of conditions")
+        parts = [self.condition(item, (*path, i)) for i, item in enumerate(value)]
+        if key == "all":
+            return lambda answers, facts: all(p(answers, facts) for p in parts)
+        return lambda answers, facts: any(p(answers, facts) for p in parts)
+
+    def operator(
+        self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
+    ) -> Callable[[Any], bool]:
+        if op == "answered":
+            if not isinstance(arg, bool):
+                self.fail(path, "'answered' takes true or false")
+            return lambda value: (value is not None) == bool(arg)
+        if op in _NUMERIC_OPS:
+            return self.numeric(subject, op, arg, path)
+        if op == "contains":
+            return self.contains(subject, arg, path)
+        if op in ("equals", "in", "not_in"):
+            return self.membership(subject, op, arg, path)
+        self.fail(path, f"unknown operator {op!r}; use one of: {', '.join(_ALL_OPS)}")
+        return _never_value
+
+    def numeric(
+        self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
+    ) -> Callable[[Any], bool]:
+        if subject.kind != "number":
+            self.fail(path, f"'{op}' compares numbers, but {subject.key!r} is a {subject.kind}")
+            return _never_value
+        if isinstance(arg, bool) or not isinstance(arg, (int, float)):
+            self.fail(path, f"'{op}' needs a number, not {arg!r}")
+            return _never_value
+        if not _can_hold(subject, op, float(arg)):
+            self.fail(path, f"{subject.key} {op} {arg} can never hold ({_range_text(subject)})")
+        compare = _NUMERIC_OPS[op]
+        bound = float(arg)
+        return lambda value: value is not None and compare(value, bound)
+
+    def contains(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Callable[[Any], bool]:
+        if subject.kind != "multi":
+            self.fail(path, f"'contains' is for multi questions, but {subject.key!r} is a {subject.kind}")
+            return _never_value
+        wanted = self.option_value(subject, arg, path)
+        return lambda value: value is not None and wanted in value
+
+    def membership(
+        self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
+    ) -> Callable[[Any], bool]:
+        items = [arg] if op == "equals" else arg
+        if not isinstance(items, list) or not items:
+            self.fail(path, f"'{op}' needs a non-empty list")
+            return _never_value
+        if subject.kind == "multi":
+            self.fail(path, f"use 'contains' for the multi question {subject.key!r}")
+            return _never_value
+        allowed = frozenset(self.option_value(subject, item, (*path, i)) for i, item in enumerate(items))
+        if op == "not_in":
+            return lambda value: value is not None and value not in allowed
+        return lambda value: value is not None and value in allowed
+
+    def option_value(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Any:
+        if subject.kind == "yesno":
+            return _yesno_value(arg, lambda: self.fail(path, f"{subject.key!r} takes yes or no"))
+        if subject.kind == "number":
+            if isinstance(arg, bool) or not isinstance(arg, (int, float)):
+                self.fail(path, f"{subject.key!r} is a number; {arg!r} is not")
+            return arg
+        if str(arg) not in subject.values:
+            choices = ", ".join(sorted(subject.values))
+            self.fail(path, f"{arg!r} is not an option of {subject.key!r} (options: {choices})")
+        return str(arg)
+
+
+def compile_condition(
+    raw: Any, subjects: Mapping[str, Subject], locate: Locate, path: tuple[str | int, ...]
+) -> tuple[Predicate, list[Problem]]:
+    """Check a condition against the known subjects and compile it to a predicate."""
+    compiler = _Compiler(subjects, locate)
+    predicate = compiler.condition(raw, path)
+    return predicate, compiler.problems
+
+
+def _bind(subject: Subject, tests: list[Callable[[Any], bool]]) -> Predicate:
+    key = subject.key
+    if subject.from_facts:
+        return lambda answers, facts: all(test(facts.get(key)) for test in tests)
+    if len(tests) == 1:
+        test = tests[0]
+        return lambda answers, facts: test(answers.get(key))
+    return lambda answers, facts: all(test(answers.get(key)) for test in tests)
+
+
+def _yesno_value(arg: Any, on_error: Callable[[], object]) -> bool:
+    if isinstance(arg, bool):
+        return arg
+    if isinstance(arg, str) and arg.lower() in ("yes", "no"):
+        return arg.lower() == "yes"
+    on_error()
+    return False
+
+
+def _can_hold(subject: Subject, op: str, bound: float) -> bool:
+    low = subject.minimum if subject.minimum is not None else float("-inf")
+    high = subject.maximum if subject.maximum is not None else float("inf")
+    return {
+        "gt": bound < high,
+        "gte": bound <= high,
+        "lt": bound > low,
+        "lte": bound >= low,
+    }[op]
+
+
+def _range_text(subject: Subject) -> str:
+    return f"{subject.key} runs from {subject.minimum:g} to {subject.maximum:g}"
+
+
+def _unknown_subject(key: str, subjects: Mapping[str, Subject]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(subjects), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{key!r} is not a question asked before this point{hint}"
+
+
+def _never(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
+    return False
+
+
+def _never_value(value: Any) -> bool:
+    return False

@@ -1,0 +1,31 @@
+"""Where gutcheck finds its bundled rule base and keeps its data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BUNDLED_RULES_NAME = "gut-barrier.yaml"
+HOME_ENV = "GUTCHECK_HOME"
+
+
+def bundled_rules_dir() -> Path:
+    """The folder of bundled rules: inside the installed package, or ``rules/`` of a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "rules"
+    return installed if installed.is_dir() else package.parent / "rules"
+
+
+def bundled_rules_path() -> Path:
+    """The bundled gut-barrier rule base file."""
+    return bundled_rules_dir() / BUNDLED_RULES_NAME
+
+
+def data_dir() -> Path:
+    """The user's gutcheck data folder: ``$GUTCHECK_HOME`` or the platform's data directory."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("gutcheck", appauthor=False))

@@ -1,0 +1,37 @@
+"""Renderers: each turns an Assessment into text; only the CLI writes it anywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gutcheck.assessment import Assessment
+
+
+class ReportFormat(str, Enum):
+    """Every format an assessment can be rendered to."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "md"
+    HTML = "html"
+
+
+def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> str:
+    """Render ``assessment`` in ``fmt`` as a string."""
+    if fmt is ReportFormat.JSON:
+        from gutcheck.render.jsonout import render_json
+
+        return render_json(assessment)
+    if fmt is ReportFormat.MARKDOWN:
+        from gutcheck.render.markdown import render_markdown
+
+        return render_markdown(assessment)
+    if fmt is ReportFormat.HTML:
+        from gutcheck.render.html import render_html
+
+        return render_html(assessment)
+    from gutcheck.render.terminal import render_text
+
+    return render_text(assessment, width=width)

@@ -1,0 +1,84 @@
+"""A rich view of a rule base for ``gutcheck rules show``."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gutcheck.rulebase import Bands, Factor, Question, RuleBase
+
+
+def rules_view(rules: RuleBase) -> RenderableType:
+    """Title, red flags, a factor overview, then each factor's questions and bands."""
+    parts: list[RenderableType] = [
+        Text(f"{rules.title}  ({rules.id} {rules.version})", style="bold"),
+        Text(rules.disclaimer, style="italic"),
+        Text(""),
+        _red_flags(rules),
+        _overview(rules),
+        _bands_table("Overall bands (percent)", rules.overall),
+    ]
+    for factor in rules.factors:
+        parts.extend([_questions(factor), _bands_table(f"{factor.title}: bands (points)", factor.bands)])
+    return Group(*parts)
+
+
+def _red_flags(rules: RuleBase) -> Table:
+    table = Table(title="Red flags (asked first, never scored)", title_justify="left", expand=False)
+    table.add_column("Id")
+    table.add_column("Question")
+    table.add_column("If yes")
+    for flag in rules.red_flags:
+        table.add_row(flag.question.id, flag.question.ask, flag.advice)
+    return table
+
+
+def _overview(rules: RuleBase) -> Table:
+    table = Table(title="Factors", title_justify="left")
+    for column in ("Id", "Title", "Weight", "Questions", "Max points", "Suggestions"):
+        table.add_column(column, justify="right" if column in ("Weight", "Questions", "Max points", "Suggestions") else "left")
+    for factor in rules.factors:
+        table.add_row(
+            factor.id, factor.title, f"{factor.weight:g}", str(len(factor.questions)),
+            str(factor.max_points), str(len(factor.suggestions)),
+        )
+    return table
+
+
+def _questions(factor: Factor) -> Table:
+    table = Table(title=f"{factor.title}: questions", title_justify="left")
+    table.add_column("Id")
+    table.add_column("Type")
+    table.add_column("Question")
+    table.add_column("Answers (points)")
+    table.add_column("Max", justify="right")
+    for question in factor.questions:
+        conditional = " (conditional)" if question.show_if is not None else ""
+        table.add_row(question.id, question.kind + conditional, question.ask, _answers(question), str(question.max_points))
+    return table
+
+
+def _answers(question: Question) -> str:
+    if question.kind == "yesno":
+        return f"Yes ({question.yes_points}), No ({question.no_points})"
+    if question.kind == "number":
+        lows = (question.minimum, *question.bounds)
+        highs = (*question.bounds, None)
+        unit = f" {question.unit}" if question.unit else ""
+        return "; ".join(
+            f"{low:g}{'+' if high is None else f' to <{high:g}'}{unit} ({points})"
+            for low, high, points in zip(lows, highs, question.range_points)
+        )
+    return "; ".join(f"{o.label} ({o.points})" for o in question.options)
+
+
+def _bands_table(title: str, bands: Bands) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("From", justify="right")
+    table.add_column("Below", justify="right")
+    table.add_column("Level")
+    table.add_column("Summary")
+    for band in bands.bands:
+        table.add_row(f"{band.minimum:g}", "" if band.below is None else f"{band.below:g}", band.level, band.summary)
+    return table

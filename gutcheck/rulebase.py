@@ -1,0 +1,386 @@
+"""The checked, compiled rule base: frozen objects that score answers quickly.
+
+A :class:`Question` owns its answer: :meth:`Question.parse` turns what a person typed, a
+file held or a spreadsheet cell said into the stored value (or raises :class:`AnswerError`),
+and :meth:`Question.points` scores that value. The quiz, ``score`` and ``batch`` all go
+through these two methods, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gutcheck.assessment import ReferenceInfo
+from gutcheck.conditions import Predicate
+from gutcheck.errors import InputError, Problem
+
+SKIP = "prefer-not-to-say"
+SKIP_LABEL = "Prefer not to say"
+_YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
+_NO = frozenset({"no", "n", "false", "0", "nein", "non"})
+_SPLIT = re.compile(r"\s*;\s*|,\s+|\n")
+_NO_FACTS: Mapping[str, Any] = {}
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message says what would."""
+
+
+def normalise_text(text: str) -> str:
+    """Case- and whitespace-insensitive key for matching labels and headers."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option and its points."""
+
+    value: str
+    label: str
+    points: int
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """A compiled question: how to parse, show and score its answer."""
+
+    id: str
+    ask: str
+    kind: str
+    factor: str | None
+    help: str | None = None
+    allow_skip: bool = False
+    options: tuple[Option, ...] = ()
+    min_picks: int = 0
+    max_picks: int | None = None
+    yes_points: int = 1
+    no_points: int = 0
+    minimum: float = 0.0
+    maximum: float = 0.0
+    unit: str | None = None
+    integer: bool = False
+    bounds: tuple[float, ...] = ()
+    range_points: tuple[int, ...] = ()
+    show_if: Predicate | None = None
+    _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _points: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for option in self.options:
+            for key in (option.value, normalise_text(option.value), normalise_text(option.label)):
+                self._lookup.setdefault(key, option.value)
+            self._points[option.value] = option.points
+
+    @property
+    def max_points(self) -> int:
+        """The most points any single answer to this question can add (never below 0)."""
+        if self.kind == "yesno":
+            return max(self.yes_points, self.no_points, 0)
+        if self.kind == "number":
+            return max(0, *self.range_points)
+        if self.kind == "multi":
+            return self._multi_max()
+        return max(0, *(o.points for o in self.options))
+
+    def _multi_max(self) -> int:
+        best = sorted((o.points for o in self.options if o.points > 0 and not o.exclusive), reverse=True)
+        combined = sum(best[: self.max_picks] if self.max_picks else best)
+        alone = [o.points for o in self.options if o.exclusive]
+        return max(combined, *alone, 0)
+
+    def parse(self, raw: object) -> Any:
+        """Turn a raw answer (value, label, text, number, list) into the stored value."""
+        if isinstance(raw, str) and raw.strip() and self.allow_skip and _is_skip(raw):
+            return SKIP
+        parser = _PARSERS[self.kind]
+        return parser(self, raw)
+
+    def points(self, value: Any) -> int:
+        """Points for a parsed value (0 for a skipped answer)."""
+        if value == SKIP:
+            return 0
+        if self.kind in ("choice", "scale"):
+            return self._points[value]
+        if self.kind == "multi":
+            return sum(self._points[v] for v in value)
+        if self.kind == "yesno":
+            return self.yes_points if value else self.no_points
+        return self.range_points[bisect.bisect_right(self.bounds, value)]
+
+    def label(self, value: Any) -> str:
+        """How a parsed value reads to a person."""
+        if value == SKIP:
+            return SKIP_LABEL
+        if self.kind == "yesno":
+            return "Yes" if value else "No"
+        if self.kind == "number":
+            shown = f"{value:g}"
+            return f"{shown} {self.unit}" if self.unit else shown
+        labels = {o.value: o.label for o in self.options}
+        if self.kind == "multi":
+            return "; ".join(labels[v] for v in value) if value else "None"
+        return labels[value]
+
+    def allowed_text(self) -> str:
+        """A short description of acceptable answers, for error messages and templates."""
+        skip = f", or {SKIP_LABEL}" if self.allow_skip else ""
+        if self.kind == "yesno":
+            return f"yes or no{skip}"
+        if self.kind == "number":
+            unit = f" {self.unit}" if self.unit else ""
+            whole = "a whole number" if self.integer else "a number"
+            return f"{whole} from {self.minimum:g} to {self.maximum:g}{unit}{skip}"
+        return ", ".join(o.label for o in self.options) + skip
+
+    def option_for(self, text: str) -> str | None:
+        """The option value a text names (value or label, any case), if any."""
+        return self._lookup.get(text) or self._lookup.get(normalise_text(text))
+
+
+def _close_id(key: str, known: Mapping[str, Question]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _is_skip(text: str) -> bool:
+    return normalise_text(text) in (SKIP, normalise_text(SKIP_LABEL), "skip")
+
+
+def _parse_choice(question: Question, raw: object) -> str:
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+        value = question.option_for(str(raw))
+        if value is not None:
+            return value
+    raise AnswerError(f"{_show(raw)} is not one of: {question.allowed_text()}")
+
+
+def _parse_multi(question: Question, raw: object) -> tuple[str, ...]:
+    items = _multi_items(raw)
+    picked: set[str] = set()
+    for item in items:
+        value = question.option_for(item)
+        if value is None:
+            raise AnswerError(f"{_show(item)} is not one of: {question.allowed_text()}")
+        picked.add(value)
+    values = tuple(o.value for o in question.options if o.value in picked)
+    _check_picks(question, values)
+    return values
+
+
+def _multi_items(raw: object) -> list[str]:
+    if isinstance(raw, (list, tuple)):
+        return [str(item).strip() for item in raw if str(item).strip()]
+    if isinstance(raw, str):
+        return [part for part in _SPLIT.split(raw.strip()) if part]
+    raise AnswerError(f"{_show(raw)} is not a list of options")
+
+
+def _check_picks(question: Question, values: tuple[str, ...]) -> None:
+    exclusive = {o.value for o in question.options if o.exclusive}
+    if len(values) > 1 and exclusive.intersection(values):
+        label = next(o.label for o in question.options if o.value in exclusive)
+        raise AnswerError(f"'{label}' cannot be combined with other choices")
+    if len(values) < question.min_picks:
+        raise AnswerError(f"pick at least {question.min_picks}")
+    if question.max_picks is not None and len(values) > question.max_picks:
+        raise AnswerError(f"pick at most {question.max_picks}")
+
+
+def _parse_yesno(question: Question, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = normalise_text(str(raw)) if isinstance(raw, (str, int)) else ""
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise AnswerError(f"{_show(raw)} is not yes or no")
+
+
+def _parse_number(question: Question, raw: object) -> float:
+    number = _to_number(raw)
+    if not question.minimum <= number <= question.maximum:
+        raise AnswerError(f"{number:g} is outside {question.allowed_text()}")
+    if question.integer and not number.is_integer():
+        raise AnswerError(f"{number:g} is not a whole number")
+    return number
+
+
+def _to_number(raw: object) -> float:
+    if isinstance(raw, bool):
+        raise AnswerError(f"{_show(raw)} is not a number")
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.strip().replace(",", ".").replace("\u2212", "-"))
+        except ValueError:
+            raise AnswerError(f"{_show(raw)} is not a number") from None
+    else:
+        raise AnswerError(f"{_show(raw)} is not a number")
+    if not math.isfinite(number):
+        raise AnswerError(f"{_show(raw)} is not a finite number")
+    return number
+
+
+def _show(raw: object) -> str:
+    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+_PARSERS = {
+    "choice": _parse_choice,
+    "scale": _parse_choice,
+    "multi": _parse_multi,
+    "yesno": _parse_yesno,
+    "number": _parse_number,
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score band: scores from ``minimum`` up to (not including) ``below``."""
+
+    minimum: float
+    below: float | None
+    level: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Ordered bands with a fast lookup of the band a score falls in."""
+
+    bands: tuple[Band, ...]
+    _bounds: tuple[float, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bounds = tuple(b.below for b in self.bands[:-1] if b.below is not None)
+        object.__setattr__(self, "_bounds", bounds)
+
+    def find(self, score: float) -> Band:
+        """The band that ``score`` falls in."""
+        return self.bands[bisect.bisect_right(self._bounds, score)]
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Level names from lowest to highest."""
+        return tuple(b.level for b in self.bands)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A compiled suggestion with its condition."""
+
+    id: str
+    factor: str
+    text: str
+    why: str
+    evidence: str
+    references: tuple[str, ...]
+    caution: str | None
+    when: Predicate | None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A compiled risk factor."""
+
+    id: str
+    title: str
+    weight: float
+    explanation: str
+    references: tuple[str, ...]
+    questions: tuple[Question, ...]
+    bands: Bands
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def max_points(self) -> int:
+        """The most points this factor can reach, ignoring which questions are shown."""
+        return sum(q.max_points for q in self.questions)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A compiled red flag: the yes/no question and the advice for a 'yes'."""
+
+    question: Question
+    advice: str
+    urgency: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """A loaded, checked and compiled rule base."""
+
+    id: str
+    version: str
+    title: str
+    disclaimer: str
+    content_hash: str
+    source: str
+    references: Mapping[str, ReferenceInfo]
+    red_flags: tuple[RedFlag, ...]
+    factors: tuple[Factor, ...]
+    overall: Bands
+    questions: tuple[Question, ...] = ()
+    by_id: Mapping[str, Question] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        questions = tuple(rf.question for rf in self.red_flags) + tuple(
+            q for f in self.factors for q in f.questions
+        )
+        object.__setattr__(self, "questions", questions)
+        object.__setattr__(self, "by_id", {q.id: q for q in questions})
+
+    def parse_answers(
+        self, raw: Mapping[str, object], where: Callable[[str], str] | None = None
+    ) -> dict[str, Any]:
+        """Parse every raw answer; unknown ids and bad values raise one InputError listing all.
+
+        ``where`` names the place of an answer by its key (e.g. ``file:line:column``).
+        """
+        locate = where or (lambda key: "answers")
+        parsed: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for key, value in raw.items():
+            question = self.by_id.get(str(key))
+            if question is None:
+                hint = _close_id(str(key), self.by_id)
+                problems.append(Problem(locate(key), f"{key!r} is not a question of {self.id}{hint}"))
+            elif value is not None and value != "":
+                try:
+                    parsed[question.id] = question.parse(value)
+                except AnswerError as exc:
+                    problems.append(Problem(locate(key), f"{question.id}: {exc}"))
+        if problems:
+            raise InputError(f"{len(problems)} answer(s) do not fit the rule base {self.id}", tuple(problems))
+        return parsed
+
+    def visible(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Answers of the questions that are shown, and ids of shown questions left unanswered."""
+        shown: dict[str, Any] = {}
+        unanswered: list[str] = []
+        for question in self.questions:
+            if question.show_if is not None and not question.show_if(shown, _NO_FACTS):
+                continue
+            value = answers.get(question.id)
+            if value is None or value == SKIP:
+                unanswered.append(question.id)
+                continue
+            shown[question.id] = value
+        return shown, tuple(unanswered)
+
+    def is_shown(self, question: Question, answers: Mapping[str, Any]) -> bool:
+        """Whether ``question`` is shown given the answers to earlier questions."""
+        return question.show_if is None or question.show_if(answers, _NO_FACTS)

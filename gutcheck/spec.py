@@ -1,0 +1,206 @@
+"""The rule-base file format, version 1, as pydantic models.
+
+These models describe what an author writes. They check shapes and types only; the loader
+adds the cross checks (ids, references, conditions, bands) and compiles the result into a
+:class:`gutcheck.rulebase.RuleBase`. The shipped JSON Schema is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_-]*$",
+        max_length=64,
+        description="Lower-case id: letters, digits, '_' or '-', starting with a letter.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+EvidenceKind = Literal["rct", "human", "review", "guideline", "lab"]
+Condition = Annotated[
+    dict[str, Any],
+    Field(
+        description=(
+            "A condition: {question_id: value} or {question_id: {equals|in|not_in|contains|"
+            "gt|gte|lt|lte|answered: ...}}, combined with all/any/not. Several keys mean all."
+        )
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReferenceSpec(_Strict):
+    """A source: citation text and the identifiers that were checked."""
+
+    cite: Text
+    kind: EvidenceKind
+    doi: str | None = Field(default=None, description="DOI such as 10.1136/gut.27.11.1292")
+    pmid: str | None = Field(default=None, description="PubMed id, digits only, quoted")
+    pmcid: str | None = Field(default=None, description="PubMed Central id such as PMC1234567")
+    url: str | None = Field(default=None, description="An https link to the source")
+    note: str | None = None
+
+
+class OptionSpec(_Strict):
+    """One answer option of a choice, multi or scale question."""
+
+    value: Identifier
+    label: Text
+    points: int = Field(ge=-100, le=100)
+    exclusive: bool = Field(
+        default=False, description="multi only: this option ('none of these') excludes the rest"
+    )
+
+
+class RangeSpec(_Strict):
+    """Points for numbers below a bound; the last range has no bound."""
+
+    below: float | None = None
+    points: int = Field(ge=-100, le=100)
+
+
+class _QuestionBase(_Strict):
+    id: Identifier
+    ask: Text
+    help: str | None = None
+    show_if: Condition | None = None
+    allow_skip: bool = Field(default=False, description="offer 'Prefer not to say'")
+
+
+class ChoiceQuestion(_QuestionBase):
+    """Pick exactly one option."""
+
+    type: Literal["choice"]
+    options: list[OptionSpec] = Field(min_length=2)
+
+
+class ScaleQuestion(_QuestionBase):
+    """Pick one step of an ordered, labelled scale."""
+
+    type: Literal["scale"]
+    options: list[OptionSpec] = Field(min_length=2)
+
+
+class MultiQuestion(_QuestionBase):
+    """Pick any number of options, within optional limits; points add up."""
+
+    type: Literal["multi"]
+    options: list[OptionSpec] = Field(min_length=2)
+    min_picks: int = Field(default=0, ge=0)
+    max_picks: int | None = Field(default=None, ge=1)
+
+
+class YesNoQuestion(_QuestionBase):
+    """Answer yes or no."""
+
+    type: Literal["yesno"]
+    yes_points: int = Field(default=1, ge=-100, le=100)
+    no_points: int = Field(default=0, ge=-100, le=100)
+
+
+class NumberQuestion(_QuestionBase):
+    """Enter a number within a range; points come from ranges of the number."""
+
+    type: Literal["number"]
+    min: float
+    max: float
+    unit: str | None = None
+    integer: bool = Field(default=False, description="only whole numbers are accepted")
+    ranges: list[RangeSpec] = Field(min_length=1)
+
+
+QuestionSpec = Annotated[
+    ChoiceQuestion | ScaleQuestion | MultiQuestion | YesNoQuestion | NumberQuestion,
+    Field(discriminator="type"),
+]
+
+
+class BandSpec(_Strict):
+    """A band of scores with its level and message; bands run upward without gaps."""
+
+    min: float | None = Field(default=None, description="defaults to the previous band's 'below'")
+    below: float | None = Field(default=None, description="omit on the last band")
+    level: Identifier
+    summary: Text
+
+
+class SuggestionSpec(_Strict):
+    """Something a person can do, when it applies, with its evidence and cautions."""
+
+    id: Identifier
+    text: Text
+    why: Text
+    evidence: EvidenceKind
+    references: list[Identifier] = Field(min_length=1)
+    caution: str | None = None
+    when: Condition | None = None
+
+
+class FactorSpec(_Strict):
+    """A risk factor: its questions, score bands and suggestions."""
+
+    id: Identifier
+    title: Text
+    weight: float = Field(gt=0, le=100)
+    explanation: Text
+    references: list[Identifier] = Field(default_factory=list)
+    questions: list[QuestionSpec] = Field(min_length=1)
+    bands: list[BandSpec] = Field(min_length=1)
+    suggestions: list[SuggestionSpec] = Field(default_factory=list)
+
+
+class RedFlagSpec(_Strict):
+    """An alarm symptom: asked first, never scored, any 'yes' sends the person to a clinician."""
+
+    id: Identifier
+    ask: Text
+    advice: Text
+    urgency: Literal["emergency", "urgent", "soon"] = "soon"
+    references: list[Identifier] = Field(default_factory=list)
+
+
+class OverallSpec(_Strict):
+    """Bands on the overall percent (weighted mean of factor percents, 0 to 100)."""
+
+    bands: list[BandSpec] = Field(min_length=1)
+
+
+class RuleBaseSpec(_Strict):
+    """A whole rule base file."""
+
+    format: Literal[1]
+    id: Identifier
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    title: Text
+    disclaimer: Text
+    references: dict[str, ReferenceSpec] = Field(default_factory=dict)
+    red_flags: list[RedFlagSpec] = Field(default_factory=list)
+    factors: list[FactorSpec] = Field(min_length=1)
+    overall: OverallSpec
+
+
+def rules_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07 compatible) of the rule-base format, for editors."""
+    schema = RuleBaseSpec.model_json_schema()
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["title"] = "gutcheck rule base, format 1"
+    return _defs_to_definitions(schema)
+
+
+def _defs_to_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """Draft-07 names the shared parts ``definitions``; pydantic writes ``$defs``."""
+    import json
+
+    text = json.dumps(schema).replace('"#/$defs/', '"#/definitions/')
+    result: dict[str, Any] = json.loads(text)
+    result["definitions"] = result.pop("$defs", {})
+    return result
