@@ -171,7 +171,7 @@ class Assessment:
         data["references"] = {
             ref_id: {**asdict(ref), "links": list(ref.links)} for ref_id, ref in self.references.items()
         }
-        for item, suggestion in zip(data["suggestions"], self.suggestions):
+        for item, suggestion in zip(data["suggestions"], self.suggestions, strict=True):
             item["evidence_words"] = suggestion.evidence_words
         return {"schema": ASSESSMENT_SCHEMA, **data}
 

@@ -6,7 +6,7 @@ bands that overlap, leave a gap or do not cover every reachable score. Each prob
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gutcheck import spec
@@ -38,7 +38,7 @@ def _all_questions(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, Any]]:
             yield ("factors", f, "questions", q), question
 
 
-def _duplicates(items: list[tuple[PathKey, str]], what: str) -> Iterator[tuple[PathKey, str]]:
+def _duplicates(items: Sequence[tuple[PathKey, str]], what: str) -> Iterator[tuple[PathKey, str]]:
     seen: dict[str, PathKey] = {}
     for path, value in items:
         if value in seen:
@@ -68,10 +68,10 @@ def _option_duplicates(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]
         options = getattr(question, "options", [])
         values = [((*path, "options", i), o.value) for i, o in enumerate(options)]
         for dup_path, message in _duplicates(values, "option value"):
-            yield dup_path[:-1] + ("value",), message
+            yield (*dup_path[:-1], "value"), message
         labels = [((*path, "options", i), o.label.casefold()) for i, o in enumerate(options)]
         for dup_path, _ in _duplicates(labels, "option label"):
-            yield dup_path[:-1] + ("label",), "duplicate option label in this question"
+            yield (*dup_path[:-1], "label"), "duplicate option label in this question"
         for i, option in enumerate(options):
             if option.value == SKIP:
                 yield (*path, "options", i, "value"), f"{SKIP!r} is reserved; use allow_skip instead"
@@ -130,7 +130,7 @@ def _multi_shape(path: PathKey, question: spec.MultiQuestion) -> Iterator[tuple[
 
 
 def _band_problems(model: spec.RuleBaseSpec, rule_base: RuleBase) -> Iterator[tuple[PathKey, str]]:
-    for f, (factor, compiled) in enumerate(zip(model.factors, rule_base.factors)):
+    for f, (factor, compiled) in enumerate(zip(model.factors, rule_base.factors, strict=True)):
         yield from check_bands(factor.bands, compiled.max_points, ("factors", f, "bands"), "points")
     yield from check_bands(model.overall.bands, 100, ("overall", "bands"), "percent")
 
@@ -157,7 +157,8 @@ def check_bands(
             yield where, "only the last band may leave out 'below'"
             return
         if band.below is not None and band.below <= start:
-            yield (*where, "below"), f"empty band: 'below' ({band.below:g}) must be above its start ({start:g})"
+            yield (*where, "below"), f"empty band: 'below' ({band.below:g}) must be above {start:g}"
         if last and band.below is not None and band.below <= top:
-            yield (*where, "below"), f"{unit} from {band.below:g} to {top:g} fall in no band; drop 'below' on the last band"
+            message = f"{unit} from {band.below:g} to {top:g} fall in no band; drop 'below' on the last band"
+            yield (*where, "below"), message
         expected = band.below if band.below is not None else expected

@@ -113,7 +113,7 @@ class _Compiler:
             return _never_value
         if not _can_hold(subject, op, float(arg)):
             self.fail(path, f"{subject.key} {op} {arg} can never hold ({_range_text(subject)})")
-        compare = _NUMERIC_OPS[op]
+        compare: Callable[[float, float], bool] = _NUMERIC_OPS[op]
         bound = float(arg)
         return lambda value: value is not None and compare(value, bound)
 

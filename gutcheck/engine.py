@@ -125,7 +125,7 @@ def _suggestions(
     rules: RuleBase, factors: tuple[FactorResult, ...], shown: Mapping[str, Any]
 ) -> tuple[SuggestionResult, ...]:
     ranked: list[tuple[float, int, SuggestionResult]] = []
-    for factor, result in zip(rules.factors, factors):
+    for factor, result in zip(rules.factors, factors, strict=True):
         facts = {"level": result.level, "percent": result.percent, "points": result.raw}
         importance = factor.weight * (result.percent or 0.0)
         for suggestion in factor.suggestions:
@@ -162,6 +162,7 @@ def _cited(
     red_flags: tuple[RedFlagResult, ...],
 ) -> dict[str, ReferenceInfo]:
     ids: dict[str, None] = {}
-    for holder in (*factors, *suggestions, *red_flags):
+    holders: list[FactorResult | SuggestionResult | RedFlagResult] = [*factors, *suggestions, *red_flags]
+    for holder in holders:
         ids.update(dict.fromkeys(holder.references))
     return {ref_id: rules.references[ref_id] for ref_id in ids if ref_id in rules.references}

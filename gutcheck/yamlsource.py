@@ -60,11 +60,13 @@ def read_text_limited(path: Path, display: str) -> str:
     """Read a UTF-8 text file, refusing files over the size limit with a located message."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise YamlProblems([Problem(display, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
+        message = f"file is {size} bytes; the limit is {MAX_FILE_BYTES}: split it or trim it"
+        raise YamlProblems([Problem(display, message)])
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise YamlProblems([Problem(display, f"not UTF-8 text (byte {exc.start})")]) from exc
+        message = f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8"
+        raise YamlProblems([Problem(display, message)]) from exc
 
 
 def load_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
@@ -139,6 +141,7 @@ class _Builder:
             if key in result:
                 self.problems.append(Problem(self.where(key_node), f"duplicate key {key!r}"))
                 continue
-            self.source.keys[(*path, key)] = (key_node.start_mark.line, key_node.start_mark.column)
-            result[key] = self.build(value_node, (*path, key))
+            key_path = (*path, key)
+            self.source.keys[key_path] = (key_node.start_mark.line, key_node.start_mark.column)
+            result[key] = self.build(value_node, key_path)
         return result

@@ -1,9 +1,227 @@
-"""Commands of this group are added here."""
+"""History commands: ``history``, ``compare``, ``export``, ``forget`` and ``profiles``.
+
+They read the local history database (see :mod:`gutcheck.history`), which is imported only
+when one of them runs. Commands that only read never create the database: with nothing saved
+they say so.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
 import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gutcheck.assessment import Assessment
+    from gutcheck.history import History, ProfileSummary, StoredAssessment
+
+T = TypeVar("T")
+
+DEFAULT_PROFILE_NAME = "default"  # the same as gutcheck.history.DEFAULT_PROFILE
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Whose history: a profile name (a person or a coach's client).",
+    ),
+]
+
+
+class ViewFormat(str, Enum):
+    """Output of history, compare and profiles: text for people, json for programs."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class ExportFormat(str, Enum):
+    """Export formats: one JSON document, JSON Lines, or CSV for a spreadsheet."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+FormatOption = Annotated[
+    ViewFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the history commands to ``app``."""
+    app.command("history")(history)
+    app.command("compare")(compare)
+    app.command("export")(export)
+    app.command("forget")(forget)
+    app.command("profiles")(profiles)
+
+
+def history(profile: ProfileOption = DEFAULT_PROFILE_NAME, fmt: FormatOption = ViewFormat.TEXT) -> None:
+    """Show saved assessments of a profile: date, overall and each factor, with a trend."""
+    from gutcheck.render.history_view import history_json, history_view
+
+    nothing: list[StoredAssessment] = []
+    items = _read(lambda store: store.list(profile), nothing)
+    if fmt is ViewFormat.JSON:
+        typer.echo(history_json(profile, items), nl=False)
+        return
+    _print(history_view(profile, items))
+
+
+def compare(
+    first: Annotated[
+        str | None,
+        typer.Argument(help="Older assessment: an id, 'last' or 'last~N'. Default: last~1.",
+                       show_default=False),
+    ] = None,
+    second: Annotated[
+        str | None,
+        typer.Argument(help="Newer assessment: an id, 'last' or 'last~N'. Default: last.",
+                       show_default=False),
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE_NAME,
+    fmt: FormatOption = ViewFormat.TEXT,
+) -> None:
+    """Compare two assessments (default: the last two): scores that moved, answers changed."""
+    from gutcheck.render.history_view import compare as compare_items
+    from gutcheck.render.history_view import compare_json, compare_view
+
+    older_ref, newer_ref = first or "last~1", second or "last"
+    older, newer = _write(
+        lambda store: (store.find(older_ref, profile), store.find(newer_ref, profile))
+    )
+    comparison = compare_items(older, newer)
+    if fmt is ViewFormat.JSON:
+        typer.echo(compare_json(comparison), nl=False)
+        return
+    _print(compare_view(comparison))
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="json (one document), jsonl or csv.", case_sensitive=False),
+    ] = ExportFormat.JSON,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Export only this profile (default: every profile).",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
+    from gutcheck.commands.common import now
+    from gutcheck.render.history_view import export_csv, export_json, export_jsonl
+
+    items: list[StoredAssessment] = _read(
+        lambda store: store.list(profile) if profile is not None else list(store.all()), []
+    )
+    if fmt is ExportFormat.CSV:
+        typer.echo(export_csv(items), nl=False)
+    elif fmt is ExportFormat.JSONL:
+        typer.echo(export_jsonl(items), nl=False)
+    else:
+        typer.echo(export_json(items, now().isoformat()), nl=False)
+
+
+def forget(
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Delete everything of this profile.", show_default=False),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Delete every profile: the whole history.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
+    ] = False,
+) -> None:
+    """Delete a profile's assessments and drafts (or all of them) for good, then compact the
+    database so the deleted data is gone from disk. Asks first unless --yes is given."""
+    from gutcheck.errors import UsageError
+
+    if (profile is None) == (not everything):
+        raise UsageError("Say what to forget: either --profile NAME or --all (not both).")
+    no_names: list[str] = []
+    count, names = _read(lambda store: (store.count(profile), store.profiles()), (0, no_names))
+    if profile is not None and profile not in names:
+        _notice(f"There is no profile {profile!r}; nothing was deleted.")
+        return
+    what = f"profile {profile!r}" if profile is not None else "every profile"
+    _confirm(f"Delete {count} saved assessment(s) and any quiz draft of {what} for good?", yes)
+    deleted = _write(lambda store: store.forget(profile) if profile is not None else store.forget_all())
+    _notice(f"Forgot {what}: {deleted} assessment(s) deleted and the database compacted.")
+
+
+def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
+    """List the profiles that have saved data, with counts and first and last dates."""
+    from gutcheck.render.history_view import profiles_view
+
+    nothing: list[ProfileSummary] = []
+    summaries = _read(lambda store: store.profile_summaries(), nothing)
+    if fmt is ViewFormat.JSON:
+        import json
+
+        data = [{"profile": s.name, "assessments": s.count, "first": s.first, "last": s.last}
+                for s in summaries]
+        typer.echo(json.dumps({"schema": "gutcheck.profiles/1", "profiles": data}, indent=2,
+                              ensure_ascii=False))
+        return
+    _print(profiles_view(summaries))
+
+
+def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:
+    """Save ``assessment`` under ``profile``; return (new id, database path)."""
+    from gutcheck.history import History
+
+    with History.open() as store:
+        return store.save(assessment, profile), store.location
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _read(action: Callable[[History], T], empty: T) -> T:
+    """Run ``action`` on the history database, or return ``empty`` when none exists yet."""
+    from gutcheck.history import History, database_path
+
+    if not database_path().exists():
+        return empty
+    with History.open() as store:
+        return action(store)
+
+
+def _write(action: Callable[[History], T]) -> T:
+    """Run ``action`` on the history database (created if needed)."""
+    from gutcheck.history import History
+
+    with History.open() as store:
+        return action(store)
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Go on only with --yes or a 'y' typed at a terminal; refuse without a terminal."""
+    import sys
+
+    from gutcheck.errors import Interrupted, UsageError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError("Nothing was deleted: there is no terminal to confirm on, so add --yes.")
+    if not typer.confirm(f"{question} This cannot be undone.", default=False, err=True):
+        raise Interrupted("Nothing was deleted.")
+
+
+def _print(renderable: object) -> None:
+    from gutcheck.console import make_consoles
+
+    make_consoles().out.print(renderable)
+
+
+def _notice(message: str) -> None:
+    typer.echo(message, err=True)

@@ -31,9 +31,9 @@ def register(app: typer.Typer) -> None:
 @rules_app.command("validate")
 def validate(path: RulesArgument = None) -> None:
     """Check a rule base and list every problem with file:line:column."""
-    from gutcheck.commands.common import load
+    from gutcheck.loading import load_rules_detailed
 
-    rules = load(path)
+    rules = load_rules_detailed(path).rules
     questions = sum(len(f.questions) for f in rules.factors)
     typer.echo(
         f"{rules.source}: valid rule base {rules.id} {rules.version}: {len(rules.factors)} factors, "

@@ -36,8 +36,9 @@ def _red_flags(rules: RuleBase) -> Table:
 
 def _overview(rules: RuleBase) -> Table:
     table = Table(title="Factors", title_justify="left")
-    for column in ("Id", "Title", "Weight", "Questions", "Max points", "Suggestions"):
-        table.add_column(column, justify="right" if column in ("Weight", "Questions", "Max points", "Suggestions") else "left")
+    numeric = ("Weight", "Questions", "Max points", "Suggestions")
+    for column in ("Id", "Title", *numeric):
+        table.add_column(column, justify="right" if column in numeric else "left")
     for factor in rules.factors:
         table.add_row(
             factor.id, factor.title, f"{factor.weight:g}", str(len(factor.questions)),
@@ -55,7 +56,8 @@ def _questions(factor: Factor) -> Table:
     table.add_column("Max", justify="right")
     for question in factor.questions:
         conditional = " (conditional)" if question.show_if is not None else ""
-        table.add_row(question.id, question.kind + conditional, question.ask, _answers(question), str(question.max_points))
+        kind = question.kind + conditional
+        table.add_row(question.id, kind, question.ask, _answers(question), str(question.max_points))
     return table
 
 
@@ -68,7 +70,7 @@ def _answers(question: Question) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return "; ".join(
             f"{low:g}{'+' if high is None else f' to <{high:g}'}{unit} ({points})"
-            for low, high, points in zip(lows, highs, question.range_points)
+            for low, high, points in zip(lows, highs, question.range_points, strict=True)
         )
     return "; ".join(f"{o.label} ({o.points})" for o in question.options)
 

@@ -1,0 +1,615 @@
+"""The local history store: assessments, profiles and quiz drafts in one SQLite file.
+
+The database lives in :func:`gutcheck.paths.data_dir` (``$GUTCHECK_HOME`` or the platform's
+user data folder) as ``history.sqlite3``; the folder is created 0700 and the file 0600. Each
+assessment is kept whole (its ``gutcheck.assessment/1`` JSON document) next to the fields that
+are queried: profile, time taken, rule base id/version/hash, overall percent and level.
+
+Safety: every write is one ``BEGIN IMMEDIATE`` transaction, so a process killed mid-save leaves
+either the whole assessment or none of it. The database runs in WAL mode with a busy timeout,
+so several gutcheck processes can save at once. A file at the database path that is not a
+gutcheck history (damaged, or another program's database) is never written to: opening it
+raises :class:`~gutcheck.errors.StorageError` naming the path and what to do. The schema
+version is kept in ``PRAGMA user_version`` and older databases are migrated forward in place.
+
+``sqlite3`` is imported only here, and only commands that store or read history import this
+module (lazily), so start-up stays lean.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from gutcheck.assessment import Assessment
+from gutcheck.errors import StorageError, UsageError
+from gutcheck.paths import HOME_ENV, data_dir
+
+DEFAULT_PROFILE = "default"
+DB_FILENAME = "history.sqlite3"
+SCHEMA_VERSION = 2
+APPLICATION_ID = 0x67757463  # "gutc": marks the file as a gutcheck history database
+DEFAULT_TIMEOUT = 5.0
+MAX_PROFILE_LENGTH = 100
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+_LAST_REF = re.compile(r"^last(?:~(\d+))?$")
+_TABLES = frozenset({"profiles", "assessments", "drafts"})
+
+_SCHEMA_V1 = """
+CREATE TABLE profiles (name TEXT PRIMARY KEY);
+CREATE TABLE assessments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    profile TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX assessments_by_profile ON assessments (profile, taken_at);
+CREATE TABLE drafts (
+    key TEXT PRIMARY KEY,
+    answers TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    saved_at TEXT NOT NULL
+);
+"""
+
+_SCHEMA_CURRENT = """
+CREATE TABLE profiles (
+    name TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE assessments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    profile TEXT NOT NULL REFERENCES profiles (name),
+    taken_at TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    rules_id TEXT NOT NULL,
+    rules_version TEXT NOT NULL,
+    rules_hash TEXT NOT NULL,
+    overall_percent REAL,
+    overall_level TEXT,
+    document TEXT NOT NULL
+);
+CREATE INDEX assessments_by_profile_time ON assessments (profile, taken_at, id);
+CREATE TABLE drafts (
+    key TEXT PRIMARY KEY,
+    profile TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX drafts_by_profile ON drafts (profile);
+"""
+
+# Every query of whole assessments selects these columns, document last.
+_SELECT_BY_PROFILE = (
+    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
+    "WHERE profile = ? ORDER BY taken_at, id"
+)
+_SELECT_ALL = (
+    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
+    "ORDER BY profile, taken_at, id"
+)
+_SELECT_BY_ID = "SELECT id, profile, taken_at, saved_at, document FROM assessments WHERE id = ?"
+_SELECT_BACK = (
+    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
+    "WHERE profile = ? ORDER BY taken_at DESC, id DESC LIMIT 1 OFFSET ?"
+)
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """One saved assessment: its id, profile, time taken (UTC) and the assessment itself."""
+
+    id: int
+    profile: str
+    taken_at: str
+    assessment: Assessment
+    saved_at: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Quiz answers saved so far (JSON values), the position reached, and when."""
+
+    answers: dict[str, Any]
+    position: int
+    saved_at: str
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """A profile with how many assessments it holds and the first and last time taken."""
+
+    name: str
+    count: int
+    first: str | None
+    last: str | None
+
+
+def database_path(directory: Path | None = None) -> Path:
+    """Where the history database is (or would be) for ``directory`` or the data folder."""
+    return (directory if directory is not None else data_dir()) / DB_FILENAME
+
+
+def check_profile(name: str) -> str:
+    """Return ``name`` if it is a usable profile name; raise UsageError saying why not."""
+    if not name or not name.strip():
+        raise UsageError("A profile name cannot be empty; give one such as --profile anna.")
+    if len(name) > MAX_PROFILE_LENGTH:
+        raise UsageError(
+            f"The profile name is longer than {MAX_PROFILE_LENGTH} characters; use a shorter one."
+        )
+    if not name.isprintable():
+        raise UsageError(f"The profile name {name!r} contains control characters; use plain text.")
+    return name
+
+
+def utc_stamp(taken_at: str) -> str:
+    """``taken_at`` as a sortable UTC ISO time (``...Z``); unparseable text is kept as it is."""
+    try:
+        stamp = datetime.fromisoformat(taken_at.replace("Z", "+00:00"))
+    except ValueError:
+        return taken_at
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _draft_profile(key: str) -> str:
+    """The profile part of a draft key ``profile:rules_id`` (rule ids never hold ':')."""
+    return key.rpartition(":")[0]
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class History:
+    """An open history database. Use ``with History.open() as store:``."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> History:
+        """Open (creating if needed) the history database in ``directory`` or the data folder.
+
+        Raises StorageError naming the path when the folder or file cannot be used, when the
+        file is not a gutcheck history, or when it stays locked longer than ``timeout`` seconds.
+        """
+        path = database_path(directory)
+        _ensure_directory(path.parent)
+        _ensure_file(path)
+        connection = _connect(path, timeout)
+        store = cls(connection, path)
+        try:
+            store._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    @property
+    def location(self) -> str:
+        """The database path as text, for messages such as 'saved to ...'."""
+        return str(self.path)
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _prepare(self) -> None:
+        """Check what is at the path, then set it up: never writes to a file that is not ours."""
+        with self._guard():
+            state = self._inspect()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            if state != SCHEMA_VERSION:
+                self._create_or_migrate()
+        _tighten(self.path)
+
+    def _inspect(self) -> int:
+        """The schema version of the file (0 = empty, new); raise if it is not ours."""
+        app_id = self._scalar("PRAGMA application_id")
+        version = self._scalar("PRAGMA user_version")
+        found = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in found}
+        tables.discard("sqlite_sequence")
+        if app_id == 0 and version == 0 and not tables:
+            return 0
+        if app_id != APPLICATION_ID or not tables >= _TABLES:
+            raise StorageError(self._foreign_message())
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"The history database {self.path} was written by a newer gutcheck (schema "
+                f"{version}; this one knows {SCHEMA_VERSION}). Upgrade gutcheck, or set "
+                f"{HOME_ENV} to another folder."
+            )
+        return int(version)
+
+    def _foreign_message(self) -> str:
+        return (
+            f"{self.path} is not a gutcheck history database (it belongs to another program or is "
+            f"damaged). gutcheck has left it untouched: move it elsewhere, or set {HOME_ENV} "
+            "to another folder."
+        )
+
+    def _create_or_migrate(self) -> None:
+        """Create the schema in a new file, or migrate an older one, in one transaction."""
+        with self._transaction():
+            version = self._inspect()  # again, now under the write lock
+            if version == 0:
+                _run_script(self._db, _SCHEMA_CURRENT)
+                self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            else:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](self._db)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # -- assessments --------------------------------------------------------------------------
+
+    def save(self, assessment: Assessment, profile: str = DEFAULT_PROFILE) -> int:
+        """Store ``assessment`` under ``profile`` in one transaction; return its new id."""
+        check_profile(profile)
+        document = json.dumps(assessment.to_dict(), ensure_ascii=False, sort_keys=True)
+        rules, overall = assessment.rules, assessment.overall
+        with self._guard(), self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (profile, _now())
+            )
+            cursor = self._db.execute(
+                "INSERT INTO assessments (profile, taken_at, saved_at, rules_id, rules_version, "
+                "rules_hash, overall_percent, overall_level, document) VALUES (?,?,?,?,?,?,?,?,?)",
+                (profile, utc_stamp(assessment.taken_at), _now(), rules.id, rules.version,
+                 rules.hash, overall.percent, overall.level, document),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def list(self, profile: str = DEFAULT_PROFILE) -> list[StoredAssessment]:
+        """Every assessment of ``profile``, oldest first (by time taken, then id)."""
+        with self._guard():
+            rows = self._db.execute(_SELECT_BY_PROFILE, (profile,)).fetchall()
+        return [self._stored(row) for row in rows]
+
+    def all(self) -> Iterator[StoredAssessment]:
+        """Every assessment of every profile, by profile, then oldest first (for export)."""
+        with self._guard():
+            rows = self._db.execute(_SELECT_ALL).fetchall()
+        return (self._stored(row) for row in rows)
+
+    def find(self, ref: str | int, profile: str = DEFAULT_PROFILE) -> StoredAssessment:
+        """The assessment named by ``ref``: ``last``, ``last~N`` (N before the last) of
+        ``profile``, or a numeric id (ids are unique across profiles).
+
+        Raises UsageError saying what exists when there is no such assessment.
+        """
+        text = str(ref).strip()
+        if text.isdigit():
+            return self._by_id(int(text))
+        match = _LAST_REF.match(text)
+        if not match:
+            raise UsageError(
+                f"{text!r} does not name an assessment: use an id from 'gutcheck history', "
+                "'last' or 'last~1' (the one before the last)."
+            )
+        return self._by_offset(int(match.group(1) or 0), profile)
+
+    def get(self, ref: str | int, profile: str = DEFAULT_PROFILE) -> Assessment:
+        """The assessment named by ``ref`` (see :meth:`find`)."""
+        return self.find(ref, profile).assessment
+
+    def _by_id(self, row_id: int) -> StoredAssessment:
+        with self._guard():
+            row = self._db.execute(_SELECT_BY_ID, (row_id,)).fetchone()
+        if row is None:
+            raise UsageError(
+                f"There is no saved assessment with id {row_id}; 'gutcheck history' lists them."
+            )
+        return self._stored(row)
+
+    def _by_offset(self, back: int, profile: str) -> StoredAssessment:
+        with self._guard():
+            row = self._db.execute(_SELECT_BACK, (profile, back)).fetchone()
+            count = self.count(profile) if row is None else 0
+        if row is not None:
+            return self._stored(row)
+        if count == 0:
+            raise UsageError(f"No assessments are saved for profile {profile!r} yet.")
+        name = "last" if back == 0 else f"last~{back}"
+        raise UsageError(
+            f"Profile {profile!r} has only {count} saved assessment(s), so there is no {name!r}."
+        )
+
+    def count(self, profile: str | None = None) -> int:
+        """How many assessments ``profile`` (or every profile, for None) holds."""
+        with self._guard():
+            if profile is None:
+                return self._scalar("SELECT count(*) FROM assessments")
+            return self._scalar("SELECT count(*) FROM assessments WHERE profile = ?", (profile,))
+
+    def _stored(self, row: tuple[Any, ...]) -> StoredAssessment:
+        row_id, profile, taken_at, saved_at = row[0], row[1], row[2], row[3]
+        try:
+            assessment = Assessment.from_dict(json.loads(row[-1]))
+        except (ValueError, TypeError) as exc:
+            raise StorageError(
+                f"Saved assessment {row_id} in {self.path} cannot be read ({exc}); "
+                f"'gutcheck export --format jsonl' still shows the rest."
+            ) from None
+        return StoredAssessment(row_id, profile, taken_at, assessment, saved_at)
+
+    # -- profiles -----------------------------------------------------------------------------
+
+    def profiles(self) -> builtins.list[str]:
+        """Names of every profile that has assessments or drafts, sorted."""
+        return [summary.name for summary in self.profile_summaries()]
+
+    def profile_summaries(self) -> builtins.list[ProfileSummary]:
+        """Every profile with its number of assessments and first/last time taken, by name."""
+        with self._guard():
+            rows = self._db.execute(
+                "SELECT p.name, count(a.id), min(a.taken_at), max(a.taken_at) FROM "
+                "(SELECT name FROM profiles UNION SELECT profile FROM drafts) AS p "
+                "LEFT JOIN assessments AS a ON a.profile = p.name GROUP BY p.name ORDER BY p.name"
+            ).fetchall()
+        return [ProfileSummary(name, count, first, last) for name, count, first, last in rows]
+
+    def forget(self, profile: str) -> int:
+        """Delete every assessment and draft of ``profile``, then compact the file so the
+        deleted data is gone from disk. Returns how many assessments were deleted."""
+        with self._guard():
+            with self._transaction():
+                cursor = self._db.execute("DELETE FROM assessments WHERE profile = ?", (profile,))
+                deleted = cursor.rowcount
+                self._db.execute("DELETE FROM drafts WHERE profile = ?", (profile,))
+                self._db.execute("DELETE FROM profiles WHERE name = ?", (profile,))
+            self._compact()
+        return int(deleted)
+
+    def forget_all(self) -> int:
+        """Delete every assessment, profile and draft, then compact the file."""
+        with self._guard():
+            with self._transaction():
+                deleted = self._db.execute("DELETE FROM assessments").rowcount
+                self._db.execute("DELETE FROM drafts")
+                self._db.execute("DELETE FROM profiles")
+                self._db.execute("DELETE FROM sqlite_sequence")
+            self._compact()
+        return int(deleted)
+
+    def _compact(self) -> None:
+        """Rewrite the file without free pages and empty the write-ahead log."""
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- drafts -------------------------------------------------------------------------------
+
+    def save_draft(self, key: str, answers: dict[str, object], position: int) -> None:
+        """Store (or replace) the quiz draft under ``key`` (``profile:rules_id``) atomically."""
+        payload = json.dumps(answers, ensure_ascii=False, default=_json_default)
+        with self._guard(), self._transaction():
+            self._db.execute(
+                "INSERT INTO drafts (key, profile, answers, position, saved_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (key) DO UPDATE SET answers = excluded.answers, "
+                "position = excluded.position, saved_at = excluded.saved_at",
+                (key, _draft_profile(key), payload, int(position), _now()),
+            )
+
+    def load_draft(self, key: str) -> Draft | None:
+        """The draft saved under ``key``, or None when there is none (or it cannot be read)."""
+        with self._guard():
+            row = self._db.execute(
+                "SELECT answers, position, saved_at FROM drafts WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            answers = json.loads(row[0])
+        except ValueError:
+            return None
+        return Draft(answers, int(row[1]), row[2]) if isinstance(answers, dict) else None
+
+    def clear_draft(self, key: str) -> None:
+        """Remove the draft saved under ``key`` (nothing happens if there is none)."""
+        with self._guard(), self._transaction():
+            self._db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _scalar(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        row = self._db.execute(sql, params).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction taken up front (IMMEDIATE), so concurrent writers queue."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn sqlite errors into StorageError sentences naming the database."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(_explain(exc, self.path)) from exc
+
+
+# -- files and connections --------------------------------------------------------------------
+
+
+def _ensure_directory(directory: Path) -> None:
+    if directory.is_dir():
+        return
+    try:
+        directory.mkdir(mode=DIR_MODE, parents=True)
+        directory.chmod(DIR_MODE)  # mkdir's mode is reduced by the umask
+    except FileExistsError:
+        if not directory.is_dir():
+            raise StorageError(
+                f"{directory} exists but is not a folder; set {HOME_ENV} to a folder."
+            ) from None
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot create the gutcheck data folder {directory} ({exc.strerror}); make its parent "
+            f"writable or set {HOME_ENV} to a writable folder."
+        ) from None
+
+
+def _ensure_file(path: Path) -> None:
+    """Create an empty database file with mode 0600 before sqlite would create it 0644."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        if not path.is_file():
+            raise StorageError(
+                f"{path} is not a file; move it away or set {HOME_ENV} to another folder."
+            ) from None
+        return
+    except OSError as exc:
+        raise StorageError(_unwritable(path, exc.strerror or str(exc))) from None
+    os.close(descriptor)
+
+
+def _tighten(path: Path) -> None:
+    """Make our own database file private (0600), whatever created it."""
+    try:
+        if path.stat().st_mode & 0o777 != FILE_MODE:
+            path.chmod(FILE_MODE)
+    except OSError:
+        pass  # not our file's owner: reading and writing still work, nothing to add
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    try:
+        connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StorageError(_explain(exc, path)) from exc
+    return connection
+
+
+def _unwritable(path: Path, reason: str) -> str:
+    return (
+        f"Cannot write the history database {path} ({reason}): the folder or file is read-only. "
+        f"Make it writable, set {HOME_ENV} to a writable folder, or use --no-save."
+    )
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> str:
+    """One sentence for a sqlite error: what happened to which file, and what to do."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"The history database {path} is locked by another gutcheck (or another program); "
+            "wait for it to finish and try again."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return _unwritable(path, str(exc))
+    if "full" in text:
+        return f"The disk holding the history database {path} is full; free some space, try again."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (
+            f"{path} is not a readable gutcheck history database ({exc}). gutcheck has left it "
+            f"untouched: move it elsewhere (keep it for recovery), or set {HOME_ENV} to another "
+            "folder."
+        )
+    return f"The history database {path} could not be used ({exc})."
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ';'-separated statements inside the current transaction (executescript would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# -- migrations: MIGRATIONS[n] turns schema n into n + 1, inside the open transaction ---------
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version 2 adds the indexed rule-base and overall fields, profile creation times and
+    draft profiles; the new fields are filled from each stored JSON document."""
+    for statement in (
+        "ALTER TABLE profiles ADD COLUMN created_at TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE assessments ADD COLUMN saved_at TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE assessments ADD COLUMN rules_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE assessments ADD COLUMN rules_version TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE assessments ADD COLUMN rules_hash TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE assessments ADD COLUMN overall_percent REAL",
+        "ALTER TABLE assessments ADD COLUMN overall_level TEXT",
+        "ALTER TABLE drafts ADD COLUMN profile TEXT NOT NULL DEFAULT ''",
+        "DROP INDEX IF EXISTS assessments_by_profile",
+        "CREATE INDEX assessments_by_profile_time ON assessments (profile, taken_at, id)",
+        "CREATE INDEX drafts_by_profile ON drafts (profile)",
+        "INSERT OR IGNORE INTO profiles (name) SELECT DISTINCT profile FROM assessments",
+    ):
+        db.execute(statement)
+    _fill_indexed_fields(db)
+    db.execute(
+        "UPDATE profiles SET created_at = coalesce((SELECT min(taken_at) FROM assessments "
+        "WHERE profile = profiles.name), ?) WHERE created_at = ''",
+        (_now(),),
+    )
+    for (key,) in db.execute("SELECT key FROM drafts").fetchall():
+        db.execute("UPDATE drafts SET profile = ? WHERE key = ?", (_draft_profile(key), key))
+
+
+def _fill_indexed_fields(db: sqlite3.Connection) -> None:
+    """Copy rule base and overall fields out of every document; unreadable ones keep blanks."""
+    rows = db.execute("SELECT id, taken_at, document FROM assessments").fetchall()
+    for row_id, taken_at, document in rows:
+        try:
+            data = json.loads(document)
+            rules, overall = data["rules"], data["overall"]
+            found = [rules["id"], rules["version"], rules["hash"]]
+            values = (*found, overall["percent"], overall["level"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        db.execute(
+            "UPDATE assessments SET rules_id = ?, rules_version = ?, rules_hash = ?, "
+            "overall_percent = ?, overall_level = ?, taken_at = ?, saved_at = ? WHERE id = ?",
+            (*values, utc_stamp(taken_at), utc_stamp(taken_at), row_id),
+        )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+
+SCHEMA_V1 = _SCHEMA_V1  # the first released schema, kept for the migration tests

@@ -1,0 +1,213 @@
+"""The HTML report: one self-contained, accessible, printable file.
+
+The page carries its own CSS and an inline SVG chart; it loads nothing (a Content Security
+Policy allows only its own stylesheet, by hash, and no scripts at all). Text from the rule base
+or the answers reaches the page only through jinja2's autoescaping; links are emitted only for
+http(s) addresses (see :func:`gutcheck.render.reportparts.safe_url`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gutcheck.assessment import Assessment, FactorResult
+from gutcheck.render import reportparts as parts
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report.html.j2"
+STYLESHEET_NAME = "report.css"
+
+# Text and graphic colours, each at least 4.5:1 against the page background (tests check it).
+PAGE_BACKGROUND = "#ffffff"
+PALETTE: dict[str, str] = {
+    "ink": "#1c2430",
+    "muted": "#4b5563",
+    "accent": "#1f4e79",
+    "rule": "#6b7280",
+    "low": "#2f6b3a",
+    "moderate": "#8a5300",
+    "high": "#b02a20",
+    "very-high": "#7a1c1c",
+    "other": "#475569",
+    "alert": "#9b1c1c",
+}
+# Soft fills behind text; the text on them keeps 4.5:1 or better (tests check it).
+TINTS: dict[str, str] = {"alert-tint": "#fdf1f0", "panel": "#f4f6f8", "grid": "#d9dee4"}
+LEVEL_KEYS = frozenset({"low", "moderate", "high", "very-high"})
+
+CHART_WIDTH = 720
+CHART_LABEL_WIDTH = 210
+CHART_BAR_WIDTH = 420
+CHART_ROW = 34
+CHART_BAR = 18
+CHART_TOP = 8
+CHART_AXIS = 28
+CHART_LABEL_CHARS = 30
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One bar of the factor chart, with its geometry worked out."""
+
+    label: str
+    value_text: str
+    level_key: str
+    y: int
+    width: float
+    scored: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The factor chart: rows, size, ticks and its text alternative."""
+
+    rows: tuple[ChartRow, ...]
+    width: int
+    height: int
+    label_width: int
+    bar_width: int
+    bar_height: int
+    axis_y: int
+    ticks: tuple[tuple[float, str], ...]
+    description: str
+
+
+def render_html(assessment: Assessment) -> str:
+    """The whole report as one HTML document (UTF-8 text ending in a newline)."""
+    template = _template()
+    stylesheet = _stylesheet()
+    html: str = template.render(
+        a=assessment,
+        style=_markup(stylesheet),
+        style_hash=style_hash(stylesheet),
+        chart=build_chart(assessment.factors),
+        **_view(assessment),
+    )
+    return html
+
+
+def style_hash(stylesheet: str) -> str:
+    """The CSP source expression that allows exactly this stylesheet."""
+    digest = hashlib.sha256(stylesheet.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def level_key(level: str | None) -> str:
+    """The colour key of a level: one of the known levels, or 'other'."""
+    return level if level in LEVEL_KEYS else "other"
+
+
+def build_chart(factors: tuple[FactorResult, ...]) -> Chart:
+    """Bar geometry and the text alternative for the factor chart."""
+    rows = tuple(_chart_row(index, factor) for index, factor in enumerate(factors))
+    axis_y = CHART_TOP + CHART_ROW * len(rows)
+    ticks = tuple((CHART_LABEL_WIDTH + CHART_BAR_WIDTH * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
+    return Chart(
+        rows=rows,
+        width=CHART_WIDTH,
+        height=axis_y + CHART_AXIS,
+        label_width=CHART_LABEL_WIDTH,
+        bar_width=CHART_BAR_WIDTH,
+        bar_height=CHART_BAR,
+        axis_y=axis_y,
+        ticks=ticks,
+        description=_chart_description(factors),
+    )
+
+
+def _chart_row(index: int, factor: FactorResult) -> ChartRow:
+    title = factor.title
+    if len(title) > CHART_LABEL_CHARS:
+        title = title[: CHART_LABEL_CHARS - 1].rstrip() + "\u2026"
+    percent = min(max(factor.percent or 0.0, 0.0), 100.0)
+    return ChartRow(
+        label=title,
+        value_text=parts.percent_text(factor.percent),
+        level_key=level_key(factor.level),
+        y=CHART_TOP + index * CHART_ROW,
+        width=round(CHART_BAR_WIDTH * percent / 100, 1),
+        scored=factor.percent is not None,
+    )
+
+
+def _chart_description(factors: tuple[FactorResult, ...]) -> str:
+    if not factors:
+        return "No factors were scored."
+    items = [
+        f"{f.title}: {parts.percent_text(f.percent)}"
+        + ("" if f.level is None else f" ({parts.level_word(f.level)})")
+        for f in factors
+    ]
+    return "; ".join(items) + ". The table below gives the same figures."
+
+
+def _view(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "title": parts.REPORT_TITLE,
+        "taken": parts.taken_text(assessment.taken_at),
+        "red_flag_headline": parts.RED_FLAG_HEADLINE,
+        "red_flag_lead": parts.RED_FLAG_LEAD,
+        "urgency_words": parts.URGENCY_WORDS,
+        "nothing_raised": parts.NOTHING_RAISED,
+        "no_suggestions": parts.NO_SUGGESTIONS,
+        "level_word": parts.level_word,
+        "level_key": level_key,
+        "percent_text": parts.percent_text,
+        "link_label": parts.link_label,
+        "factor_titles": parts.factor_titles(assessment),
+        "sources_of": lambda ids: parts.sources_of(assessment, tuple(ids)),
+        "all_sources": parts.all_sources(assessment),
+        "unanswered": parts.unanswered_asks(assessment),
+        "moving": _moving,
+        "paragraphs": _paragraphs,
+    }
+
+
+def _moving(factor: FactorResult) -> list[Any]:
+    return sorted((c for c in factor.contributions if c.points), key=lambda c: -c.points)
+
+
+def _paragraphs(text: str) -> list[str]:
+    import re
+
+    chunks = (" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", text))
+    return [chunk for chunk in chunks if chunk]
+
+
+def _markup(stylesheet: str) -> Any:
+    from markupsafe import Markup
+
+    if "</" in stylesheet:
+        raise ValueError("the report stylesheet must not contain '</'")
+    return Markup(stylesheet)  # noqa: S704 - our own packaged CSS, checked above
+
+
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template(TEMPLATE_NAME)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    colours = {**PALETTE, **TINTS, "page": PAGE_BACKGROUND}
+    variables = "".join(f"--{name}:{value};" for name, value in colours.items())
+    css = (TEMPLATES / STYLESHEET_NAME).read_text(encoding="utf-8")
+    return f":root{{{variables}}}\n{css}"

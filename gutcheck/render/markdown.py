@@ -1,0 +1,214 @@
+"""The Markdown report: readable as plain text, rendered well on GitHub and common viewers.
+
+Every piece of text that came from a rule base or from answers goes through :func:`md_text`
+(or :func:`md_cell` inside tables), so none of it can become a link, an image, HTML, a
+heading or a broken table. Links are made only here, only for http(s) addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gutcheck.assessment import Assessment, Contribution, FactorResult, SuggestionResult
+from gutcheck.render.reportparts import (
+    NO_SUGGESTIONS,
+    NOTHING_RAISED,
+    RED_FLAG_HEADLINE,
+    RED_FLAG_LEAD,
+    REPORT_TITLE,
+    URGENCY_WORDS,
+    SourceEntry,
+    all_sources,
+    factor_titles,
+    level_word,
+    link_label,
+    percent_text,
+    sources_of,
+    taken_text,
+    unanswered_asks,
+)
+
+# Characters that start Markdown or HTML syntax anywhere in a line (GitHub flavour included).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
+# What would start a block (list, heading, quote, rule) when it opens a line.
+_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)\.)")
+
+
+def md_text(text: str) -> str:
+    """``text`` as inert Markdown on one line: specials escaped, whitespace collapsed."""
+    flat = " ".join(str(text).split())
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    # A list number is escaped at its full stop ("1\."): a backslash before a digit is literal.
+    sign, number = match.groups()
+    return "\\" + sign if sign else number + "\\."
+
+
+def md_cell(text: str) -> str:
+    """``text`` safe inside a table cell (one line, pipes escaped, never empty)."""
+    return md_text(text) or " "
+
+
+def md_paragraphs(text: str) -> str:
+    """Longer text as inert Markdown paragraphs, keeping the author's blank-line breaks."""
+    paragraphs = [md_text(part) for part in re.split(r"\n\s*\n", str(text))]
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def md_link(url: str, label: str) -> str:
+    """A Markdown link; ``url`` must already be a checked, percent-encoded http(s) address."""
+    return f"[{md_text(label)}]({url})"
+
+
+def render_markdown(assessment: Assessment) -> str:
+    """The whole report as Markdown text ending in a newline."""
+    sections = [
+        _header(assessment),
+        _red_flags(assessment),
+        _overall(assessment),
+        _factor_table(assessment),
+        _what_moved(assessment),
+        _suggestions(assessment),
+        _answers(assessment),
+        _sources(assessment),
+        _disclaimer(assessment),
+    ]
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _header(assessment: Assessment) -> str:
+    rules = assessment.rules
+    lines = [
+        f"# {REPORT_TITLE}",
+        "",
+        f"- **Taken:** {md_text(taken_text(assessment.taken_at))}",
+        f"- **Rule base:** {md_text(rules.title)} ({md_text(rules.id)} {md_text(rules.version)})",
+    ]
+    if assessment.client:
+        lines.append(f"- **Client:** {md_text(assessment.client)}")
+    return "\n".join(lines)
+
+
+def _red_flags(assessment: Assessment) -> str:
+    if not assessment.red_flags:
+        return ""
+    lines = [f"> **{RED_FLAG_HEADLINE.upper()}.** {RED_FLAG_LEAD}", ">"]
+    for flag in assessment.red_flags:
+        urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency)
+        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency)})")
+    return "\n".join(lines)
+
+
+def _overall(assessment: Assessment) -> str:
+    overall = assessment.overall
+    if overall.percent is None:
+        return f"## Overall\n\nNot scored. {md_text(overall.summary)}"
+    level = md_text(level_word(overall.level)).capitalize()
+    return (
+        "## Overall\n\n"
+        f"**{level}** risk-factor load ({md_text(percent_text(overall.percent))}). "
+        f"{md_text(overall.summary)}"
+    )
+
+
+def _factor_table(assessment: Assessment) -> str:
+    rows = ["| Factor | Score | Level | Summary |", "| --- | ---: | --- | --- |"]
+    for factor in assessment.factors:
+        cells = (factor.title, percent_text(factor.percent), level_word(factor.level), factor.summary)
+        rows.append("| " + " | ".join(md_cell(cell) for cell in cells) + " |")
+    return "## Factors\n\n" + "\n".join(rows)
+
+
+def _what_moved(assessment: Assessment) -> str:
+    parts = ["## What moved each score"]
+    parts.extend(_factor_why(factor) for factor in assessment.factors)
+    return "\n\n".join(parts)
+
+
+def _factor_why(factor: FactorResult) -> str:
+    heading = f"### {md_text(factor.title)}: {md_text(percent_text(factor.percent))}"
+    lines = [heading, "", md_text(factor.explanation), ""]
+    moving = sorted((c for c in factor.contributions if c.points), key=lambda c: -c.points)
+    if factor.percent is None:
+        lines.append(md_text(factor.summary))
+    elif not moving:
+        lines.append(NOTHING_RAISED)
+    lines.extend(_contribution_line(c) for c in moving)
+    return "\n".join(lines)
+
+
+def _contribution_line(contribution: Contribution) -> str:
+    sign = "+" if contribution.points > 0 else "\u2212"
+    return (
+        f"- {md_text(contribution.ask)} \u2014 *{md_text(contribution.answer)}* "
+        f"({sign}{abs(contribution.points)})"
+    )
+
+
+def _suggestions(assessment: Assessment) -> str:
+    if not assessment.suggestions:
+        return f"## Suggestions\n\n{NO_SUGGESTIONS}"
+    titles = factor_titles(assessment)
+    parts = ["## Suggestions, most relevant first"]
+    for number, suggestion in enumerate(assessment.suggestions, start=1):
+        parts.append(_suggestion(number, suggestion, titles, assessment))
+    return "\n\n".join(parts)
+
+
+def _suggestion(
+    number: int, suggestion: SuggestionResult, titles: dict[str, str], assessment: Assessment
+) -> str:
+    factor = titles.get(suggestion.factor, suggestion.factor)
+    lines = [
+        f"### {number}. {md_text(suggestion.text)}",
+        "",
+        f"- **Factor:** {md_text(factor)}",
+        f"- **Why:** {md_text(suggestion.why)}",
+        f"- **Evidence:** {md_text(suggestion.evidence_words)}",
+    ]
+    if suggestion.caution:
+        lines.append(f"- **Caution:** {md_text(suggestion.caution)}")
+    sources = sources_of(assessment, suggestion.references)
+    if sources:
+        lines.append("- **Sources:**")
+        lines.extend(f"  - {_source_line(source)}" for source in sources)
+    return "\n".join(lines)
+
+
+def _source_line(source: SourceEntry) -> str:
+    parts = [md_text(source.cite)]
+    parts.extend(md_link(link, link_label(link)) for link in source.links)
+    if source.plain:
+        parts.append(f"address given as text: {md_text(source.plain)}")
+    return " \u00b7 ".join(parts)
+
+
+def _answers(assessment: Assessment) -> str:
+    rows = ["| Question | Your answer |", "| --- | --- |"]
+    rows.extend(f"| {md_cell(a.ask)} | {md_cell(a.label)} |" for a in assessment.answers)
+    text = "## Your answers\n\n" + "\n".join(rows)
+    missing = unanswered_asks(assessment)
+    if missing:
+        listed = "\n".join(f"- {md_text(ask)}" for ask in missing)
+        text += f"\n\nNot answered, and left out of the scores:\n\n{listed}"
+    return text
+
+
+def _sources(assessment: Assessment) -> str:
+    sources = all_sources(assessment)
+    if not sources:
+        return ""
+    lines = [f"{number}. {_source_line(s)}" for number, s in enumerate(sources, start=1)]
+    return "## Sources\n\n" + "\n".join(lines)
+
+
+def _disclaimer(assessment: Assessment) -> str:
+    rules = assessment.rules
+    footer = (
+        f"*Made by gutcheck with {md_text(rules.id)} {md_text(rules.version)} "
+        f"(rules hash {md_text(rules.hash[:12])}).*"
+    )
+    return f"## Please read\n\n{md_paragraphs(assessment.disclaimer)}\n\n---\n\n{footer}"

@@ -1,0 +1,124 @@
+"""Wording and small helpers shared by the Markdown and HTML reports.
+
+Both reports say the same things in the same order; only the markup differs. Nothing here
+imports rich or jinja2, so the Markdown report stays light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote, urlsplit
+
+from gutcheck.assessment import Assessment, FactorResult, ReferenceInfo
+
+REPORT_TITLE = "Gut-barrier self-check report"
+RED_FLAG_HEADLINE = "See a clinician"
+RED_FLAG_LEAD = (
+    "You reported a symptom that needs a clinician's attention. This check cannot explain it, "
+    "and its scores do not replace that visit."
+)
+URGENCY_WORDS = {
+    "emergency": "emergency: get help now",
+    "urgent": "urgent: within days",
+    "soon": "soon: book an appointment",
+}
+NOTHING_RAISED = "Nothing in your answers raised this score."
+NO_SUGGESTIONS = "No suggestions: nothing stood out in your answers."
+WEB_SCHEMES = ("http", "https")
+# Characters a link may keep as they are; everything else is percent-encoded so that a
+# link can never break out of its Markdown or HTML context.
+_URL_SAFE = ":/?#@!$&'*+,;=%-._~"
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A cited source ready to show: its citation, safe links and any address left as text."""
+
+    id: str
+    cite: str
+    links: tuple[str, ...]
+    plain: str | None
+
+
+def level_word(level: str | None) -> str:
+    """A level id as a word for people ('very-high' -> 'very high')."""
+    return (level or "not scored").replace("-", " ").replace("_", " ")
+
+
+def percent_text(percent: float | None) -> str:
+    """A percent for people: '42.5%', or 'not scored'."""
+    return "not scored" if percent is None else f"{percent:g}%"
+
+
+def taken_text(taken_at: str) -> str:
+    """The time of an assessment as 'YYYY-MM-DD HH:MM UTC' (or with its offset); raw if odd."""
+    try:
+        stamp = datetime.fromisoformat(taken_at)
+    except ValueError:
+        return taken_at
+    offset = stamp.utcoffset()
+    if offset is None:
+        return stamp.strftime("%Y-%m-%d %H:%M")
+    zone = "UTC" if offset == timedelta(0) else stamp.strftime("%z")
+    if zone != "UTC":
+        zone = f"UTC{zone[:3]}:{zone[3:]}"
+    return f"{stamp.strftime('%Y-%m-%d %H:%M')} {zone}"
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` percent-encoded if it is an http(s) link with a host, else None (show as text)."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc:
+        return None
+    return quote(text, safe=_URL_SAFE)
+
+
+def source_entry(ref: ReferenceInfo) -> SourceEntry:
+    """How a reference is shown: only http(s) links are links; any other address is text."""
+    links = tuple(link for link in (safe_url(raw) for raw in ref.links) if link)
+    plain = ref.url if ref.url and safe_url(ref.url) is None else None
+    return SourceEntry(ref.id, ref.cite, links, plain)
+
+
+def sources_of(assessment: Assessment, ids: tuple[str, ...]) -> list[SourceEntry]:
+    """The sources behind ``ids`` that the assessment carries, in the order given."""
+    return [source_entry(assessment.references[i]) for i in ids if i in assessment.references]
+
+
+def all_sources(assessment: Assessment) -> list[SourceEntry]:
+    """Every source the assessment cites, in the order they were collected."""
+    return [source_entry(ref) for ref in assessment.references.values()]
+
+
+def link_label(url: str) -> str:
+    """A short name for a link: 'DOI', 'PubMed', 'PubMed Central' or the host."""
+    host = urlsplit(url).netloc.lower()
+    if host == "doi.org":
+        return "DOI"
+    if host == "pubmed.ncbi.nlm.nih.gov":
+        return "PubMed"
+    if host == "www.ncbi.nlm.nih.gov" and "/pmc/" in url:
+        return "PubMed Central"
+    return host or url
+
+
+def factor_titles(assessment: Assessment) -> dict[str, str]:
+    """Factor id -> title, to name the factor a suggestion belongs to."""
+    return {factor.id: factor.title for factor in assessment.factors}
+
+
+def unanswered_asks(assessment: Assessment) -> list[str]:
+    """The question texts of unanswered questions (their ids where the text is unknown)."""
+    asks = {c.question: c.ask for f in assessment.factors for c in f.contributions}
+    asks.update({a.question: a.ask for a in assessment.answers})
+    return [asks.get(question, question) for question in assessment.unanswered]
+
+
+def moved_by(factor: FactorResult) -> str:
+    """One sentence on what the contributions did, for factors with none above zero."""
+    return NOTHING_RAISED if factor.percent is not None else factor.summary

@@ -1,0 +1,112 @@
+"""The command line as a whole: help, README coverage, exit codes, lean start-up, code shape."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from helpers import run
+
+from gutcheck import __version__
+from gutcheck.cli import app
+from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CORE_MODULES = ["assessment", "checks", "conditions", "engine", "errors", "loading", "rulebase", "salvage", "spec", "yamlsource"]
+
+
+def command_paths() -> Iterator[tuple[str, ...]]:
+    """Every command of the app as its words, e.g. ('rules', 'validate')."""
+    root = typer.main.get_command(app)
+
+    def walk(command: object, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        subcommands = getattr(command, "commands", {})
+        for name, sub in subcommands.items():
+            yield (*prefix, name)
+            yield from walk(sub, (*prefix, name))
+
+    yield from walk(root, ())
+
+
+ALL_COMMANDS = sorted(command_paths())
+
+
+def test_there_are_commands_to_check() -> None:
+    assert ("rules", "validate") in ALL_COMMANDS
+    assert ("score",) in ALL_COMMANDS
+
+
+@pytest.mark.parametrize("words", ALL_COMMANDS, ids=" ".join)
+def test_every_command_has_help_and_is_in_the_readme(words: tuple[str, ...]) -> None:
+    result = run(*words, "--help")
+    assert result.code == 0, result.err
+    assert "Usage:" in result.out
+    summary = [line for line in result.out.splitlines()[1:] if line.strip()]
+    assert summary and not summary[0].strip().startswith(("Options", "Arguments")), result.out
+    assert f"gutcheck {' '.join(words)}" in README, f"README does not show 'gutcheck {' '.join(words)}'"
+
+
+def test_exit_codes_are_documented_in_help_and_readme() -> None:
+    help_text = " ".join(run("--help").out.split())
+    for code in ExitCode:
+        assert f"{int(code)} {EXIT_CODE_MEANINGS[code]}" in help_text
+        assert f"| {int(code)} |" in README
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.code, result.out.strip()) == (0, f"gutcheck {__version__}")
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run("score", "--bogus")
+    assert result.code == ExitCode.USAGE
+    assert "No such option" in result.err
+
+
+def _modules_after(*args: str) -> set[str]:
+    code = (
+        "import sys\nfrom gutcheck.cli import main\n"
+        f"sys.argv = ['gutcheck', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "GUTCHECK_HOME": os.environ["GUTCHECK_HOME"]}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=False)
+    return set(done.stderr.splitlines())
+
+
+@pytest.mark.parametrize("args", [("--version",), ("rules", "validate", str(ROOT / "tests/data/mini.yaml")), ("--help",)])
+def test_start_up_does_not_import_the_prompt_stack(args: tuple[str, ...]) -> None:
+    modules = _modules_after(*args)
+    assert "gutcheck.cli" in modules  # the probe really ran the CLI
+    for heavy in ("questionary", "prompt_toolkit", "jinja2", "sqlite3"):
+        assert heavy not in modules, f"{heavy} imported by gutcheck {' '.join(args)}"
+
+
+def _long_functions(path: Path, limit: int) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.name}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > limit
+    ]
+
+
+def test_core_functions_stay_small() -> None:
+    found = [hit for name in CORE_MODULES for hit in _long_functions(ROOT / "gutcheck" / f"{name}.py", 40)]
+    assert found == []
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "gutcheck", "--version"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == f"gutcheck {__version__}"
