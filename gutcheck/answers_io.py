@@ -6,14 +6,18 @@ The mapping goes through :meth:`RuleBase.parse_answers`, the same path the quiz 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gutcheck.errors import InputError, Location
 from gutcheck.yamlsource import YamlProblems, load_yaml, read_text_limited
+
+if TYPE_CHECKING:
+    from gutcheck.rulebase import RuleBase
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,52 @@ class AnswersFile:
 def read_answers(source: str) -> AnswersFile:
     """Read answers from a path, or from stdin when ``source`` is ``-``."""
     display = "<stdin>" if source == "-" else source
+    return _answers_from_text(_read_source(source, display), display)
+
+
+def read_parsed_answers(
+    rules: RuleBase, source: str, *, warn: Callable[[str], None] | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """Parsed answers of one person, and the client id a table names, from a path or ``-``.
+
+    Besides a YAML or JSON mapping, this takes what ``gutcheck batch`` reads, for one person:
+    a CSV/TSV with a header and one row, a JSON array of one object, or one JSON line.
+    """
+    display = "<stdin>" if source == "-" else source
     text = _read_source(source, display)
+    if _is_table(source, text):
+        from gutcheck.batch import read_one_row
+
+        return read_one_row(rules, text, display, warn=warn)
+    answers_file = _answers_from_text(text, display)
+    return rules.parse_answers(answers_file.answers, answers_file.where), None
+
+
+_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
+_MAPPING_SUFFIXES = (".yaml", ".yml")
+_YAML_KEY = re.compile(r"""^(?:"[^"]*"|'[^']*'|[\w.-]+)\s*:(?:\s|$)""")
+
+
+def _is_table(source: str, text: str) -> bool:
+    """True when ``text`` is a CSV/TSV table, a JSON array or JSON Lines rather than a mapping."""
+    suffix = Path(source).suffix.casefold() if source != "-" else ""
+    if suffix in _TABLE_SUFFIXES or suffix in _MAPPING_SUFFIXES:
+        return suffix in _TABLE_SUFFIXES
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return head[1:].lstrip().startswith("{")  # an array of records; other arrays are mistakes
+    if head.startswith("{"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return exc.msg == "Extra data"
+        return False
+    lines = (line for line in head.splitlines() if line.strip() and not line.startswith(("#", "---")))
+    first = next(lines, "")
+    return _YAML_KEY.match(first) is None and any(mark in first for mark in ",;\t|")
+
+
+def _answers_from_text(text: str, display: str) -> AnswersFile:
     data, where = _parse(text, display)
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]

@@ -20,7 +20,9 @@ from gutcheck.commands import (
     rules_cmd,
     score_cmd,
 )
+from gutcheck.commands.common import RulesOption
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
+from gutcheck.render import ReportFormat
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(
     f"{int(code)} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items()
@@ -57,16 +59,30 @@ def root(
         False, "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on unexpected errors."),
+    *,
+    rules: RulesOption = None,
+    answers: quiz_cmd.AnswersOption = None,
+    profile: quiz_cmd.ProfileOption = quiz_cmd.DEFAULT_PROFILE,
+    save: quiz_cmd.SaveOption = True,
+    fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
+    plain: quiz_cmd.PlainOption = False,
 ) -> None:
-    """Take the quiz (no command), or run one of the commands below."""
+    """Take the quiz (no command; the quiz options below apply), or run one of the commands."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(quiz_cmd.quiz)
+        ctx.invoke(quiz_cmd.quiz, rules=rules, answers=answers, profile=profile, save=save,
+                   fmt=fmt, plain=plain)
+    else:
+        quiz_cmd.refuse_quiz_options(ctx.invoked_subcommand, rules=rules, answers=answers,
+                                     profile=profile, save=save, fmt=fmt, plain=plain)
 
 
 def main() -> None:
     """Console-script entry point: run the app and turn errors into messages and exit codes."""
     try:
-        app()
+        if len(sys.argv) <= 1:
+            quiz_cmd.quiz()  # plain `gutcheck`: nothing to parse, so the quiz starts sooner
+        else:
+            app()
     except GutcheckError as error:
         _report(error.lines())
         sys.exit(int(error.exit_code))

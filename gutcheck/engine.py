@@ -74,6 +74,15 @@ def score_parsed(
     )
 
 
+def score_factor(factor: Factor, shown: Mapping[str, Any], unanswered: set[str]) -> FactorResult:
+    """Score one factor from the answers of shown questions (as :meth:`RuleBase.visible` gives).
+
+    ``unanswered`` holds ids of shown questions left blank or declined. Tools such as the
+    rule-base lint use this to explore scores exactly as :func:`score` computes them.
+    """
+    return _score_factor(factor, shown, unanswered)
+
+
 def _score_factor(factor: Factor, shown: Mapping[str, Any], unanswered: set[str]) -> FactorResult:
     raw = 0
     reachable = 0

@@ -47,6 +47,8 @@ FILE_MODE = 0o600
 _LAST_REF = re.compile(r"^last(?:~(\d+))?$")
 _TABLES = frozenset({"profiles", "assessments", "drafts"})
 
+# Version 1 of the schema, as the first gutcheck history wrote it: what migration 1 -> 2 starts
+# from (kept as the record of it; new databases get _SCHEMA_CURRENT).
 _SCHEMA_V1 = """
 CREATE TABLE profiles (name TEXT PRIMARY KEY);
 CREATE TABLE assessments (
@@ -477,7 +479,9 @@ class History:
 
 
 def _ensure_directory(directory: Path) -> None:
+    """Create the data folder 0700, or make an existing one of ours private (0700)."""
     if directory.is_dir():
+        _make_private(directory, DIR_MODE)
         return
     try:
         directory.mkdir(mode=DIR_MODE, parents=True)
@@ -511,11 +515,18 @@ def _ensure_file(path: Path) -> None:
 
 def _tighten(path: Path) -> None:
     """Make our own database file private (0600), whatever created it."""
+    _make_private(path, FILE_MODE)
+
+
+def _make_private(path: Path, mode: int) -> None:
+    """chmod ``path`` to ``mode`` when it is ours and others may use it (the data folder is
+    gutcheck's alone, though another part of gutcheck may have created it first)."""
     try:
-        if path.stat().st_mode & 0o777 != FILE_MODE:
-            path.chmod(FILE_MODE)
+        info = path.stat()
+        if info.st_uid == os.geteuid() and info.st_mode & 0o777 != mode:
+            path.chmod(mode)
     except OSError:
-        pass  # not our file's owner: reading and writing still work, nothing to add
+        pass  # not changeable here: reading and writing still work, nothing to add
 
 
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
@@ -611,5 +622,3 @@ def _fill_indexed_fields(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
-
-SCHEMA_V1 = _SCHEMA_V1  # the first released schema, kept for the migration tests

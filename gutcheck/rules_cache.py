@@ -44,7 +44,8 @@ def store(text: str, normal: dict[str, Any]) -> None:
     if entry is None:
         return
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entry.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entry.parent.mkdir(exist_ok=True, mode=0o700)
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".rules-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(normal, file, ensure_ascii=False)

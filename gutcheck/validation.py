@@ -136,13 +136,17 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
         if isinstance(current, dict) and part not in current and part == current.get("type"):
             continue
         path.append(part)
-        if isinstance(current, dict):
-            current = current.get(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-        else:
-            current = None
+        current = _child(current, part)
     return tuple(path)
+
+
+def _child(current: Any, part: Any) -> Any:
+    """The value under ``part`` of a mapping or list, or None where there is none."""
+    if isinstance(current, dict):
+        return current.get(part)
+    if isinstance(current, list) and isinstance(part, int) and part < len(current):
+        return current[part]
+    return None
 
 
 def _model_problem(
@@ -169,12 +173,7 @@ def _model_problem(
 def _sibling_keys(data: Any, parent: tuple[str | int, ...]) -> set[str]:
     current = data
     for part in parent:
-        if isinstance(current, dict):
-            current = current.get(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-        else:
-            current = None
+        current = _child(current, part)
     return set(current) if isinstance(current, dict) else set()
 
 

@@ -225,3 +225,18 @@ def _print(renderable: object) -> None:
 
 def _notice(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def save_if_asked(
+    assessment: Assessment, profile: str | None, save: bool | None
+) -> tuple[int, str] | None:
+    """Save for ``score``: with --save, or with --profile unless --no-save; report it on stderr.
+
+    Returns (id, database path) when saved, else None.
+    """
+    if save is False or (save is None and profile is None):
+        return None
+    name = profile or DEFAULT_PROFILE_NAME
+    row_id, location = save_assessment(assessment, name)
+    _notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+    return row_id, location

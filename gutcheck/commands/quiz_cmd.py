@@ -1,10 +1,66 @@
-"""The interactive quiz (``gutcheck`` with no command, or ``gutcheck quiz``)."""
+"""The interactive quiz (``gutcheck`` with no command, or ``gutcheck quiz``).
+
+The options are defined once, here, and reused by the root callback in ``gutcheck/cli.py`` so
+that ``gutcheck --plain`` works like ``gutcheck quiz --plain``.
+"""
 
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from gutcheck.commands.common import RulesOption
+from gutcheck.render import ReportFormat
+
+if TYPE_CHECKING:
+    from contextlib import ExitStack
+
+    from gutcheck.console import Consoles
+    from gutcheck.quiz import Outcome, Prompter, QuizSettings
+
+DEFAULT_PROFILE = "default"
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        help="Answers file (YAML or JSON) to prefill; the quiz asks only what it leaves out.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+ProfileOption = Annotated[
+    str,
+    typer.Option("--profile", help="History profile that keeps the result and unfinished answers."),
+]
+SaveOption = Annotated[
+    bool,
+    typer.Option(
+        "--save/--no-save",
+        help="Save the result in your local history; --no-save writes nothing, not even a draft.",
+    ),
+]
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Final report: text (the results screen), or json, md or html written to stdout.",
+        case_sensitive=False,
+    ),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="Numbered answers typed on plain lines, no cursor movement: for screen readers and "
+        "simple terminals (automatic when TERM=dumb).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -12,8 +68,116 @@ def register(app: typer.Typer) -> None:
     app.command("quiz")(quiz)
 
 
-def quiz(rules: RulesOption = None) -> None:
-    """Take the gut-barrier self-check in the terminal."""
-    from gutcheck.errors import UsageError
+def quiz(
+    *,
+    rules: RulesOption = None,
+    answers: AnswersOption = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    save: SaveOption = True,
+    fmt: FormatOption = ReportFormat.TEXT,
+    plain: PlainOption = False,
+) -> None:
+    """Take the gut-barrier self-check in the terminal (also what plain 'gutcheck' does)."""
+    from gutcheck.quiz import QuizSettings
 
-    raise UsageError("the interactive quiz is being built; use 'gutcheck score ANSWERS' meanwhile")
+    settings = QuizSettings(
+        rules=rules,
+        answers=answers,
+        profile=profile,
+        save=save,
+        plain=plain or os.environ.get("TERM") == "dumb",
+    )
+    _run(settings, fmt)
+
+
+def refuse_quiz_options(
+    command: str,
+    *,
+    rules: Path | None,
+    answers: Path | None,
+    profile: str,
+    save: bool,
+    fmt: ReportFormat,
+    plain: bool,
+) -> None:
+    """Refuse quiz options given before another command (``gutcheck --rules X score ...``),
+    where they would silently do nothing."""
+    given = {
+        "--rules": rules is not None,
+        "--answers": answers is not None,
+        "--profile": profile != DEFAULT_PROFILE,
+        "--no-save": not save,
+        "--format": fmt is not ReportFormat.TEXT,
+        "--plain": plain,
+    }
+    misplaced = [name for name, differs in given.items() if differs]
+    if misplaced:
+        from gutcheck.errors import UsageError
+
+        raise UsageError(
+            f"{', '.join(misplaced)} before '{command}' only apply to the quiz; "
+            f"put options after the command name, e.g. 'gutcheck {command} --help'"
+        )
+
+
+def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
+    from contextlib import ExitStack
+
+    from gutcheck.commands.common import load, now
+    from gutcheck.console import make_consoles
+    from gutcheck.quiz import read_prefill, run_session
+
+    stream = _prompt_stream(settings.plain)
+    rules = load(settings.rules)
+    prefill = read_prefill(rules, settings.answers)
+    with ExitStack() as stack:
+        prompter = _prompter(settings.plain, stream, stack)
+        outcome = run_session(settings, rules, prompter, clock=now, prefill=prefill)
+    consoles = make_consoles(plain=settings.plain)  # rich is loaded only for the results
+    if outcome is None:
+        consoles.err.print("Stopped before the first question; nothing was saved.")
+        return
+    _show(outcome, fmt, consoles)
+
+
+def _prompt_stream(plain: bool) -> TextIO:
+    """Where prompts are drawn: stderr, or stdout if only it is a terminal."""
+    from gutcheck.errors import UsageError
+    from gutcheck.quiz import NO_TERMINAL
+
+    if plain:
+        return sys.stderr
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError(NO_TERMINAL)
+    for stream in (sys.stderr, sys.stdout):
+        if stream is not None and stream.isatty():
+            return stream
+    raise UsageError(NO_TERMINAL)
+
+
+def _prompter(plain: bool, stream: TextIO, stack: ExitStack) -> Prompter:
+    if plain:
+        from gutcheck.quiz import PlainPrompter
+
+        return PlainPrompter(sys.stdin, stream)
+    from gutcheck.prompts import QuestionaryPrompter, terminal_session
+
+    stack.enter_context(terminal_session(stream))
+    return QuestionaryPrompter(stream)
+
+
+def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles) -> None:
+    if fmt is ReportFormat.TEXT:
+        from gutcheck.render.terminal import results_view
+
+        view = results_view(outcome.assessment, saved_to=outcome.saved_to, not_saved=outcome.not_saved)
+        consoles.out.print()  # a blank line between the last question and the results
+        consoles.out.print(view)
+        return
+    from gutcheck.render import render
+
+    typer.echo(render(outcome.assessment, fmt), nl=False)
+    if outcome.saved_to:
+        consoles.err.print(f"Saved to {outcome.saved_to}.", markup=False)
+    elif outcome.not_saved:
+        consoles.err.print(outcome.not_saved[0].upper() + outcome.not_saved[1:] + ".", markup=False)

@@ -1,9 +1,244 @@
-"""Commands of this group are added here."""
+"""``gutcheck report`` (render a saved assessment) and ``gutcheck schema`` (print JSON Schemas).
+
+A report comes from a saved ``gutcheck.assessment/1`` JSON file, from stdin, or from the
+history (``last``, ``last~1`` or an id). ``-o FILE`` writes atomically: the report appears
+whole or not at all, never half-written.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from gutcheck.render import ReportFormat
+
+if TYPE_CHECKING:
+    from gutcheck.assessment import Assessment
+
+SUFFIX_FORMATS: dict[str, ReportFormat] = {
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".json": ReportFormat.JSON,
+    ".txt": ReportFormat.TEXT,
+}
+SOURCE_HELP = (
+    "A saved assessment: a JSON file (from --format json), - for stdin, or from the history: "
+    "last, last~1 (the one before), or an id from 'gutcheck history'."
+)
+
+
+class SchemaName(str, Enum):
+    """The JSON Schemas gutcheck ships."""
+
+    ASSESSMENT = "assessment"
+    RULES = "rules"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``report`` and ``schema`` commands to ``app``."""
+    app.command("report")(report)
+    app.command("schema")(schema)
+
+
+def report(
+    source: Annotated[str, typer.Argument(help=SOURCE_HELP, show_default=False)],
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from the -o file's extension, else text).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (atomically) instead of stdout.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
+    ] = "default",
+) -> None:
+    """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
+    chosen = fmt or format_for(output)
+    assessment = read_assessment(source, profile)
+    if output is None:
+        _print(assessment, chosen)
+        return
+    from gutcheck.render import render
+
+    write_text_atomic(output, render(assessment, chosen))
+    typer.echo(f"Wrote {output} ({chosen.value}).", err=True)
+
+
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="Which schema: assessment or rules.", case_sensitive=False)],
+) -> None:
+    """Print a JSON Schema: of the assessment document, or of the rule-base format."""
+    print_schema(name.value)
+
+
+def print_schema(name: str) -> None:
+    """Print the shipped JSON Schema ``name`` to stdout (``rules schema`` uses this too)."""
+    from gutcheck.schema import schema_text
+
+    typer.echo(schema_text(name), nl=False)
+
+
+def format_for(output: Path | None) -> ReportFormat:
+    """The format an output file's extension asks for; text when writing to stdout."""
+    if output is None:
+        return ReportFormat.TEXT
+    found = SUFFIX_FORMATS.get(output.suffix.lower())
+    if found is None:
+        from gutcheck.errors import UsageError
+
+        raise UsageError(
+            f"{output}: cannot tell the format from the extension; add --format md, html, json or text."
+        )
+    return found
+
+
+def read_assessment(source: str, profile: str = "default") -> Assessment:
+    """The assessment named by ``source``: a JSON file, '-' (stdin), or a history reference."""
+    if source == "-":
+        return parse_assessment(_read_stdin(), "<stdin>")
+    path = Path(source)
+    if path.is_file() or not _is_history_ref(source):
+        return parse_assessment(_read_file(path, source), source)
+    return _from_history(source, profile)
+
+
+def parse_assessment(text: str, display: str) -> Assessment:
+    """Parse and check a ``gutcheck.assessment/1`` document; InputError names what is wrong."""
+    import json
+
+    from gutcheck.assessment import ASSESSMENT_SCHEMA, Assessment
+    from gutcheck.errors import InputError, Location
+    from gutcheck.schema import load_schema, problems
+
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = Location(display, exc.lineno, exc.colno)
+        raise InputError(f"{where}: not valid JSON ({exc.msg}); give a file saved with --format json") from None
+    if not isinstance(data, dict) or data.get("schema") != ASSESSMENT_SCHEMA:
+        raise InputError(
+            f"{display}: not a saved assessment (no \"schema\": \"{ASSESSMENT_SCHEMA}\"); "
+            "save one with 'gutcheck score ANSWERS --format json'"
+        )
+    found = problems(data, load_schema("assessment"))
+    if found:
+        from gutcheck.errors import Problem
+
+        raise InputError(
+            f"{display}: the assessment document is damaged; save it again with --format json",
+            tuple(Problem(display, problem) for problem in found),
+        )
+    try:
+        return Assessment.from_dict(data)
+    except ValueError as exc:
+        raise InputError(f"{display}: {exc}; save it again with --format json") from None
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    A new file is readable by its owner only (reports hold health information); replacing a
+    file keeps that file's permissions. Raises UsageError naming the path when it cannot be written.
+    """
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> Exception:
+    from gutcheck.errors import UsageError
+
+    reason = exc.strerror or str(exc)
+    return UsageError(f"{path}: cannot write the report ({reason}); choose a folder you can write to.")
+
+
+def _print(assessment: Assessment, fmt: ReportFormat) -> None:
+    if fmt is ReportFormat.TEXT:
+        from gutcheck.console import make_consoles
+        from gutcheck.render.terminal import results_view
+
+        make_consoles().out.print(results_view(assessment))
+        return
+    from gutcheck.render import render
+
+    typer.echo(render(assessment, fmt), nl=False)
+
+
+def _is_history_ref(source: str) -> bool:
+    import re
+
+    return re.fullmatch(r"last(~\d+)?|\d+", source.strip()) is not None
+
+
+def _read_stdin() -> str:
+    import sys
+
+    from gutcheck.errors import InputError
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("<stdin>: nothing piped in; pipe a saved assessment to '-' or give a file")
+    return sys.stdin.read()
+
+
+def _read_file(path: Path, display: str) -> str:
+    from gutcheck.errors import InputError
+    from gutcheck.yamlsource import YamlProblems, read_text_limited
+
+    hint = "give a saved assessment JSON file, - for stdin, or last / an id from 'gutcheck history'"
+    try:
+        return read_text_limited(path, display)
+    except FileNotFoundError:
+        raise InputError(f"{display}: no such file; {hint}") from None
+    except IsADirectoryError:
+        raise InputError(f"{display}: is a folder; {hint}") from None
+    except PermissionError:
+        raise InputError(f"{display}: permission denied; check the file's permissions") from None
+    except YamlProblems as exc:
+        raise InputError(f"{display}: cannot read this file", tuple(exc.problems)) from None
+
+
+def _from_history(reference: str, profile: str) -> Assessment:
+    from gutcheck.errors import UsageError
+    from gutcheck.history import History, database_path
+
+    if not database_path().exists():
+        raise UsageError(
+            f"No assessments are saved yet, so there is no {reference!r}; "
+            "take the quiz or give a saved assessment JSON file."
+        )
+    with History.open() as store:
+        return store.get(reference.strip(), profile)

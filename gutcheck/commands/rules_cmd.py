@@ -43,13 +43,14 @@ def validate(path: RulesArgument = None) -> None:
 
 @rules_app.command("lint")
 def lint(path: RulesArgument = None) -> None:
-    """Check content quality beyond validity: sources, identifiers, reachability."""
-    from gutcheck.commands.common import load
+    """Check content beyond validity: sources, identifiers, links, hype, reachability."""
     from gutcheck.errors import RulesError
     from gutcheck.lint import lint_rules
+    from gutcheck.loading import load_rules_detailed
 
-    rules = load(path)
-    findings = lint_rules(rules)
+    loaded = load_rules_detailed(path)
+    findings = lint_rules(loaded)
+    rules = loaded.rules
     if findings:
         noun = "finding" if len(findings) == 1 else "findings"
         raise RulesError(f"{rules.source}: {len(findings)} lint {noun}; fix them and try again", tuple(findings))
@@ -70,8 +71,6 @@ def show(path: RulesArgument = None) -> None:
 @rules_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of the rule-base format (for editor completion)."""
-    import json
+    from gutcheck.commands.report_cmd import print_schema
 
-    from gutcheck.spec import rules_json_schema
-
-    typer.echo(json.dumps(rules_json_schema(), indent=2))
+    print_schema("rules")  # one implementation: the same as 'gutcheck schema rules'

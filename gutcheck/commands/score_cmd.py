@@ -19,7 +19,8 @@ def score(
     answers: Annotated[
         str,
         typer.Argument(
-            help="Answers file (YAML or JSON mapping of question id to answer), or - for stdin.",
+            help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
+            "JSON array or JSON Lines file with one person's row, as batch reads), or - for stdin.",
             show_default=False,
         ),
     ],
@@ -27,17 +28,31 @@ def score(
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = ReportFormat.TEXT,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Save to this profile's history (implies --save).",
+                     show_default=False),
+    ] = None,
+    save: Annotated[
+        bool | None,
+        typer.Option("--save/--no-save", help="Save the assessment to the local history "
+                     "(default: only when --profile is given).", show_default=False),
+    ] = None,
 ) -> None:
     """Score one person's answers and print the assessment."""
-    from gutcheck.answers_io import read_answers
+    from gutcheck.answers_io import read_parsed_answers
     from gutcheck.commands.common import load, now
     from gutcheck.engine import score_parsed
 
     rule_base = load(rules)
-    answers_file = read_answers(answers)
-    parsed = rule_base.parse_answers(answers_file.answers, answers_file.where)
-    assessment = score_parsed(rule_base, parsed, taken_at=now())
+    parsed, client = read_parsed_answers(
+        rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
+    )
+    assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
     _emit(assessment, fmt)
+    from gutcheck.commands.history_cmd import save_if_asked
+
+    save_if_asked(assessment, profile, save)
 
 
 def _emit(assessment: object, fmt: ReportFormat) -> None:

@@ -20,7 +20,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.assessment import Assessment, RulesInfo
+from gutcheck.assessment import AnswerRecord, Assessment, RulesInfo
 from gutcheck.history import StoredAssessment
 from gutcheck.render.terminal import level_word
 
@@ -29,6 +29,9 @@ MAX_SPARK_POINTS = 30
 HISTORY_SCHEMA = "gutcheck.history/1"
 COMPARE_SCHEMA = "gutcheck.compare/1"
 EXPORT_SCHEMA = "gutcheck.export/1"
+NOT_ANSWERED = "(not answered)"
+NOT_ASKED = "(not asked)"
+RED_FLAG_MARK = "⚠"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -153,6 +156,9 @@ def history_view(profile: str, items: Sequence[StoredAssessment]) -> RenderableT
             f"'gutcheck score FILE --profile {profile}' to save one."
         )
     parts: list[RenderableType] = [_history_table(profile, items)]
+    if any(item.assessment.red_flags for item in items):
+        parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "
+                          "a clinician about it, whatever the scores say.", style="bold red"))
     trend = build_trend(items)
     if trend is not None and len(items) >= 2:
         parts.append(_trend_table(trend))
@@ -192,7 +198,7 @@ def _history_row(item: StoredAssessment, columns: list[tuple[str, str]], rules: 
     assessment = item.assessment
     overall = f"{percent_text(assessment.overall.percent)} {level_word(assessment.overall.level)}"
     if assessment.red_flags:
-        overall += " ⚠"
+        overall += f" {RED_FLAG_MARK}"
     cells = [str(item.id), short_time(item.taken_at), overall]
     cells += [percent_text(_factor_percent(assessment, fid)) for fid, _ in columns]
     if rules:
@@ -283,12 +289,13 @@ class ScoreChange:
 
 @dataclass(frozen=True)
 class AnswerChange:
-    """A question answered differently (``None`` = not answered or not asked that time)."""
+    """A question answered differently; a missing answer reads '(not answered)' or
+    '(not asked)' (hidden by an earlier answer, or not in that rule base)."""
 
     question: str
     ask: str
-    before: str | None
-    after: str | None
+    before: str
+    after: str
 
 
 @dataclass(frozen=True)
@@ -372,9 +379,16 @@ def answer_changes(a: Assessment, b: Assessment) -> tuple[AnswerChange, ...]:
             continue
         record = new or old
         assert record is not None
-        changes.append(AnswerChange(question, record.ask, old.label if old else None,
-                                    new.label if new else None))
+        changes.append(AnswerChange(question, record.ask, _answer_text(a, old, question),
+                                    _answer_text(b, new, question)))
     return tuple(changes)
+
+
+def _answer_text(assessment: Assessment, record: AnswerRecord | None, question: str) -> str:
+    """The answer's label, or why there is none: skipped, or the question was not asked."""
+    if record is not None:
+        return record.label
+    return NOT_ANSWERED if question in assessment.unanswered else NOT_ASKED
 
 
 def compare_view(comparison: Comparison) -> RenderableType:
@@ -421,7 +435,7 @@ def _answers_view(changes: Sequence[AnswerChange]) -> RenderableType:
     text = Text(f"Answers that changed ({len(changes)}):\n", style="bold")
     for change in changes:
         text.append(f"• {change.ask}\n")
-        text.append(f"    {change.before or '(not answered)'} → {change.after or '(not answered)'}\n")
+        text.append(f"    {change.before} → {change.after}\n")
     text.rstrip()
     return text
 

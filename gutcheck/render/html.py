@@ -31,7 +31,7 @@ PALETTE: dict[str, str] = {
     "ink": "#1c2430",
     "muted": "#4b5563",
     "accent": "#1f4e79",
-    "rule": "#6b7280",
+    "rule": "#5b6472",
     "low": "#2f6b3a",
     "moderate": "#8a5300",
     "high": "#b02a20",
@@ -44,13 +44,15 @@ TINTS: dict[str, str] = {"alert-tint": "#fdf1f0", "panel": "#f4f6f8", "grid": "#
 LEVEL_KEYS = frozenset({"low", "moderate", "high", "very-high"})
 
 CHART_WIDTH = 720
-CHART_LABEL_WIDTH = 210
-CHART_BAR_WIDTH = 420
+CHART_VALUE_ROOM = 70  # right of the 100% line, for the value text of a full bar
 CHART_ROW = 34
 CHART_BAR = 18
 CHART_TOP = 8
 CHART_AXIS = 28
-CHART_LABEL_CHARS = 30
+CHART_LABEL_CHARS = 32
+CHART_CHAR_WIDTH = 7.4  # a generous average advance of 13px sans-serif text
+CHART_LABEL_MIN = 80
+CHART_LABEL_GAP = 16
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,22 @@ def level_key(level: str | None) -> str:
 
 def build_chart(factors: tuple[FactorResult, ...]) -> Chart:
     """Bar geometry and the text alternative for the factor chart."""
-    rows = tuple(_chart_row(index, factor) for index, factor in enumerate(factors))
+    labels = [chart_label(factor.title) for factor in factors]
+    longest = max((len(label) for label in labels), default=0)
+    label_width = max(CHART_LABEL_MIN, round(longest * CHART_CHAR_WIDTH) + CHART_LABEL_GAP)
+    bar_width = CHART_WIDTH - label_width - CHART_VALUE_ROOM
+    rows = tuple(
+        _chart_row(index, factor, label, bar_width)
+        for index, (factor, label) in enumerate(zip(factors, labels, strict=True))
+    )
     axis_y = CHART_TOP + CHART_ROW * len(rows)
-    ticks = tuple((CHART_LABEL_WIDTH + CHART_BAR_WIDTH * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
+    ticks = tuple((label_width + bar_width * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
     return Chart(
         rows=rows,
         width=CHART_WIDTH,
         height=axis_y + CHART_AXIS,
-        label_width=CHART_LABEL_WIDTH,
-        bar_width=CHART_BAR_WIDTH,
+        label_width=label_width,
+        bar_width=bar_width,
         bar_height=CHART_BAR,
         axis_y=axis_y,
         ticks=ticks,
@@ -123,17 +132,22 @@ def build_chart(factors: tuple[FactorResult, ...]) -> Chart:
     )
 
 
-def _chart_row(index: int, factor: FactorResult) -> ChartRow:
-    title = factor.title
-    if len(title) > CHART_LABEL_CHARS:
-        title = title[: CHART_LABEL_CHARS - 1].rstrip() + "\u2026"
+def chart_label(title: str) -> str:
+    """A factor title short enough for the chart (the table beside it has the full title)."""
+    flat = " ".join(title.split())
+    if len(flat) <= CHART_LABEL_CHARS:
+        return flat
+    return flat[: CHART_LABEL_CHARS - 1].rstrip() + "\u2026"
+
+
+def _chart_row(index: int, factor: FactorResult, label: str, bar_width: int) -> ChartRow:
     percent = min(max(factor.percent or 0.0, 0.0), 100.0)
     return ChartRow(
-        label=title,
+        label=label,
         value_text=parts.percent_text(factor.percent),
         level_key=level_key(factor.level),
         y=CHART_TOP + index * CHART_ROW,
-        width=round(CHART_BAR_WIDTH * percent / 100, 1),
+        width=round(bar_width * percent / 100, 1),
         scored=factor.percent is not None,
     )
 
@@ -161,7 +175,7 @@ def _view(assessment: Assessment) -> dict[str, Any]:
         "level_word": parts.level_word,
         "level_key": level_key,
         "percent_text": parts.percent_text,
-        "link_label": parts.link_label,
+        "short_hash": parts.short_hash,
         "factor_titles": parts.factor_titles(assessment),
         "sources_of": lambda ids: parts.sources_of(assessment, tuple(ids)),
         "all_sources": parts.all_sources(assessment),

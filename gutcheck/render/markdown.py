@@ -21,8 +21,8 @@ from gutcheck.render.reportparts import (
     all_sources,
     factor_titles,
     level_word,
-    link_label,
     percent_text,
+    short_hash,
     sources_of,
     taken_text,
     unanswered_asks,
@@ -31,7 +31,7 @@ from gutcheck.render.reportparts import (
 # Characters that start Markdown or HTML syntax anywhere in a line (GitHub flavour included).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 # What would start a block (list, heading, quote, rule) when it opens a line.
-_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)\.)")
+_BLOCK_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)])(?=\s|$))")
 
 
 def md_text(text: str) -> str:
@@ -42,9 +42,9 @@ def md_text(text: str) -> str:
 
 
 def _escape_block_start(match: re.Match[str]) -> str:
-    # A list number is escaped at its full stop ("1\."): a backslash before a digit is literal.
-    sign, number = match.groups()
-    return "\\" + sign if sign else number + "\\."
+    # A list number is escaped at its delimiter ("1\."): a backslash before a digit is literal.
+    sign, number, delimiter = match.groups()
+    return "\\" + sign if sign else f"{number}\\{delimiter}"
 
 
 def md_cell(text: str) -> str:
@@ -117,7 +117,8 @@ def _overall(assessment: Assessment) -> str:
 def _factor_table(assessment: Assessment) -> str:
     rows = ["| Factor | Score | Level | Summary |", "| --- | ---: | --- | --- |"]
     for factor in assessment.factors:
-        cells = (factor.title, percent_text(factor.percent), level_word(factor.level), factor.summary)
+        score = "\u2013" if factor.percent is None else percent_text(factor.percent)
+        cells = (factor.title, score, level_word(factor.level), factor.summary)
         rows.append("| " + " | ".join(md_cell(cell) for cell in cells) + " |")
     return "## Factors\n\n" + "\n".join(rows)
 
@@ -180,7 +181,7 @@ def _suggestion(
 
 def _source_line(source: SourceEntry) -> str:
     parts = [md_text(source.cite)]
-    parts.extend(md_link(link, link_label(link)) for link in source.links)
+    parts.extend(md_link(link.url, link.label) for link in source.named)
     if source.plain:
         parts.append(f"address given as text: {md_text(source.plain)}")
     return " \u00b7 ".join(parts)
@@ -209,6 +210,6 @@ def _disclaimer(assessment: Assessment) -> str:
     rules = assessment.rules
     footer = (
         f"*Made by gutcheck with {md_text(rules.id)} {md_text(rules.version)} "
-        f"(rules hash {md_text(rules.hash[:12])}).*"
+        f"(rules hash {md_text(short_hash(rules.hash))}).*"
     )
     return f"## Please read\n\n{md_paragraphs(assessment.disclaimer)}\n\n---\n\n{footer}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from gutcheck.assessment import Assessment, FactorResult, ReferenceInfo
+from gutcheck.assessment import Assessment, ReferenceInfo
 
 REPORT_TITLE = "Gut-barrier self-check report"
 RED_FLAG_HEADLINE = "See a clinician"
@@ -32,13 +32,26 @@ _URL_SAFE = ":/?#@!$&'*+,;=%-._~"
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """A checked link and the words it shows (an identifier that also reads well on paper)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SourceEntry:
-    """A cited source ready to show: its citation, safe links and any address left as text."""
+    """A cited source ready to show: its citation, safe links and any address left as text.
+
+    ``links`` are the checked, percent-encoded http(s) addresses; ``named`` pairs each with
+    the words to show for it.
+    """
 
     id: str
     cite: str
     links: tuple[str, ...]
     plain: str | None
+    named: tuple[SourceLink, ...] = ()
 
 
 def level_word(level: str | None) -> str:
@@ -66,6 +79,12 @@ def taken_text(taken_at: str) -> str:
     return f"{stamp.strftime('%Y-%m-%d %H:%M')} {zone}"
 
 
+def short_hash(content_hash: str) -> str:
+    """A rule-base hash shortened for people: 'sha256:' and its first 12 hex digits."""
+    algorithm, _, digest = content_hash.rpartition(":")
+    return f"{algorithm}:{digest[:12]}" if algorithm else digest[:12]
+
+
 def safe_url(url: str) -> str | None:
     """``url`` percent-encoded if it is an http(s) link with a host, else None (show as text)."""
     text = url.strip()
@@ -79,10 +98,14 @@ def safe_url(url: str) -> str | None:
 
 
 def source_entry(ref: ReferenceInfo) -> SourceEntry:
-    """How a reference is shown: only http(s) links are links; any other address is text."""
-    links = tuple(link for link in (safe_url(raw) for raw in ref.links) if link)
-    plain = ref.url if ref.url and safe_url(ref.url) is None else None
-    return SourceEntry(ref.id, ref.cite, links, plain)
+    """How a reference is shown: its links (checked again here) and any other address as text."""
+    named = tuple(
+        SourceLink(link_label(raw, ref), url)
+        for raw in ref.links
+        if (url := safe_url(raw)) is not None
+    )
+    plain = ref.url if ref.url and ref.url not in ref.links else None
+    return SourceEntry(ref.id, ref.cite, tuple(link.url for link in named), plain, named)
 
 
 def sources_of(assessment: Assessment, ids: tuple[str, ...]) -> list[SourceEntry]:
@@ -95,16 +118,15 @@ def all_sources(assessment: Assessment) -> list[SourceEntry]:
     return [source_entry(ref) for ref in assessment.references.values()]
 
 
-def link_label(url: str) -> str:
-    """A short name for a link: 'DOI', 'PubMed', 'PubMed Central' or the host."""
-    host = urlsplit(url).netloc.lower()
-    if host == "doi.org":
-        return "DOI"
-    if host == "pubmed.ncbi.nlm.nih.gov":
-        return "PubMed"
-    if host == "www.ncbi.nlm.nih.gov" and "/pmc/" in url:
-        return "PubMed Central"
-    return host or url
+def link_label(url: str, ref: ReferenceInfo) -> str:
+    """The words of a link: 'doi:...', 'PMID ...', the PMC id, or the address itself."""
+    if ref.doi and url == f"https://doi.org/{ref.doi}":
+        return f"doi:{ref.doi}"
+    if ref.pmid and url == f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/":
+        return f"PMID {ref.pmid}"
+    if ref.pmcid and url.endswith(f"/{ref.pmcid}/"):
+        return ref.pmcid
+    return url
 
 
 def factor_titles(assessment: Assessment) -> dict[str, str]:
@@ -117,8 +139,3 @@ def unanswered_asks(assessment: Assessment) -> list[str]:
     asks = {c.question: c.ask for f in assessment.factors for c in f.contributions}
     asks.update({a.question: a.ask for a in assessment.answers})
     return [asks.get(question, question) for question in assessment.unanswered]
-
-
-def moved_by(factor: FactorResult) -> str:
-    """One sentence on what the contributions did, for factors with none above zero."""
-    return NOTHING_RAISED if factor.percent is not None else factor.summary

@@ -1,55 +1,89 @@
-"""The results screen: a rich renderable of an assessment, and its plain-text form."""
+"""The results screen: a rich renderable of an assessment, and its plain-text form.
+
+Order matters on a terminal: a red-flag notice comes first, and a one-line reminder of it comes
+last, because the end of the output is what stays on screen. Then the overall level, a bar per
+factor, what moved each score, the top suggestions with their evidence in words, cautions and
+sources (clickable where the terminal allows, and the URL always printed), the disclaimer, and
+where the result was saved.
+"""
 
 from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from gutcheck.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
+from gutcheck.render.reportparts import URGENCY_WORDS, source_entry, taken_text
 
 LEVEL_STYLES = {"low": "green", "moderate": "yellow", "high": "red", "very-high": "bold red"}
 BAR_WIDTH = 20
 TOP_SUGGESTIONS = 6
+RED_FLAG_TITLE = "SEE A CLINICIAN"
+RED_FLAG_LEAD = (
+    "You reported a symptom that needs a clinician's attention. "
+    "This check cannot explain it, and its scores do not replace that visit."
+)
 
 
-def results_view(assessment: Assessment, *, saved_to: str | None = None) -> RenderableType:
-    """Red flags first, then the overall level, factor bars, why, suggestions and disclaimer."""
+def results_view(
+    assessment: Assessment, *, saved_to: str | None = None, not_saved: str | None = None
+) -> RenderableType:
+    """The whole results screen; ``saved_to`` or ``not_saved`` says where the result went."""
     parts: list[RenderableType] = []
     if assessment.red_flags:
         parts.append(red_flag_panel(assessment))
     parts.extend([_overall(assessment), _factor_table(assessment), _why(assessment)])
     parts.extend(_suggestions(assessment))
     if assessment.unanswered:
-        parts.append(Text(f"Not answered: {len(assessment.unanswered)} question(s); left out of the scores.", style="dim"))
+        count = len(assessment.unanswered)
+        note = f"Not answered: {count} question(s), left out of the scores."
+        parts.append(Text(note, style="dim"))
+    parts.append(Text())
     parts.append(Panel(Text(assessment.disclaimer), title="Please read", border_style="dim"))
-    footer = f"{assessment.rules.title} {assessment.rules.version} · {assessment.taken_at}"
-    if saved_to:
-        footer += f" · saved to {saved_to}"
-    parts.append(Text(footer, style="dim"))
+    parts.append(_footer(assessment, saved_to, not_saved))
+    if assessment.red_flags:
+        parts.append(_red_flag_reminder())
     return Group(*parts)
 
 
 def red_flag_panel(assessment: Assessment) -> Panel:
     """The unmissable 'see a clinician' notice, one entry per red flag answered yes."""
     body = Text()
-    body.append("You reported a symptom that needs a clinician's attention. ", style="bold")
-    body.append("This check cannot explain it, and its scores do not replace that visit.\n")
+    body.append(RED_FLAG_LEAD + "\n", style="bold")
     for flag in assessment.red_flags:
-        body.append(f"\n• {flag.ask}\n", style="bold")
+        urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency)
+        body.append(f"\n• {flag.ask} ({urgency})\n", style="bold")
         body.append(f"  {flag.advice}\n")
-    return Panel(body, title="SEE A CLINICIAN", border_style="bold red", title_align="left")
+    body.rstrip()
+    return Panel(
+        body,
+        title=f"⚠  {RED_FLAG_TITLE}  ⚠",
+        title_align="left",
+        border_style="bold red",
+        box=box.HEAVY,
+    )
+
+
+def _red_flag_reminder() -> Text:
+    text = Text("⚠ Reminder: ", style="bold red")
+    text.append("you reported a symptom that needs a clinician; see the notice at the top.")
+    return text
 
 
 def _overall(assessment: Assessment) -> Text:
     overall = assessment.overall
-    text = Text("Overall risk-factor load: ", style="bold")
+    text = Text()
+    text.append("\nOverall risk-factor load: ", style="bold")
     if overall.percent is None:
-        return text.append("not scored")
-    text.append(f"{level_word(overall.level)} ({overall.percent:g}%)", style=_style(overall.level))
+        return text.append("not scored\n").append(overall.summary + "\n")
+    level = f"{level_word(overall.level).upper()} ({overall.percent:g}%)"
+    text.append(level, style=Style.parse(_style(overall.level)) + Style(bold=True))
     return text.append(f"\n{overall.summary}\n")
 
 
@@ -66,56 +100,70 @@ def bar(percent: float | None, width: int = BAR_WIDTH) -> str:
     """A text bar for a percent, drawn with block characters."""
     if percent is None:
         return "·" * width
-    filled = round(width * percent / 100)
+    filled = round(width * max(0.0, min(percent, 100.0)) / 100)
     return "█" * filled + "░" * (width - filled)
 
 
 def _factor_table(assessment: Assessment) -> Table:
-    table = Table(title="Factors", title_justify="left", show_edge=False)
+    table = Table(title="Score per factor", title_justify="left", show_edge=False, box=box.SIMPLE)
     table.add_column("Factor")
     table.add_column("Load", no_wrap=True)
-    table.add_column("%", justify="right")
-    table.add_column("Level")
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column("Level", no_wrap=True)
     for factor in assessment.factors:
-        percent = "–" if factor.percent is None else f"{factor.percent:g}"
-        table.add_row(factor.title, bar(factor.percent), percent, Text(level_word(factor.level), style=_style(factor.level)))
+        style = _style(factor.level)
+        percent = "-" if factor.percent is None else f"{factor.percent:g}%"
+        level = Text(level_word(factor.level), style=style)
+        table.add_row(factor.title, Text(bar(factor.percent), style=style), percent, level)
     return table
 
 
 def _why(assessment: Assessment) -> RenderableType:
-    lines = Text("\nWhat moved each score\n", style="bold")
+    lines = Text()
+    lines.append("\nWhat moved each score\n", style="bold")
     for factor in assessment.factors:
         lines.append_text(_factor_why(factor))
     return lines
 
 
 def _factor_why(factor: FactorResult) -> Text:
-    text = Text(f"{factor.title}: ", style="bold")
+    text = Text()
+    text.append(factor.title, style="bold")
+    text.append(f" ({level_word(factor.level)}): ", style=_style(factor.level))
+    text.append(f"{factor.summary}\n")
     top = factor.top_contributions()
-    if not top:
-        return text.append("nothing raised this score.\n")
-    text.append("; ".join(f"{c.ask} → {c.answer} (+{c.points})" for c in top))
-    return text.append("\n")
+    if not top and factor.percent is not None:
+        text.append("  • Nothing in your answers raised this score.\n", style="dim")
+    for item in top:
+        text.append(f"  • {item.ask} → ")
+        text.append(f"{item.answer}", style="italic")
+        text.append(f" (+{item.points})\n", style="dim")
+    return text
 
 
 def _suggestions(assessment: Assessment) -> list[RenderableType]:
     if not assessment.suggestions:
         return [Text("No suggestions: nothing stood out in your answers.\n")]
-    parts: list[RenderableType] = [Text("Suggestions, most relevant first", style="bold")]
+    parts: list[RenderableType] = [Text("Suggestions, most relevant for you first", style="bold")]
     for number, suggestion in enumerate(assessment.suggestions[:TOP_SUGGESTIONS], start=1):
         parts.append(_suggestion(number, suggestion, assessment.references))
     extra = len(assessment.suggestions) - TOP_SUGGESTIONS
     if extra > 0:
-        parts.append(Text(f"… and {extra} more in the full report (--format md or html).", style="dim"))
+        more = f"\n… and {extra} more in the full report (--format md or html)."
+        parts.append(Text(more, style="dim"))
     return parts
 
 
-def _suggestion(number: int, suggestion: SuggestionResult, references: dict[str, ReferenceInfo]) -> Text:
-    text = Text(f"\n{number}. {suggestion.text}\n", style="bold")
-    text.append(f"   Why: {suggestion.why}\n")
-    text.append(f"   Evidence: {suggestion.evidence_words}\n", style="cyan")
+def _suggestion(
+    number: int, suggestion: SuggestionResult, references: dict[str, ReferenceInfo]
+) -> Text:
+    text = Text()
+    text.append(f"\n{number}. {suggestion.text}\n", style="bold")
+    text.append("   Evidence: ")
+    text.append(suggestion.evidence_words, style="bold cyan")
+    text.append(f"\n   Why: {suggestion.why}\n")
     if suggestion.caution:
-        text.append(f"   Caution: {suggestion.caution}\n", style="yellow")
+        text.append(f"   ⚠ Caution: {suggestion.caution}\n", style="bold yellow")
     for ref_id in suggestion.references:
         ref = references.get(ref_id)
         if ref is not None:
@@ -125,18 +173,40 @@ def _suggestion(number: int, suggestion: SuggestionResult, references: dict[str,
 
 
 def reference_line(ref: ReferenceInfo) -> Text:
-    """A citation with its links, clickable in terminals that support hyperlinks."""
-    text = Text(f"   Source: {ref.cite}\n", style="dim")
-    for link in ref.links:
+    """A citation with its links: clickable where the terminal allows, the URL always printed."""
+    entry = source_entry(ref)
+    text = Text()
+    text.append(f"   Source: {entry.cite}\n", style="dim")
+    for link in entry.links:
         text.append("     ")
-        text.append(link, style=f"link {link}")
+        text.append(link, style=Style(link=link, underline=True))
         text.append("\n")
+    if entry.plain:
+        text.append(f"     {entry.plain}\n", style="dim")
+    return text
+
+
+def _footer(assessment: Assessment, saved_to: str | None, not_saved: str | None) -> Text:
+    rules = assessment.rules
+    text = Text()
+    text.append(f"{rules.title} {rules.version} · {taken_text(assessment.taken_at)}", style="dim")
+    if saved_to:
+        text.append(f"\nSaved to {saved_to}", style="dim")
+    elif not_saved:
+        text.append("\n" + not_saved[0].upper() + not_saved[1:], style="bold")
     return text
 
 
 def render_text(assessment: Assessment, *, width: int = 100) -> str:
     """The results screen as plain text (no colour, no escape codes)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, no_color=True, color_system=None, force_terminal=False, highlight=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        no_color=True,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+    )
     console.print(results_view(assessment))
     return buffer.getvalue()

@@ -1,0 +1,94 @@
+"""CSV lines for batch output: the summary records and the errors file, safe to open in a spreadsheet.
+
+A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
+as a formula by Excel, LibreOffice or Google Sheets; such cells get a leading apostrophe, which
+spreadsheets show as text. Plain numbers (``-3``, ``+1.5``) are left alone. gutcheck removes the
+apostrophe again when it reads its own files back, so an errors file can be fixed and re-run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gutcheck.batch import ClientSummary, RecordMaker, RejectedRow
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(text: str) -> str:
+    """``text`` made safe for a spreadsheet cell: formula-like text gets a leading apostrophe."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def cell_text(value: object) -> str:
+    """A record value as cell text: empty for none, yes/no, lists joined with '; ', short numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(item) for item in value)
+    return str(value)
+
+
+class CsvLines:
+    """Formats rows as CSV text, one line at a time, every text cell neutralised."""
+
+    def __init__(self, delimiter: str = ",") -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+
+    def line(self, cells: Iterable[object]) -> str:
+        """One CSV line (with its newline) of ``cells``."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow([neutralise(cell_text(cell)) for cell in cells])
+        return self._buffer.getvalue()
+
+
+class SummaryCsv:
+    """The summary output as CSV: a header line, then one line per scored client."""
+
+    def __init__(self, maker: RecordMaker) -> None:
+        self.maker = maker
+        self.lines = CsvLines()
+
+    def header(self) -> str:
+        """The header line: the record's field names."""
+        return self.lines.line(self.maker.columns())
+
+    def row(self, summary: ClientSummary) -> str:
+        """One client's line."""
+        return self.lines.line(self.maker.cells(summary))
+
+
+class ErrorsCsv:
+    """The errors file: each rejected row as it was read, with its row number and reasons first.
+
+    The two leading columns (``gutcheck row``, ``gutcheck errors``) are ignored when the file is
+    read again by ``gutcheck batch``, so a coach can fix the cells and re-run the file as it is.
+    """
+
+    def __init__(self, columns: Iterable[str]) -> None:
+        from gutcheck.batch import ERRORS_REASON_COLUMN, ERRORS_ROW_COLUMN
+
+        self.lines = CsvLines()
+        self.columns = (ERRORS_ROW_COLUMN, ERRORS_REASON_COLUMN, *columns)
+
+    def header(self) -> str:
+        """The header line: row, errors, then the input's own columns."""
+        return self.lines.line(self.columns)
+
+    def row(self, rejected: RejectedRow) -> str:
+        """One rejected row's line."""
+        return self.lines.line((rejected.row, "; ".join(rejected.reasons), *rejected.cells))

@@ -1,0 +1,405 @@
+"""The interactive quiz driven in-process through questionary with prompt_toolkit pipe input.
+
+Every key a person would press is sent up front and the pipe is closed, so a prompt that waits
+for a key nobody sent ends with EOFError instead of hanging the test run.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from gutcheck.engine import score, score_parsed
+from gutcheck.errors import ExitCode, Interrupted, StorageError, UsageError
+from gutcheck.history import History, database_path
+from gutcheck.prompts import BACK_LABEL, QuestionaryPrompter, build_prompt
+from gutcheck.quiz import (
+    INPUT_ENDED,
+    Drafts,
+    Outcome,
+    QuizSettings,
+    Step,
+    problem_with,
+    restore_answers,
+    run_session,
+    take_quiz,
+)
+from gutcheck.rulebase import SKIP, RuleBase
+
+DOWN, UP, LEFT, ENTER, SPACE = "\x1b[B", "\x1b[A", "\x1b[D", "\r", " "
+CTRL_C, CTRL_D, CTRL_U, BACKSPACE = "\x03", "\x04", "\x15", "\x7f"
+WHEN = datetime(2026, 1, 31, 9, 0, tzinfo=timezone.utc)
+
+CONTINUE = "y"  # the welcome's "Continue?" (a confirm prompt takes y at once)
+NO_FLAGS = [DOWN + ENTER, DOWN + ENTER]  # blood: No, weight_loss: No
+WEEKLY_FOUR_BINGE = [DOWN + ENTER, "4" + ENTER, ENTER]  # weekly, 4 drinks, binge: Yes
+VEG_AND_BEANS = SPACE + DOWN + SPACE + ENTER
+A_LOT = DOWN + DOWN + ENTER
+NEVER = ENTER  # drink_freq asked the first time: the pointer starts on Never
+
+
+class Session:
+    """One quiz run: the console text the person saw, and the outcome."""
+
+    def __init__(self) -> None:
+        self.screen = io.StringIO()
+        self.outcome: Outcome | None = None
+
+    @property
+    def text(self) -> str:
+        """Everything printed around the prompts (headings, progress lines, notices)."""
+        return self.screen.getvalue()
+
+
+@contextmanager
+def keyboard(*keys: str) -> Iterator[None]:
+    """A prompt_toolkit session fed ``keys``; input ends after the last one."""
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("".join(keys))
+        pipe.close()
+        yield
+
+
+def take(rules: RuleBase, *keys: str, prefill: dict[str, Any] | None = None,
+         **settings: Any) -> Session:
+    """Run the quiz session on ``rules`` with ``keys``; the outcome lands in the result."""
+    session = Session()
+    prompter = QuestionaryPrompter(session.screen)
+    with keyboard(*keys):
+        session.outcome = run_session(
+            QuizSettings(**settings), rules, prompter, clock=lambda: WHEN, prefill=prefill
+        )
+    return session
+
+
+def answers_of(outcome: Outcome | None) -> dict[str, Any]:
+    assert outcome is not None
+    return {record.question: record.value for record in outcome.assessment.answers}
+
+
+def draft(rules: RuleBase, profile: str = "default") -> Any:
+    with History.open() as store:
+        return store.load_draft(f"{profile}:{rules.id}")
+
+
+# -- a whole quiz ------------------------------------------------------------------------------
+
+
+def test_full_run_scores_exactly_like_score_and_is_saved(mini_rules: RuleBase) -> None:
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, *WEEKLY_FOUR_BINGE, VEG_AND_BEANS, A_LOT)
+    outcome = session.outcome
+    assert outcome is not None
+    same_answers_from_a_file = {
+        "blood": "no", "weight_loss": "No", "drink_freq": "Weekly", "drink_amount": "4",
+        "drink_binge": "yes", "food_fibre": "Vegetables; Beans", "food_stress": "A lot",
+    }
+    expected = score(mini_rules, same_answers_from_a_file, taken_at=WHEN)
+    assert outcome.assessment.to_dict() == expected.to_dict()
+    with History.open() as store:
+        assert store.get("last").to_dict() == expected.to_dict()
+        assert outcome.saved_to is not None and store.location in outcome.saved_to
+    assert draft(mini_rules) is None  # a finished quiz leaves no draft behind
+
+
+def test_welcome_shows_the_disclaimer_and_progress_counts_shown_questions(
+    mini_rules: RuleBase,
+) -> None:
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, NEVER, SPACE + ENTER, ENTER)
+    assert mini_rules.disclaimer in session.text
+    lines = [line for line in session.text.splitlines() if line.startswith("Question ")]
+    assert lines == [
+        "Question 1 of 5 · Safety questions",
+        "Question 2 of 5 · Safety questions",
+        "Question 3 of 5 · Drinking",
+        "Question 4 of 5 · Food",
+        "Question 5 of 5 · Food",
+    ]
+    assert answers_of(session.outcome)["drink_freq"] == "never"
+
+
+def test_declining_to_continue_saves_nothing(mini_rules: RuleBase, gutcheck_home: Path) -> None:
+    session = take(mini_rules, "n")
+    assert session.outcome is None
+    assert draft(mini_rules) is None
+
+
+# -- back navigation ---------------------------------------------------------------------------
+
+
+def test_going_back_and_changing_an_answer_drops_the_questions_it_hides(
+    mini_rules: RuleBase,
+) -> None:
+    back_to_frequency = LEFT + LEFT + LEFT + LEFT  # fibre -> binge -> amount (2 keys) -> freq
+    session = take(
+        mini_rules, CONTINUE, *NO_FLAGS, *WEEKLY_FOUR_BINGE,
+        back_to_frequency, UP + ENTER,  # the pointer starts on Weekly; Never is above it
+        SPACE + ENTER, ENTER,
+    )
+    answers = answers_of(session.outcome)
+    assert answers["drink_freq"] == "never"
+    assert "drink_amount" not in answers and "drink_binge" not in answers
+    assert session.text.count("Question 3 of") == 2  # frequency was asked twice
+    assert "Question 4 of 5 · Food" in session.text  # the count shrank with the hidden ones
+
+
+def test_back_keeps_the_previous_answer_as_default(mini_rules: RuleBase) -> None:
+    session = take(
+        mini_rules, CONTINUE, *NO_FLAGS, *WEEKLY_FOUR_BINGE,
+        LEFT,  # at the fibre question: back to binge, where Yes is still chosen
+        LEFT,  # back to the amount, whose line still holds "4" with the cursor after it
+        LEFT + "1" + ENTER,  # ← only moves the cursor while editing: "1" lands before the 4
+        ENTER,  # binge: Enter keeps Yes
+        VEG_AND_BEANS, A_LOT,
+    )
+    answers = answers_of(session.outcome)
+    assert (answers["drink_freq"], answers["drink_amount"], answers["drink_binge"]) == (
+        "weekly", 14.0, True)
+    progress = [line.split(" · ")[0] for line in session.text.splitlines()
+                if line.startswith("Question ")]
+    assert progress == [
+        "Question 1 of 5", "Question 2 of 5", "Question 3 of 5", "Question 4 of 6",
+        "Question 5 of 7", "Question 6 of 7", "Question 5 of 7", "Question 4 of 7",
+        "Question 5 of 7", "Question 6 of 7", "Question 7 of 7",
+    ]
+
+
+def test_the_back_choice_returns_to_the_previous_question(mini_rules: RuleBase) -> None:
+    back_choice = DOWN * 2 + ENTER  # Yes, No, ← Back (the separator is skipped)
+    yes_instead = UP + ENTER  # the pointer starts on the earlier answer, No
+    session = take(mini_rules, CONTINUE, DOWN + ENTER, back_choice, yes_instead, DOWN + ENTER,
+                   NEVER, SPACE + ENTER, ENTER)
+    answers = answers_of(session.outcome)
+    assert answers["blood"] is True  # re-answered Yes after going back
+    assert [line for line in session.text.splitlines() if line.startswith("Question")][:3] == [
+        "Question 1 of 5 · Safety questions",
+        "Question 2 of 5 · Safety questions",
+        "Question 1 of 5 · Safety questions",
+    ]
+
+
+def test_there_is_no_back_on_the_first_question(mini_rules: RuleBase) -> None:
+    first = Step(mini_rules.questions[0], 0, 1, 5, "Safety questions")
+    second = Step(mini_rules.questions[1], 1, 2, 5, "Safety questions", can_go_back=True)
+    assert BACK_LABEL not in _choice_titles(first) and BACK_LABEL in _choice_titles(second)
+
+
+def _choice_titles(step: Step) -> list[str]:
+    from questionary.prompts.common import InquirerControl
+
+    prompt = build_prompt(step)
+    controls = [w.content for w in prompt.application.layout.find_all_windows()]
+    control = next(c for c in controls if isinstance(c, InquirerControl))
+    return [str(choice.title) for choice in control.choices]
+
+
+# -- validation: numbers and multi-select ---------------------------------------------------------
+
+
+def test_an_invalid_number_is_refused_and_asked_again(mini_rules: RuleBase) -> None:
+    amount = mini_rules.by_id["drink_amount"]
+    assert problem_with(amount, "lots") == "'lots' is not a number."
+    assert "outside" in (problem_with(amount, "50") or "")
+    assert problem_with(amount, "2,5") == "2.5 is not a whole number."
+    assert problem_with(amount, " ") == "Please type a whole number from 0 to 40 drinks."
+    clear = CTRL_U  # the refused text is offered again to fix; clear it, as a person might
+    fix_it = BACKSPACE + ",0"  # "50" becomes "5,0": the refused text is there to edit
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, DOWN + ENTER,
+                   "lots" + ENTER, clear + "50" + ENTER, fix_it + ENTER,
+                   DOWN + ENTER, VEG_AND_BEANS, A_LOT)
+    assert "'lots' is not a number. Please try again." in session.text
+    assert "50 is outside a whole number from 0 to 40 drinks. Please try again." in session.text
+    answers = answers_of(session.outcome)
+    assert answers["drink_amount"] == 5.0  # decimal comma accepted
+    assert answers["drink_binge"] is False
+    assert session.text.count("Question 4 of 6 · Drinking") == 3  # asked until a number fitted
+
+
+def test_multi_select_enforces_its_limits_and_exclusive_option(mini_rules: RuleBase) -> None:
+    fibre = mini_rules.by_id["food_fibre"]
+    assert problem_with(fibre, []) == "Pick at least 1."
+    assert problem_with(fibre, ["veg", "beans", "sweets", "fried"]) == "Pick at most 3."
+    assert problem_with(fibre, ["veg", "none"]) == (
+        "'None of these' cannot be combined with other choices.")
+    assert problem_with(fibre, ["veg", SKIP]) == (
+        "'Prefer not to say' cannot be combined with other choices.")
+    four = (SPACE + DOWN) * 4
+    untick_fried = DOWN * 3 + SPACE  # asked again with the four ticked, pointer at the top
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, NEVER,
+                   ENTER, four + ENTER, untick_fried + ENTER, ENTER)
+    assert "Pick at least 1. Please try again." in session.text
+    assert "Pick at most 3. Please try again." in session.text
+    assert answers_of(session.outcome)["food_fibre"] == ["veg", "beans", "sweets"]
+
+    veg_and_none = SPACE + DOWN * 4 + SPACE
+    untick_veg = SPACE
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, NEVER,
+                   veg_and_none + ENTER, untick_veg + ENTER, ENTER)
+    assert "'None of these' cannot be combined with other choices. Please try again." in (
+        session.text)
+    assert answers_of(session.outcome)["food_fibre"] == ["none"]
+
+
+def test_prefer_not_to_say_is_offered_where_allowed(mini_rules: RuleBase) -> None:
+    skip = DOWN * 3 + ENTER  # Never, Weekly, Daily, Prefer not to say
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, skip, SPACE + ENTER, ENTER)
+    outcome = session.outcome
+    assert outcome is not None
+    assert "drink_freq" in outcome.assessment.unanswered
+    assert answers_of(outcome)["drink_freq"] == SKIP
+
+
+# -- never lose answers: Ctrl-C, resume, Ctrl-D --------------------------------------------------
+
+
+def test_ctrl_c_keeps_every_answer_and_the_next_run_resumes(mini_rules: RuleBase) -> None:
+    with pytest.raises(Interrupted) as stopped:
+        take(mini_rules, CONTINUE, DOWN + ENTER, ENTER, *WEEKLY_FOUR_BINGE[:2], CTRL_C)
+    assert stopped.value.exit_code == ExitCode.INTERRUPTED
+    assert stopped.value.lines() == [
+        "Stopped; your 4 answer(s) so far are kept: run 'gutcheck' to pick up where you left off."
+    ]
+    kept = draft(mini_rules)
+    assert kept.answers == {"blood": False, "weight_loss": True, "drink_freq": "weekly",
+                            "drink_amount": 4.0}
+
+    resume = ENTER  # "Resume where I left off" is the first choice
+    session = take(mini_rules, CONTINUE, resume, ENTER, VEG_AND_BEANS, A_LOT)
+    answers = answers_of(session.outcome)
+    assert {key: answers[key] for key in kept.answers} == kept.answers
+    assert answers["drink_binge"] is True
+    assert "Question 5 of 7 · Drinking" in session.text  # resumed at the binge question
+    assert "Question 1 of" not in session.text
+    assert session.outcome is not None and session.outcome.assessment.has_red_flags
+
+
+def test_after_resuming_back_reaches_answers_from_the_earlier_run(mini_rules: RuleBase) -> None:
+    with pytest.raises(Interrupted):
+        take(mini_rules, CONTINUE, *NO_FLAGS, DOWN + DOWN + ENTER, CTRL_C)
+    session = take(mini_rules, CONTINUE, ENTER, LEFT, ENTER, "9" + ENTER, ENTER,
+                   VEG_AND_BEANS, A_LOT)
+    answers = answers_of(session.outcome)
+    assert (answers["drink_freq"], answers["drink_amount"]) == ("daily", 9.0)
+
+
+def test_starting_over_forgets_the_draft(mini_rules: RuleBase) -> None:
+    with pytest.raises(Interrupted):
+        take(mini_rules, CONTINUE, ENTER, CTRL_C)
+    start_over = DOWN + ENTER
+    session = take(mini_rules, CONTINUE, start_over, *NO_FLAGS, NEVER,
+                   SPACE + ENTER, ENTER)
+    assert answers_of(session.outcome)["blood"] is False
+    assert "Question 1 of 5 · Safety questions" in session.text
+
+
+def test_drafts_are_kept_per_profile(mini_rules: RuleBase) -> None:
+    with pytest.raises(Interrupted) as stopped:
+        take(mini_rules, CONTINUE, ENTER, CTRL_C, profile="anna")
+    assert "run 'gutcheck --profile anna'" in stopped.value.message
+    assert draft(mini_rules, "anna").answers == {"blood": True}
+    assert draft(mini_rules) is None
+
+
+def test_ctrl_d_or_the_end_of_input_stops_with_one_sentence_and_keeps_answers(
+    mini_rules: RuleBase,
+) -> None:
+    with pytest.raises(UsageError) as ended:
+        take(mini_rules, CONTINUE, ENTER, CTRL_D)
+    assert ended.value.lines() == [INPUT_ENDED]
+    assert ended.value.exit_code == ExitCode.USAGE
+    assert draft(mini_rules).answers == {"blood": True}
+    with pytest.raises(UsageError):
+        take(mini_rules, CONTINUE, ENTER)  # the keys simply run out
+
+
+def test_a_draft_that_no_longer_fits_the_rules_is_kept_in_part(mini_rules: RuleBase) -> None:
+    answers, dropped = restore_answers(
+        mini_rules,
+        {"blood": True, "drink_freq": "hourly", "gone_question": 3, "food_fibre": ["veg", "beans"]},
+    )
+    assert answers == {"blood": True, "food_fibre": ("veg", "beans")}
+    assert dropped == 2
+
+
+# -- options: --no-save, a data folder that cannot be written, --answers -----------------------
+
+
+def test_no_save_writes_nothing(mini_rules: RuleBase, gutcheck_home: Path) -> None:
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, NEVER, SPACE + ENTER, ENTER, save=False)
+    assert session.outcome is not None and session.outcome.not_saved == "not saved (--no-save)"
+    assert list(gutcheck_home.iterdir()) == []
+    with pytest.raises(Interrupted) as stopped:
+        take(mini_rules, CONTINUE, ENTER, CTRL_C, save=False)
+    assert stopped.value.message == "Stopped; nothing was kept because of --no-save."
+    assert list(gutcheck_home.iterdir()) == []
+
+
+def test_an_unusable_data_folder_still_gives_results(
+    mini_rules: RuleBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("GUTCHECK_HOME", str(blocker / "gutcheck"))
+    session = take(mini_rules, CONTINUE, *NO_FLAGS, NEVER, SPACE + ENTER, ENTER)
+    outcome = session.outcome
+    assert outcome is not None and outcome.saved_to is None
+    assert outcome.not_saved is not None and outcome.not_saved.startswith("not saved: ")
+    assert str(blocker) in outcome.not_saved
+    assert outcome.assessment.overall.level is not None
+
+
+def test_prefilled_answers_are_not_asked_again(mini_rules: RuleBase) -> None:
+    prefill = {"blood": False, "weight_loss": False, "drink_freq": "never"}
+    session = take(mini_rules, CONTINUE, VEG_AND_BEANS, ENTER, prefill=prefill)
+    lines = [line for line in session.text.splitlines() if line.startswith("Question ")]
+    assert lines == ["Question 1 of 2 · Food", "Question 2 of 2 · Food"]
+    parsed = {**prefill, "food_fibre": ("veg", "beans"), "food_stress": "s1"}
+    outcome = session.outcome
+    assert outcome is not None
+    assert outcome.assessment == score_parsed(mini_rules, parsed, taken_at=WHEN)
+
+
+def test_bad_profile_name_is_refused_before_any_question(mini_rules: RuleBase) -> None:
+    with pytest.raises(UsageError, match="profile name cannot be empty"):
+        take(mini_rules, profile=" ")
+    assert not database_path().exists()
+
+
+class _FailingStore:
+    """A history store whose disk fills up: every write of a draft fails."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def save_draft(self, key: str, answers: dict[str, object], position: int) -> None:
+        self.attempts += 1
+        raise StorageError("Cannot write the history database (disk full).")
+
+    def load_draft(self, key: str) -> None:
+        return None  # readable at the start; the disk fills up during the quiz
+
+    def clear_draft(self, key: str) -> None:
+        raise StorageError("Cannot write the history database (disk full).")
+
+
+def test_a_failing_draft_store_is_reported_once_and_the_quiz_goes_on(
+    mini_rules: RuleBase,
+) -> None:
+    screen = io.StringIO()
+    prompter = QuestionaryPrompter(screen)
+    store = _FailingStore()
+    drafts = Drafts(store, "default:mini", prompter.warn)
+    with keyboard(*NO_FLAGS, NEVER, SPACE + ENTER, CTRL_C), pytest.raises(Interrupted) as stopped:
+        take_quiz(mini_rules, prompter, drafts=drafts)
+    assert screen.getvalue().count("Your answers cannot be kept between runs.") == 1
+    assert store.attempts == 1  # after the first failure no more writes are tried
+    assert stopped.value.message == (
+        "Stopped; your answers could not be kept. Cannot write the history database (disk full).")
