@@ -136,11 +136,16 @@ def multi_items(question: Question, text: str) -> list[str]:
 
 
 def _rejoin_labels(question: Question, pieces: list[str]) -> list[str]:
-    """Greedily join adjacent comma pieces into the longest runs that name an option."""
+    """Greedily join adjacent comma pieces into the longest runs that name an option.
+
+    A run is never longer than the option with the most commas, so a hostile cell of thousands
+    of pieces costs time in proportion to its length, not its square.
+    """
+    widest = 1 + max((o.label.count(",") for o in question.options), default=0)
     items: list[str] = []
     start = 0
     while start < len(pieces):
-        end = len(pieces)
+        end = min(len(pieces), start + widest)
         while end > start + 1 and question.option_for(", ".join(pieces[start:end])) is None:
             end -= 1
         items.append(", ".join(pieces[start:end]))
@@ -473,6 +478,7 @@ class Batch:
 
 class _RowSource:
     def rows(self) -> Iterator[BatchRow]:
+        """Every data row of the input, in order."""
         raise NotImplementedError
 
 
@@ -524,6 +530,7 @@ class _CsvSource(_RowSource):
         return header, self.batch.matcher.match(header, self.batch.id_column, self.batch.display)
 
     def rows(self) -> Iterator[BatchRow]:
+        """Every data row after the header (and any notes rows right under it)."""
         batch = self.batch
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
         notes_allowed = True
@@ -635,6 +642,7 @@ class _JsonSource(_RowSource):
         batch.error_columns = ("client", *(q.id for q in batch.rules.questions))
 
     def rows(self) -> Iterator[BatchRow]:
+        """Every record, decoded one at a time."""
         in_array = self.batch.format.kind == "json"
         if in_array:
             self._expect("[")

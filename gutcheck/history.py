@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -187,9 +188,10 @@ def _json_default(value: object) -> object:
 class History:
     """An open history database. Use ``with History.open() as store:``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
         self._db = connection
         self.path = path
+        self.timeout = timeout
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ class History:
         _ensure_directory(path.parent)
         _ensure_file(path)
         connection = _connect(path, timeout)
-        store = cls(connection, path)
+        store = cls(connection, path, timeout)
         try:
             store._prepare()
         except BaseException:
@@ -236,12 +238,27 @@ class History:
         """Check what is at the path, then set it up: never writes to a file that is not ours."""
         with self._guard():
             state = self._inspect()
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._enable_wal()
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute("PRAGMA foreign_keys=ON")
             if state != SCHEMA_VERSION:
                 self._create_or_migrate()
         _tighten(self.path)
+
+    def _enable_wal(self) -> None:
+        """Switch to WAL once; a new file being set up by another process can refuse the switch
+        at once (SQLite does not wait on its busy timeout there), so retry until the timeout."""
+        if str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _inspect(self) -> int:
         """The schema version of the file (0 = empty, new); raise if it is not ours."""

@@ -338,3 +338,26 @@ def test_progress_bar_only_for_a_terminal_and_many_rows() -> None:
 
     assert on_terminal.bar is not None and on_pipe.bar is None
     on_terminal.close()
+
+
+class CountingQuestion:
+    """Stands in for a question and counts how often a text is looked up among its options."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.options = question.options
+        self.lookups = 0
+
+    def option_for(self, text: str) -> str | None:
+        self.lookups += 1
+        return self.question.option_for(text)
+
+
+def test_a_huge_multi_cell_costs_lookups_in_proportion_to_its_length(foods: Question) -> None:
+    counting = CountingQuestion(foods)
+    pieces = 40_000
+
+    items = multi_items(counting, ", ".join(["Nuts", "Pie"] * (pieces // 2)))  # type: ignore[arg-type]
+
+    assert len(items) == pieces
+    assert counting.lookups <= 4 * pieces  # a quadratic search would need about 800 million

@@ -78,6 +78,51 @@ writable (--save).
 """
 
 
+InputArgument = Annotated[
+    str,
+    typer.Argument(metavar="INPUT", show_default=False,
+                   help="Export to score: a CSV, TSV, JSON or JSON Lines file, or - for stdin."),
+]
+OutputOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Summary on stdout: a table, or one record per client.",
+                 case_sensitive=False),
+]
+ReportsOption = Annotated[
+    Path | None,
+    typer.Option("--reports", help="Folder to write one report file per client into.",
+                 show_default=False, file_okay=False),
+]
+ReportFormatOption = Annotated[
+    ReportFileFormat,
+    typer.Option("--report-format", help="Format of the --reports files.", case_sensitive=False),
+]
+ErrorsOption = Annotated[
+    Path | None,
+    typer.Option("--errors", help="CSV file for the rejected rows and their reasons.",
+                 show_default=False, dir_okay=False),
+]
+IdColumnOption = Annotated[
+    str | None,
+    typer.Option("--id-column", show_default=False,
+                 help="Column that names each client (default: the first of id, client, name, email)."),
+]
+FailOnRedFlagOption = Annotated[
+    bool,
+    typer.Option("--fail-on-red-flag", help="Exit with code 5 when any client reported a red flag."),
+]
+SaveOption = Annotated[
+    bool,
+    typer.Option("--save", help="Save each client's assessment in the local history, under a "
+                 "profile named by the client id."),
+]
+InputFormatOption = Annotated[
+    InputFormatChoice,
+    typer.Option("--input-format", help="Read the input as this format instead of detecting it.",
+                 case_sensitive=False),
+]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``batch`` and ``template`` commands to ``app``."""
     app.command("batch", help=BATCH_HELP)(batch)
@@ -86,52 +131,16 @@ def register(app: typer.Typer) -> None:
 
 def batch(
     *,
-    source: Annotated[
-        str,
-        typer.Argument(
-            metavar="INPUT", help="Export to score: a CSV, TSV, JSON or JSON Lines file, or - for stdin.",
-            show_default=False,
-        ),
-    ],
+    source: InputArgument,
     rules: RulesOption = None,
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="Summary on stdout: a table, or one record per client.",
-                     case_sensitive=False),
-    ] = OutputFormat.TABLE,
-    reports: Annotated[
-        Path | None,
-        typer.Option("--reports", help="Folder to write one report file per client into.",
-                     show_default=False, file_okay=False),
-    ] = None,
-    report_format: Annotated[
-        ReportFileFormat,
-        typer.Option("--report-format", help="Format of the --reports files.", case_sensitive=False),
-    ] = ReportFileFormat.MD,
-    errors: Annotated[
-        Path | None,
-        typer.Option("--errors", help="CSV file for the rejected rows and their reasons.",
-                     show_default=False, dir_okay=False),
-    ] = None,
-    id_column: Annotated[
-        str | None,
-        typer.Option("--id-column", help="Column that names each client (default: the first of "
-                     "id, client, name, email).", show_default=False),
-    ] = None,
-    fail_on_red_flag: Annotated[
-        bool,
-        typer.Option("--fail-on-red-flag", help="Exit with code 5 when any client reported a red flag."),
-    ] = False,
-    save: Annotated[
-        bool,
-        typer.Option("--save", help="Save each client's assessment in the local history, under a "
-                     "profile named by the client id."),
-    ] = False,
-    input_format: Annotated[
-        InputFormatChoice,
-        typer.Option("--input-format", help="Read the input as this format instead of detecting it.",
-                     case_sensitive=False),
-    ] = InputFormatChoice.AUTO,
+    fmt: OutputOption = OutputFormat.TABLE,
+    reports: ReportsOption = None,
+    report_format: ReportFormatOption = ReportFileFormat.MD,
+    errors: ErrorsOption = None,
+    id_column: IdColumnOption = None,
+    fail_on_red_flag: FailOnRedFlagOption = False,
+    save: SaveOption = False,
+    input_format: InputFormatOption = InputFormatChoice.AUTO,
 ) -> None:
     """Score many clients from one export."""
     from gutcheck.commands.common import load
@@ -289,6 +298,7 @@ def _scorer(
         return lambda row: (summary_only(row), None)
 
     def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
+        """The summary and the full assessment of one row."""
         assessment = score_parsed(rules, row.answers, taken_at=taken_at, client=row.client)
         return summarise(assessment, row.row), assessment
 
@@ -415,6 +425,7 @@ def _errors_file(
 
     @contextmanager
     def managed() -> Iterator[ErrorsFile | None]:
+        """The errors file, moved into place only when the run gets to its end."""
         if path is None:
             yield None
             return
