@@ -20,13 +20,13 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from gutcheck.assessment import Assessment, FactorResult
+from gutcheck.assessment import Assessment
 from gutcheck.errors import InputError
-from gutcheck.rulebase import SKIP, SKIP_LABEL, AnswerError, Factor, Question, RuleBase, normalise_text
+from gutcheck.rulebase import SKIP, SKIP_LABEL, AnswerError, Question, RuleBase, normalise_text
 
 ID_COLUMN_NAMES = (
     ("id", "client id", "client_id", "client-id"),
@@ -898,65 +898,22 @@ def summarise(assessment: Assessment, row: int) -> ClientSummary:
     )
 
 
-FACTOR_MEMO_LIMIT = 2048
-_FactorPlan = tuple[Factor, tuple[str, ...], dict[tuple[Any, ...], FactorResult]]
-_NOT_SHOWN = ("not shown",)
-_LEFT_BLANK = ("left blank",)
-
-
 class SummaryScorer:
-    """Scores parsed rows straight to summaries, with the engine's own functions.
+    """Scores parsed rows straight to summaries with the engine's :class:`~gutcheck.engine.Scorer`.
 
-    It is :func:`gutcheck.engine.score_parsed` without the per-answer records and cited
-    references that only a full report needs. A factor's result depends only on the answers to
-    its own questions, so results are remembered by those answers (up to a limit per factor)
-    and shared between clients who answered a factor alike; results are immutable, so sharing
-    is safe. Tests check that it agrees with ``summarise(score_parsed(...))``.
+    The scorer is made once per batch and leaves out what only a full report needs, so the
+    per-row path stays short; its factor results are remembered between clients.
     """
 
     def __init__(self, rules: RuleBase, *, taken_at: str) -> None:
-        from gutcheck.assessment import RedFlagResult, RulesInfo
+        from gutcheck.engine import Scorer
 
-        self.rules = rules
+        self.scorer = Scorer(rules, detail=False)
         self.taken_at = taken_at
-        self.info = RulesInfo(rules.id, rules.version, rules.title, rules.content_hash)
-        self.plans: tuple[_FactorPlan, ...] = tuple(
-            (f, tuple(q.id for q in f.questions), {}) for f in rules.factors
-        )
-        self.flags = tuple(
-            (rf.question.id, RedFlagResult(rf.question.id, rf.question.ask, rf.advice, rf.urgency, rf.references))
-            for rf in rules.red_flags
-        )
 
     def __call__(self, row: ParsedRow) -> ClientSummary:
         """The summary of one parsed row."""
-        from gutcheck.engine import _overall, _suggestions
-
-        shown, unanswered = self.rules.visible(row.answers)
-        blank = set(unanswered)
-        factors = tuple(self._factor(plan, shown, blank) for plan in self.plans)
-        assessment = Assessment(
-            rules=self.info, taken_at=self.taken_at, disclaimer="",
-            overall=_overall(self.rules, factors), factors=factors,
-            red_flags=tuple(result for qid, result in self.flags if shown.get(qid) is True),
-            suggestions=_suggestions(self.rules, factors, shown),
-            answers=(), unanswered=unanswered, client=row.client,
-        )
-        return summarise(assessment, row.row)
-
-    @staticmethod
-    def _factor(plan: _FactorPlan, shown: Mapping[str, Any], blank: set[str]) -> FactorResult:
-        from gutcheck.engine import score_factor
-
-        factor, ids, memo = plan
-        key = tuple(_LEFT_BLANK if qid in blank else shown.get(qid, _NOT_SHOWN) for qid in ids)
-        result = memo.get(key)
-        if result is None:
-            result = score_factor(factor, shown, blank)
-            if len(memo) < FACTOR_MEMO_LIMIT:
-                # A summary needs the numbers only; dropping the per-answer parts keeps memory small.
-                memo[key] = result = replace(result, contributions=(), unanswered=())
-        return result
+        return summarise(self.scorer(row.answers, taken_at=self.taken_at, client=row.client), row.row)
 
 
 class RecordMaker:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gutcheck.assessment import ReferenceInfo
-from gutcheck.conditions import Subject, compile_condition
+from gutcheck.conditions import Subject, compile_condition, condition_keys
 from gutcheck.errors import Location, Problem
 from gutcheck.rulebase import (
     Band,
@@ -126,6 +126,7 @@ def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
             references=tuple(s["references"]),
             caution=s["caution"],
             when=context.condition(s["when"], subjects, (*path, "suggestions", i, "when")),
+            reads=condition_keys(s["when"]),
         )
         for i, s in enumerate(item["suggestions"])
     )

@@ -161,6 +161,18 @@ def compile_condition(
     return predicate, compiler.problems
 
 
+def condition_keys(raw: Any) -> frozenset[str]:
+    """The subjects (question ids, level, percent, points) a condition reads."""
+    if isinstance(raw, list):
+        return frozenset().union(*(condition_keys(item) for item in raw))
+    if not isinstance(raw, Mapping):
+        return frozenset()
+    keys: set[str] = set()
+    for key, value in raw.items():
+        keys.update(condition_keys(value) if key in COMBINATORS else {str(key)})
+    return frozenset(keys)
+
+
 def _bind(subject: Subject, tests: list[Callable[[Any], bool]]) -> Predicate:
     key = subject.key
     if subject.from_facts:

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from gutcheck.assessment import ReferenceInfo
@@ -21,6 +22,8 @@ from gutcheck.errors import InputError, Problem
 
 SKIP = "prefer-not-to-say"
 SKIP_LABEL = "Prefer not to say"
+HIDDEN = ("hidden",)
+BLANK = ("blank",)
 _YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
 _NO = frozenset({"no", "n", "false", "0", "nein", "non"})
 _SPLIT = re.compile(r"\s*;\s*|,\s+|\n")
@@ -77,7 +80,7 @@ class Question:
                 self._lookup.setdefault(key, option.value)
             self._points[option.value] = option.points
 
-    @property
+    @cached_property
     def max_points(self) -> int:
         """The most points any single answer to this question can add (never below 0)."""
         if self.kind == "yesno":
@@ -122,10 +125,14 @@ class Question:
         if self.kind == "number":
             shown = f"{value:g}"
             return f"{shown} {self.unit}" if self.unit else shown
-        labels = {o.value: o.label for o in self.options}
+        labels = self._labels
         if self.kind == "multi":
             return "; ".join(labels[v] for v in value) if value else "None"
         return labels[value]
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {o.value: o.label for o in self.options}
 
     def allowed_text(self) -> str:
         """A short description of acceptable answers, for error messages and templates."""
@@ -288,6 +295,7 @@ class Suggestion:
     references: tuple[str, ...]
     caution: str | None
     when: Predicate | None
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -303,7 +311,7 @@ class Factor:
     bands: Bands
     suggestions: tuple[Suggestion, ...]
 
-    @property
+    @cached_property
     def max_points(self) -> int:
         """The most points this factor can reach, ignoring which questions are shown."""
         return sum(q.max_points for q in self.questions)
@@ -369,17 +377,30 @@ class RuleBase:
 
     def visible(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
         """Answers of the questions that are shown, and ids of shown questions left unanswered."""
+        shown, unanswered, _ = self.walk(answers)
+        return shown, unanswered
+
+    def walk(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], dict[str, Any]]:
+        """Like :meth:`visible`, plus the state of every question: its answer if shown and
+        answered, else :data:`HIDDEN` or :data:`BLANK` (shown but unanswered or declined)."""
         shown: dict[str, Any] = {}
+        states: dict[str, Any] = {}
         unanswered: list[str] = []
-        for question in self.questions:
-            if question.show_if is not None and not question.show_if(shown, _NO_FACTS):
+        for qid, show_if in self._visibility:
+            if show_if is not None and not show_if(shown, _NO_FACTS):
+                states[qid] = HIDDEN
                 continue
-            value = answers.get(question.id)
+            value = answers.get(qid)
             if value is None or value == SKIP:
-                unanswered.append(question.id)
-                continue
-            shown[question.id] = value
-        return shown, tuple(unanswered)
+                unanswered.append(qid)
+                states[qid] = BLANK
+            else:
+                shown[qid] = states[qid] = value
+        return shown, tuple(unanswered), states
+
+    @cached_property
+    def _visibility(self) -> tuple[tuple[str, Predicate | None], ...]:
+        return tuple((q.id, q.show_if) for q in self.questions)
 
     def is_shown(self, question: Question, answers: Mapping[str, Any]) -> bool:
         """Whether ``question`` is shown given the answers to earlier questions."""

@@ -290,16 +290,17 @@ def _scorer(
     """The per-row scoring function: the summary, and the full assessment when it is needed."""
     from gutcheck.batch import SummaryScorer, summarise
     from gutcheck.commands.common import now
-    from gutcheck.engine import score_parsed
+    from gutcheck.engine import Scorer
 
     taken_at = now().isoformat()
     if not full:
         summary_only = SummaryScorer(rules, taken_at=taken_at)
         return lambda row: (summary_only(row), None)
+    scorer = Scorer(rules)
 
     def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
         """The summary and the full assessment of one row."""
-        assessment = score_parsed(rules, row.answers, taken_at=taken_at, client=row.client)
+        assessment = scorer(row.answers, taken_at=taken_at, client=row.client)
         return summarise(assessment, row.row), assessment
 
     return score
