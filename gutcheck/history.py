@@ -237,7 +237,7 @@ class History:
     def _prepare(self) -> None:
         """Check what is at the path, then set it up: never writes to a file that is not ours."""
         with self._guard():
-            state = self._inspect()
+            state = self._inspect_snapshot()
             self._enable_wal()
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -259,6 +259,15 @@ class History:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
+
+    def _inspect_snapshot(self) -> int:
+        """:meth:`_inspect` within one read transaction: another process creating the schema
+        at this moment is seen either wholly or not at all."""
+        self._db.execute("BEGIN")
+        try:
+            return self._inspect()
+        finally:
+            self._db.execute("COMMIT")
 
     def _inspect(self) -> int:
         """The schema version of the file (0 = empty, new); raise if it is not ours."""
