@@ -65,9 +65,11 @@ class _Context:
         self.subjects: dict[str, Subject] = {}
 
     def locate(self, path: PathKey) -> str:
+        """The place of a path, as text."""
         return str(self.source.locate(path))
 
     def condition(self, raw: Any, subjects: dict[str, Subject], path: PathKey) -> Any:
+        """Compile an optional condition, collecting its problems."""
         if raw is None:
             return None
         predicate, problems = compile_condition(raw, subjects, self.locate, path)

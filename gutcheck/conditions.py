@@ -51,10 +51,12 @@ class _Compiler:
         self.problems: list[Problem] = []
 
     def fail(self, path: tuple[str | int, ...], message: str) -> Predicate:
+        """Record a located problem; the part compiles to a predicate that never holds."""
         self.problems.append(Problem(self.locate(path), message))
         return _never
 
     def condition(self, raw: Any, path: tuple[str | int, ...]) -> Predicate:
+        """Compile a condition mapping (several keys must all hold)."""
         if not isinstance(raw, Mapping) or not raw:
             return self.fail(path, "a condition must be a non-empty mapping")
         parts = [self.entry(str(key), value, (*path, key)) for key, value in raw.items()]
@@ -63,6 +65,7 @@ class _Compiler:
         return lambda answers, facts: all(p(answers, facts) for p in parts)
 
     def entry(self, key: str, value: Any, path: tuple[str | int, ...]) -> Predicate:
+        """Compile one key of a condition: a combinator or a subject with its operators."""
         if key in COMBINATORS:
             return self.combinator(key, value, path)
         subject = self.subjects.get(key)
@@ -76,6 +79,7 @@ class _Compiler:
         return _bind(subject, tests)
 
     def combinator(self, key: str, value: Any, path: tuple[str | int, ...]) -> Predicate:
+        """Compile all/any/not."""
         if key == "not":
             inner = self.condition(value, path)
             return lambda answers, facts: not inner(answers, facts)
@@ -89,6 +93,7 @@ class _Compiler:
     def operator(
         self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
     ) -> Callable[[Any], bool]:
+        """Compile one operator of a subject into a test of its value."""
         if op == "answered":
             if not isinstance(arg, bool):
                 self.fail(path, "'answered' takes true or false")
@@ -105,6 +110,7 @@ class _Compiler:
     def numeric(
         self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
     ) -> Callable[[Any], bool]:
+        """Compile gt/gte/lt/lte on a number subject, refusing bounds that can never hold."""
         if subject.kind != "number":
             self.fail(path, f"'{op}' compares numbers, but {subject.key!r} is a {subject.kind}")
             return _never_value
@@ -118,6 +124,7 @@ class _Compiler:
         return lambda value: value is not None and compare(value, bound)
 
     def contains(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Callable[[Any], bool]:
+        """Compile contains on a multi question."""
         if subject.kind != "multi":
             self.fail(path, f"'contains' is for multi questions, but {subject.key!r} is a {subject.kind}")
             return _never_value
@@ -127,6 +134,7 @@ class _Compiler:
     def membership(
         self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
     ) -> Callable[[Any], bool]:
+        """Compile equals/in/not_in on a single-answer subject."""
         items = [arg] if op == "equals" else arg
         if not isinstance(items, list) or not items:
             self.fail(path, f"'{op}' needs a non-empty list")
@@ -140,6 +148,7 @@ class _Compiler:
         return lambda value: value is not None and value in allowed
 
     def option_value(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Any:
+        """Check one compared value against the subject and return it normalised."""
         if subject.kind == "yesno":
             return _yesno_value(arg, lambda: self.fail(path, f"{subject.key!r} takes yes or no"))
         if subject.kind == "number":

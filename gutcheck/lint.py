@@ -295,6 +295,7 @@ class _Walker:
         self.reach = Reach()
 
     def walk(self, index: int, shown: dict[str, Any], unanswered: set[str]) -> None:
+        """Try every candidate answer of the question at ``index``, then of the ones after it."""
         if index == len(self.order):
             self.leaf(shown, unanswered)
             return
@@ -313,6 +314,7 @@ class _Walker:
             unanswered.discard(question.id)
 
     def leaf(self, shown: dict[str, Any], unanswered: set[str]) -> None:
+        """Record what one complete answer set reaches."""
         result = score_factor(self.factor, shown, unanswered)
         self.reach.percents.add(result.percent)
         if result.level is not None:

@@ -468,7 +468,7 @@ def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
     prompter.say(rules.disclaimer)
     if count:
         minutes = max(1, round(count / 4))
-        prompter.say(f"About {count} questions, roughly {minutes} minute(s).")
+        prompter.say(f"About {count} questions, roughly {minutes} minute{'s' if minutes != 1 else ''}.")
     else:
         prompter.say("Your answers file already answers every question.")
     prompter.say(

@@ -95,6 +95,7 @@ def rules_error(display: str, problems: list[Problem]) -> RulesError:
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     def key(problem: Problem) -> tuple[int, int]:
+        """Sort key: line and column of a problem."""
         parts = problem.where.rsplit(":", 2)
         try:
             return int(parts[-2]), int(parts[-1])
@@ -114,6 +115,7 @@ class _ShiftedSource(SourceMap):
         self.salvaged = salvaged
 
     def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> Location:
+        """The place of a path of the salvaged copy in the original file."""
         return super().locate(self.salvaged.original_path(path), key=key)
 
 

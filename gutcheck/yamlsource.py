@@ -104,10 +104,12 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def where(self, node: yaml.Node) -> str:
+        """The file:line:column of a node."""
         mark = node.start_mark
         return str(Location(self.source.file, mark.line + 1, mark.column + 1))
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        """Build plain data from a node, recording its place and any problem."""
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
@@ -128,6 +130,7 @@ class _Builder:
         return self.constructor.construct_object(node)
 
     def build_mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        """Build a mapping, refusing non-text keys, merge keys and duplicates."""
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self.constructor.construct_object(key_node) if key_node.tag in _PLAIN_TAGS else None
