@@ -1,9 +1,12 @@
 """Scoring: rules + answers -> Assessment. Pure and deterministic; the one scorer of gutcheck.
 
-Hidden questions count for nothing. A factor's percent is its raw points (clamped to 0..max)
-of the most it could reach from the questions that were answered; questions left unanswered
-or declined are reported and left out of that maximum. The overall percent is the weighted
-mean of the factor percents that could be scored. Red flags never add to any score.
+Hidden questions count for nothing (they do not apply: no risk). A factor's percent is its raw
+points (clamped to 0..max) of the most it could reach from the questions that were answered or
+hidden; questions left unanswered or declined are reported and left out of that maximum. Its
+level comes from its bands on points, prorated to the full maximum when answers are missing. A
+factor whose answered and hidden questions carry less than half of its maximum points is not
+scored. The overall percent is the weighted mean of the factor percents that could be scored.
+Red flags never add to any score.
 
 :class:`Scorer` scores many answer sets against one rule base (batch, lint): a factor's
 result depends only on the answers to its own questions, so it is remembered by them.
@@ -166,9 +169,14 @@ class _FactorScorer:
         self, raw: int, reachable: int, answered: int, contributions: tuple[Contribution, ...], blank: set[str]
     ) -> FactorResult:
         factor = self.factor
+        full = factor.max_points
+        scored = answered > 0 and reachable * 2 >= full
         clamped = min(max(raw, 0), reachable)
-        percent = (round(100.0 * clamped / reachable, 1) if reachable else 0.0) if answered else None
-        band = factor.bands.find(clamped) if answered else None
+        share = clamped / reachable if reachable else 0.0
+        # Bands are on the factor's points; with some answers missing, the points are prorated
+        # to the full maximum so that level and percent tell the same story.
+        band = factor.bands.find(share * full if reachable < full else clamped) if scored else None
+        percent = round(100.0 * share, 1) if scored else None
         return FactorResult(
             id=factor.id, title=factor.title, weight=factor.weight, raw=raw, max=reachable,
             percent=percent, level=band.level if band else None,

@@ -162,7 +162,9 @@ def _is_skip(text: str) -> bool:
 
 
 def _parse_choice(question: Question, raw: object) -> str:
-    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+    if isinstance(raw, bool):  # YAML reads an unquoted yes/no as a boolean
+        raw = "yes" if raw else "no"
+    if isinstance(raw, (str, int)):
         value = question.option_for(str(raw))
         if value is not None:
             return value

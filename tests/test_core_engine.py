@@ -65,6 +65,21 @@ def test_declined_questions_are_left_out_of_the_maximum_and_reported() -> None:
     assert result.overall.percent == 0.0  # only food could be scored
 
 
+def test_a_factor_with_too_few_answers_is_not_scored() -> None:
+    result = score(RULES, {"food_stress": "s3", "drink_freq": "never"}, taken_at=WHEN)
+    food = factor(result, "food")
+    assert (food.percent, food.level, food.summary) == (None, None, "Not enough answers to score this.")
+    assert food.unanswered == ("food_fibre",)
+    assert result.overall.percent == factor(result, "drink").percent == 0.0
+
+
+def test_missing_answers_prorate_the_points_so_level_and_percent_agree() -> None:
+    drink = factor(score(RULES, {"drink_freq": "weekly"}, taken_at=WHEN), "drink")
+    # 2 points of the 6 reachable (the amount was left blank; the binge question stays hidden)
+    assert (drink.raw, drink.max, drink.percent) == (2, 6, 33.3)
+    assert drink.level == "moderate"  # 2/6 of the full 10 points is 3.3: the moderate band
+
+
 def test_labels_values_and_loose_spellings_score_the_same() -> None:
     loose = {**HEAVY, "drink_freq": " DAILY ", "drink_amount": "8,0", "drink_binge": "Y",
              "food_fibre": "Sweets, Fried food", "food_stress": "a lot"}
