@@ -8,6 +8,7 @@ same typer. Target: ``--help`` ratio <= 1.2. Usage: python bench/startup.py [--r
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     rules = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini.yaml"
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["GUTCHECK_HOME"] = tmp  # the rules cache goes here, not into the user's home
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP)
         base_help = [sys.executable, str(bare), "--help"]

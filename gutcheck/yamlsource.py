@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -102,6 +103,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.constructor = yaml.SafeLoader("")
+        self.open_nodes: set[int] = set()
 
     def where(self, node: yaml.Node) -> str:
         """The file:line:column of a node."""
@@ -123,11 +125,26 @@ class _Builder:
                 Problem(self.where(node), f"tag {node.tag!r} is not allowed; use plain YAML values")
             )
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.CollectionNode):
+            return self.build_collection(node, path)
         return self.constructor.construct_object(node)
+
+    def build_collection(self, node: yaml.CollectionNode, path: PathKey) -> Any:
+        """Build a mapping or list, refusing self-referring aliases and runaway nesting."""
+        if id(node) in self.open_nodes:
+            self.problems.append(Problem(self.where(node), "an alias refers to itself; remove it"))
+            return None
+        if len(path) > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep; flatten it"
+            self.problems.append(Problem(self.where(node), message))
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.build_mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open_nodes.discard(id(node))
 
     def build_mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         """Build a mapping, refusing non-text keys, merge keys and duplicates."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +15,14 @@ from gutcheck.rulebase import RuleBase
 
 DATA = Path(__file__).parent / "data"
 MINI_RULES = DATA / "mini.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported (some load rules at import), keep gutcheck's data
+    directory, rules cache included, out of the user's home."""
+    folder = tempfile.mkdtemp(prefix="gutcheck-tests-")
+    os.environ["GUTCHECK_HOME"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)

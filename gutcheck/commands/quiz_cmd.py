@@ -114,8 +114,9 @@ def refuse_quiz_options(
     if misplaced:
         from gutcheck.errors import UsageError
 
+        verb = "applies" if len(misplaced) == 1 else "apply"
         raise UsageError(
-            f"{', '.join(misplaced)} before '{command}' only apply to the quiz; "
+            f"{', '.join(misplaced)} before '{command}' only {verb} to the quiz; "
             f"put options after the command name, e.g. 'gutcheck {command} --help'"
         )
 
