@@ -52,7 +52,7 @@ def compare(label: str, subject: list[str], baseline: list[str], runs: int) -> f
         ours.append(timed(subject))
         theirs.append(timed(baseline))
     ratio = statistics.median(ours) / statistics.median(theirs)
-    print(f"{label:<34} {statistics.median(ours) * 1000:7.1f} ms  vs bare typer "
+    print(f"{label:<38} {statistics.median(ours) * 1000:7.1f} ms  vs bare typer "
           f"{statistics.median(theirs) * 1000:7.1f} ms  ratio {ratio:.2f}")
     return ratio
 
@@ -71,6 +71,11 @@ def main() -> None:
         for argv in (base_help, [sys.executable, "-c", GUTCHECK, "--help"]):
             timed(argv)  # warm the file cache
         help_ratio = compare("gutcheck --help", [sys.executable, "-c", GUTCHECK, "--help"], base_help, runs)
+        plain = Path(tmp) / "plain.py"
+        plain.write_text(BARE_APP.replace("typer.Typer(add_completion=False)",
+                                          "typer.Typer(add_completion=False, rich_markup_mode=None)"))
+        compare("gutcheck --help (vs plain-help typer)", [sys.executable, "-c", GUTCHECK, "--help"],
+                [sys.executable, str(plain), "--help"], runs)
         compare("gutcheck --version", [sys.executable, "-c", GUTCHECK, "--version"], base_help, runs)
         validate = [sys.executable, "-c", GUTCHECK, "rules", "validate", str(rules)]
         compare("gutcheck rules validate (mini)", validate, base_help, runs)

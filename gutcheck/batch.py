@@ -14,7 +14,9 @@ Nothing here prints or exits; problems that stop the whole input raise
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -509,16 +511,20 @@ class _CsvSource(_RowSource):
 
         try:
             record = next(self.records, None)
-        except UnicodeDecodeError:
-            raise InputError(f"{self.batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
-        except csv.Error as exc:
-            raise InputError(
-                f"{self.batch.display}, row {self.row_number + 1}: cannot be read as CSV ({exc}); "
-                "check the quoting of that row"
-            ) from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise self._unreadable(exc, self.row_number) from None
         if record is not None:
             self.row_number += 1
         return record
+
+    def _unreadable(self, exc: Exception, rows_so_far: int) -> InputError:
+        """The error for input that cannot be decoded or parsed after ``rows_so_far`` records."""
+        if isinstance(exc, UnicodeDecodeError):
+            return InputError(f"{self.batch.display}, after row {rows_so_far}: {NOT_UTF8}")
+        return InputError(
+            f"{self.batch.display}, row {rows_so_far + 1}: cannot be read as CSV ({exc}); "
+            "check the quoting of that row"
+        )
 
     def _read_header(self) -> tuple[list[str], HeaderMatch]:
         record = self._next_record()
@@ -531,17 +537,25 @@ class _CsvSource(_RowSource):
 
     def rows(self) -> Iterator[BatchRow]:
         """Every data row after the header (and any notes rows right under it)."""
+        import csv
+
         batch = self.batch
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
         notes_allowed = True
-        while (record := self._next_record()) is not None:
-            if notes_allowed and record and record[0].lstrip().startswith(NOTES_MARK):
-                continue  # the notes rows `gutcheck template` puts under the header
-            notes_allowed = False
-            if not any(cell.strip() for cell in record):
-                continue
-            batch.rows_read += 1
-            yield parse(self.row_number, record)
+        number = self.row_number
+        try:
+            for record in self.records:
+                number += 1
+                if notes_allowed:
+                    if record and record[0].lstrip().startswith(NOTES_MARK):
+                        continue  # the notes rows `gutcheck template` puts under the header
+                    notes_allowed = False
+                if not any(map(str.strip, record)):
+                    continue
+                batch.rows_read += 1
+                yield parse(number, record)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise self._unreadable(exc, number) from None
 
 
 class _CsvRowParser:
@@ -619,8 +633,7 @@ def _unknown_columns_warning(display: str, unknown: Sequence[str], rules_id: str
 
 def _chain_lines(sample: str, stream: IO[str]) -> Iterator[str]:
     """The sampled lines, then the rest of the stream, as one line iterator."""
-    yield from io.StringIO(sample, newline="")
-    yield from stream
+    return itertools.chain(io.StringIO(sample, newline=""), stream)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -857,6 +870,7 @@ def open_batch(
 
 RECORD_SCHEMA = "gutcheck.batch-record/1"
 TOP_SUGGESTIONS = 3
+JSON_PIECES_LIMIT = 4096
 # One encoder for every line: json.dumps with options would build a new one per call.
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
@@ -901,19 +915,31 @@ def summarise(assessment: Assessment, row: int) -> ClientSummary:
 class SummaryScorer:
     """Scores parsed rows straight to summaries with the engine's :class:`~gutcheck.engine.Scorer`.
 
-    The scorer is made once per batch and leaves out what only a full report needs, so the
-    per-row path stays short; its factor results are remembered between clients.
+    The scorer is made once per batch and only outlines each client's scores (no report is
+    built), so the per-row path stays short; its factor results are remembered between clients.
     """
 
     def __init__(self, rules: RuleBase, *, taken_at: str) -> None:
         from gutcheck.engine import Scorer
 
-        self.scorer = Scorer(rules, detail=False)
+        self.outline = Scorer(rules, detail=False).outline
         self.taken_at = taken_at
 
     def __call__(self, row: ParsedRow) -> ClientSummary:
         """The summary of one parsed row."""
-        return summarise(self.scorer(row.answers, taken_at=self.taken_at, client=row.client), row.row)
+        outline = self.outline(row.answers)
+        overall = outline.overall
+        top = outline.top_factor()
+        return ClientSummary(
+            row=row.row,
+            client=row.client or f"row {row.row}",
+            overall_percent=overall.percent,
+            overall_level=overall.level,
+            factors=tuple([(o.result.id, o.result.percent, o.result.level) for o in outline.factors]),
+            red_flags=tuple([flag.id for flag in outline.red_flags]),
+            top_factor=top.id if top is not None else None,
+            top_suggestions=tuple([s.id for s in outline.suggestions(TOP_SUGGESTIONS)]),
+        )
 
 
 class RecordMaker:
@@ -922,11 +948,16 @@ class RecordMaker:
     Fields, in this order: schema, client, row, rules (id, version), red_flag, red_flags,
     overall (percent, level), top_factor, top_suggestions, factors (id -> percent, level).
     CSV flattens nested fields into dotted column names and drops the schema.
+    :meth:`json_line` and :meth:`cells` write the same record without building it, from
+    pieces encoded once; they give exactly what :meth:`record` encoded or flattened gives.
     """
 
     def __init__(self, rules: RuleBase) -> None:
         self.rules_info = {"id": rules.id, "version": rules.version}
         self.factor_ids = tuple(f.id for f in rules.factors)
+        self.pieces = JsonPieces()
+        self._head = f'{{"schema":{self.pieces.text(RECORD_SCHEMA)},"client":'
+        self._rules = f',"rules":{_LINE_ENCODER.encode(self.rules_info)},"red_flag":'
 
     def record(self, summary: ClientSummary) -> dict[str, Any]:
         """The record of one client, as plain JSON-ready data."""
@@ -945,7 +976,17 @@ class RecordMaker:
 
     def json_line(self, summary: ClientSummary) -> str:
         """The record as one line of JSON (JSON Lines), with its newline."""
-        return _LINE_ENCODER.encode(self.record(summary)) + "\n"
+        pieces = self.pieces
+        return (
+            f"{self._head}{_LINE_ENCODER.encode(summary.client)},\"row\":{pieces.number(summary.row)}"
+            f"{self._rules}{'true' if summary.red_flags else 'false'},"
+            f"\"red_flags\":{pieces.texts(summary.red_flags)},"
+            f"\"overall\":{{\"percent\":{pieces.number(summary.overall_percent)},"
+            f"\"level\":{pieces.text(summary.overall_level)}}},"
+            f"\"top_factor\":{pieces.text(summary.top_factor)},"
+            f"\"top_suggestions\":{pieces.texts(summary.top_suggestions)},"
+            f"\"factors\":{{{pieces.factors(summary.factors)}}}}}\n"
+        )
 
     def empty_summary(self) -> ClientSummary:
         """A summary with every field empty: its record has every column of the output."""
@@ -957,7 +998,77 @@ class RecordMaker:
 
     def cells(self, summary: ClientSummary) -> list[object]:
         """The CSV cells of one client, in the order of :meth:`columns`."""
-        return [value for _, value in flatten(self.record(summary))]
+        cells: list[object] = [
+            summary.client, summary.row, self.rules_info["id"], self.rules_info["version"],
+            summary.has_red_flags, list(summary.red_flags), summary.overall_percent,
+            summary.overall_level, summary.top_factor, list(summary.top_suggestions),
+        ]
+        for _, percent, level in summary.factors:
+            cells.append(percent)
+            cells.append(level)
+        return cells
+
+
+class JsonPieces:
+    """JSON text of the values of batch records, each piece encoded once and then remembered.
+
+    Every piece is exactly what the record encoder writes for that value; the memories are
+    bounded, and values that equal others but encode differently (``0.0`` and ``-0.0``, ``1``
+    and ``1.0``) are never taken from them.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str | None, str] = {None: "null"}
+        self._lists: dict[tuple[str, ...], str] = {(): "[]"}
+        self._factors: dict[tuple[str, float | None, str | None], str] = {}
+
+    def text(self, value: str | None) -> str:
+        """A string (an id or a level: few distinct ones) or null."""
+        found = self._texts.get(value)
+        if found is None:
+            found = _LINE_ENCODER.encode(value)
+            _remember(self._texts, value, found)
+        return found
+
+    def number(self, value: float | None) -> str:
+        """A number or null, as the encoder writes it (a finite float or an int is its ``repr``)."""
+        kind = value.__class__
+        if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+            return repr(value)
+        return _LINE_ENCODER.encode(value)
+
+    def texts(self, values: tuple[str, ...]) -> str:
+        """A list of strings (ids)."""
+        found = self._lists.get(values)
+        if found is None:
+            found = _LINE_ENCODER.encode(list(values))
+            _remember(self._lists, values, found)
+        return found
+
+    def factors(self, factors: tuple[tuple[str, float | None, str | None], ...]) -> str:
+        """The members of the ``factors`` object (without braces): id -> percent and level.
+
+        The ids are distinct, as a rule base's factor ids are.
+        """
+        remembered, copysign = self._factors, math.copysign
+        return ",".join([
+            remembered.get(item) or self._factor(item)
+            if item[1] is None or (item[1].__class__ is float and copysign(1.0, item[1]) > 0.0)
+            else self._factor(item)
+            for item in factors
+        ])
+
+    def _factor(self, item: tuple[str, float | None, str | None]) -> str:
+        fid, percent, level = item
+        piece = f'{self.text(fid)}:{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
+        if percent is None or (percent.__class__ is float and math.copysign(1.0, percent) > 0.0):
+            _remember(self._factors, item, piece)
+        return piece
+
+
+def _remember(memory: dict[Any, str], key: Any, piece: str) -> None:
+    if len(memory) < JSON_PIECES_LIMIT:
+        memory[key] = piece
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

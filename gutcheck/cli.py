@@ -82,7 +82,7 @@ def main() -> None:
         if len(sys.argv) <= 1:
             quiz_cmd.quiz()  # plain `gutcheck`: nothing to parse, so the quiz starts sooner
         else:
-            app()
+            _run_app()
     except GutcheckError as error:
         _report(error.lines())
         sys.exit(int(error.exit_code))
@@ -95,6 +95,16 @@ def main() -> None:
         _report([f"Unexpected error: {type(error).__name__}: {error}. "
                  "Rerun with --debug and report the traceback, please."])
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _run_app() -> None:
+    """Run the typer app; typer turns Ctrl-C into a silent exit 130, so say what happened."""
+    try:
+        app()
+    except SystemExit as stop:
+        if stop.code == int(ExitCode.INTERRUPTED):
+            _report(["Interrupted."])
+        raise
 
 
 def _report(lines: list[str]) -> None:

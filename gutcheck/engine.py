@@ -10,14 +10,17 @@ Red flags never add to any score.
 
 :class:`Scorer` scores many answer sets against one rule base (batch, lint): a factor's
 result depends only on the answers to its own questions, so it is remembered by them.
+:meth:`Scorer.outline` gives the scores without building a report (for summaries of many
+clients); the full :class:`~gutcheck.assessment.Assessment` is made from that same outline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from gutcheck.assessment import (
     AnswerRecord,
@@ -34,7 +37,9 @@ from gutcheck.conditions import FACT_KEYS
 from gutcheck.rulebase import Factor, RuleBase, Suggestion
 
 NOT_SCORED = "Not enough answers to score this."
-MEMO_LIMIT = 4096
+MEMO_LIMIT = 32768  # factor results one Scorer remembers, over all its factors
+NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
+_T = TypeVar("_T")
 
 
 def score(
@@ -72,6 +77,61 @@ def score_factor(factor: Factor, shown: Mapping[str, Any], unanswered: set[str])
     return _FactorScorer(factor, detail=True).score(shown, unanswered)
 
 
+@dataclass(frozen=True, slots=True)
+class FactorOutcome:
+    """One factor's result for an answer set, and its suggestions that apply in rule order.
+
+    ``weighted`` is the factor's weight times its percent (0 when not scored): how much the
+    factor weighs for this person, which ranks suggestions and names the top factor.
+    """
+
+    result: FactorResult
+    suggestions: tuple[SuggestionResult, ...]
+    weighted: float
+
+
+_WEIGHTED = attrgetter("weighted")
+
+
+class Outline(NamedTuple):
+    """An answer set's scores without report detail, as :meth:`Scorer.outline` gives them.
+
+    ``factors`` are in the rule base's order; ``shown`` and ``unanswered`` are as
+    :meth:`RuleBase.visible` gives them.
+    """
+
+    shown: dict[str, Any]
+    unanswered: tuple[str, ...]
+    factors: tuple[FactorOutcome, ...]
+    red_flags: tuple[RedFlagResult, ...]
+    overall: OverallResult
+
+    def ranked(self) -> list[FactorOutcome]:
+        """The factors from the one that weighs most for this person down; ties in rule order."""
+        return sorted(self.factors, key=_WEIGHTED, reverse=True)  # reverse keeps ties in order
+
+    def suggestions(self, limit: int | None = None) -> tuple[SuggestionResult, ...]:
+        """The suggestions that apply, by how much their factor weighs, then in rule order.
+
+        With ``limit``, only the first ``limit`` of them.
+        """
+        chosen: list[SuggestionResult] = []
+        for outcome in self.ranked():
+            chosen.extend(outcome.suggestions)
+            if limit is not None and len(chosen) >= limit:
+                return tuple(chosen[:limit])
+        return tuple(chosen)
+
+    def top_factor(self) -> FactorResult | None:
+        """The scored factor with a percent above 0 that weighs most (first in rule order on ties)."""
+        best: FactorOutcome | None = None
+        for outcome in self.factors:
+            percent = outcome.result.percent
+            if percent is not None and percent > 0 and (best is None or outcome.weighted > best.weighted):
+                best = outcome
+        return best.result if best is not None else None
+
+
 class Scorer:
     """Scores answer sets against one rule base, remembering factor results between calls.
 
@@ -84,43 +144,92 @@ class Scorer:
         self.rules = rules
         self.detail = detail
         self.info = RulesInfo(rules.id, rules.version, rules.title, rules.content_hash)
-        self.factors = tuple(_FactorScorer(f, detail=detail) for f in rules.factors)
+        budget = _MemoBudget(MEMO_LIMIT)
+        self.factors = tuple(_FactorScorer(f, detail=detail, budget=budget) for f in rules.factors)
         self.flags = tuple(
-            RedFlagResult(rf.question.id, rf.question.ask, rf.advice, rf.urgency, rf.references)
+            (rf.question.id, RedFlagResult(rf.question.id, rf.question.ask, rf.advice, rf.urgency, rf.references))
             for rf in rules.red_flags
         )
+        self._lookups = tuple((s.key_of, s.memo.get, s) for s in self.factors)
+        self._overalls: dict[float, OverallResult] = {}
 
     def __call__(
         self, parsed: Mapping[str, Any], *, taken_at: datetime | str, client: str | None = None
     ) -> Assessment:
         """The assessment of one parsed answer set."""
-        shown, unanswered, states = self.rules.walk(parsed)
-        blank = set(unanswered)
-        scored = [scorer.score_with_suggestions(shown, blank, states) for scorer in self.factors]
-        factors = tuple(result for result, _ in scored)
-        suggestions = _ranked(scored)
-        red_flags = tuple(flag for flag in self.flags if shown.get(flag.id) is True)
+        outline = self.outline(parsed)
+        factors = tuple(outcome.result for outcome in outline.factors)
+        suggestions = outline.suggestions()
+        detail = self.detail
         return Assessment(
             rules=self.info,
             taken_at=taken_at.isoformat() if isinstance(taken_at, datetime) else taken_at,
             disclaimer=self.rules.disclaimer,
-            overall=_overall(self.rules, factors),
+            overall=outline.overall,
             factors=factors,
-            red_flags=red_flags,
+            red_flags=outline.red_flags,
             suggestions=suggestions,
-            answers=_answer_records(self.rules, parsed, shown) if self.detail else (),
-            unanswered=unanswered,
-            references=_cited(self.rules, factors, suggestions, red_flags) if self.detail else {},
+            answers=_answer_records(self.rules, parsed, outline.shown) if detail else (),
+            unanswered=outline.unanswered,
+            references=_cited(self.rules, factors, suggestions, outline.red_flags) if detail else {},
             client=client,
         )
 
+    def outline(self, parsed: Mapping[str, Any]) -> Outline:
+        """The scores of one parsed answer set: factors, red flags and overall, without a report."""
+        shown, unanswered, states = self.rules.walk(parsed)
+        outcomes = []
+        for key_of, remembered, scorer in self._lookups:
+            key = key_of(states)
+            found = remembered(key)
+            outcomes.append(found if found is not None else scorer.outcome_for(key, shown, unanswered))
+        flagged = shown.get
+        red_flags = tuple([result for qid, result in self.flags if flagged(qid) is True])
+        return Outline(shown, unanswered, tuple(outcomes), red_flags, self._overall(outcomes))
+
+    def _overall(self, outcomes: list[FactorOutcome]) -> OverallResult:
+        """The weighted mean of the scored factors' percents and its band (bands remembered)."""
+        scored = [outcome for outcome in outcomes if outcome.result.percent is not None]
+        total_weight = sum([outcome.result.weight for outcome in scored])
+        if not scored or total_weight <= 0:
+            return NOT_SCORED_OVERALL
+        percent = round(sum([outcome.weighted for outcome in scored]) / total_weight, 1)
+        found = self._overalls.get(percent)
+        if found is None:
+            band = self.rules.overall.find(percent)
+            found = OverallResult(percent, band.level, band.summary)
+            if len(self._overalls) < MEMO_LIMIT:
+                self._overalls[percent] = found
+        return found
+
+
+class _MemoBudget:
+    """How many more factor results one :class:`Scorer` may remember, over all its factors."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, entries: int) -> None:
+        self.left = entries
+
+    def take(self) -> bool:
+        """Use up one entry; False when none is left."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
 
 class _FactorScorer:
-    """One factor's scoring, with results remembered by the answers to its questions."""
+    """One factor's scoring, with results remembered by the answers to its questions.
 
-    def __init__(self, factor: Factor, *, detail: bool) -> None:
+    Without detail, results and outcomes that many answer sets share are kept once, so the
+    memo holds more answer sets in the same memory.
+    """
+
+    def __init__(self, factor: Factor, *, detail: bool, budget: _MemoBudget | None = None) -> None:
         self.factor = factor
         self.detail = detail
+        self.budget = budget or _MemoBudget(MEMO_LIMIT)
         self.ids = tuple(q.id for q in factor.questions)
         own = set(self.ids) | FACT_KEYS
         # Answers to other questions that this factor's suggestions read belong in the memo key.
@@ -128,26 +237,37 @@ class _FactorScorer:
         self.results = tuple((s, _suggestion_result(s)) for s in factor.suggestions)
         keys = (*self.ids, *self.extra)
         self.key_of: Callable[[Mapping[str, Any]], Any] = itemgetter(*keys) if len(keys) > 1 else itemgetter(keys[0])
-        self.memo: dict[tuple[Any, ...], tuple[FactorResult, tuple[SuggestionResult, ...]]] = {}
+        self.memo: dict[Any, FactorOutcome] = {}
+        self.same_results: dict[tuple[Any, ...], FactorResult] = {}
+        self.same_outcomes: dict[tuple[Any, ...], FactorOutcome] = {}
 
-    def score_with_suggestions(
-        self, shown: Mapping[str, Any], blank: set[str], states: Mapping[str, Any]
-    ) -> tuple[FactorResult, tuple[SuggestionResult, ...]]:
-        """The factor's result and its suggestions that apply, in rule order.
+    def outcome_for(self, key: Any, shown: Mapping[str, Any], unanswered: Collection[str]) -> FactorOutcome:
+        """Score the factor for answers not seen before, and remember it under ``key``.
 
-        ``states`` is :meth:`RuleBase.walk`'s state of every question, the memo key's source.
+        ``key`` is this factor's :attr:`key_of` of :meth:`RuleBase.walk`'s question states.
         """
-        key = self.key_of(states)
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        result = self.score(shown, blank)
-        found = (result, self.suggestions(result, shown))
-        if len(self.memo) < MEMO_LIMIT:
+        result = self.score(shown, unanswered)
+        suggestions = self.suggestions(result, shown)
+        found = self._shared(
+            self.same_outcomes, (result, suggestions),
+            lambda: FactorOutcome(result, suggestions, result.weight * (result.percent or 0.0)),
+        )
+        if self.budget.take():
             self.memo[key] = found
         return found
 
-    def score(self, shown: Mapping[str, Any], blank: set[str]) -> FactorResult:
+    def _shared(self, memory: dict[tuple[Any, ...], _T], key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, or without detail the equal value made before under ``key`` (kept once)."""
+        if self.detail:
+            return make()
+        found = memory.get(key)
+        if found is None:
+            found = make()
+            if len(memory) < MEMO_LIMIT:
+                memory[key] = found
+        return found
+
+    def score(self, shown: Mapping[str, Any], blank: Collection[str]) -> FactorResult:
         """The factor's points, percent, band and (with detail) each answer's contribution."""
         raw = reachable = answered = 0
         contributions: list[Contribution] = []
@@ -163,10 +283,15 @@ class _FactorScorer:
             answered += 1
             if self.detail:
                 contributions.append(Contribution(question.id, question.ask, question.label(value), points))
-        return self._result(raw, reachable, answered, tuple(contributions), blank)
+        unanswered = tuple(q for q in self.ids if q in blank)
+        return self._shared(
+            self.same_results, (raw, reachable, answered > 0, unanswered),
+            lambda: self._result(raw, reachable, answered, tuple(contributions), unanswered),
+        )
 
     def _result(
-        self, raw: int, reachable: int, answered: int, contributions: tuple[Contribution, ...], blank: set[str]
+        self, raw: int, reachable: int, answered: int, contributions: tuple[Contribution, ...],
+        unanswered: tuple[str, ...],
     ) -> FactorResult:
         factor = self.factor
         full = factor.max_points
@@ -181,8 +306,7 @@ class _FactorScorer:
             id=factor.id, title=factor.title, weight=factor.weight, raw=raw, max=reachable,
             percent=percent, level=band.level if band else None,
             summary=band.summary if band else NOT_SCORED, explanation=factor.explanation,
-            contributions=contributions, unanswered=tuple(q for q in self.ids if q in blank),
-            references=factor.references,
+            contributions=contributions, unanswered=unanswered, references=factor.references,
         )
 
     def suggestions(self, result: FactorResult, shown: Mapping[str, Any]) -> tuple[SuggestionResult, ...]:
@@ -196,22 +320,6 @@ def _suggestion_result(suggestion: Suggestion) -> SuggestionResult:
         suggestion.id, suggestion.factor, suggestion.text, suggestion.why,
         suggestion.evidence, suggestion.caution, suggestion.references,
     )
-
-
-def _ranked(scored: list[tuple[FactorResult, tuple[SuggestionResult, ...]]]) -> tuple[SuggestionResult, ...]:
-    """Suggestions ordered by how much their factor weighs for this person, then rule order."""
-    order = sorted(range(len(scored)), key=lambda i: (-scored[i][0].weight * (scored[i][0].percent or 0.0), i))
-    return tuple(item for i in order for item in scored[i][1])
-
-
-def _overall(rules: RuleBase, factors: tuple[FactorResult, ...]) -> OverallResult:
-    scored = [f for f in factors if f.percent is not None]
-    total_weight = sum(f.weight for f in scored)
-    if not scored or total_weight <= 0:
-        return OverallResult(None, None, NOT_SCORED)
-    percent = round(sum(f.weight * (f.percent or 0.0) for f in scored) / total_weight, 1)
-    band = rules.overall.find(percent)
-    return OverallResult(percent, band.level, band.summary)
 
 
 def _answer_records(

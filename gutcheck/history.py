@@ -578,6 +578,11 @@ def _explain(exc: sqlite3.Error, path: Path) -> str:
             f"The history database {path} is locked by another gutcheck (or another program); "
             "wait for it to finish and try again."
         )
+    if "unable to open" in text and path.is_file() and not os.access(path, os.R_OK):
+        return (
+            f"Cannot read the history database {path} (permission denied); make it readable "
+            f"and writable by you, or set {HOME_ENV} to another folder."
+        )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return _unwritable(path, str(exc))
     if "full" in text:

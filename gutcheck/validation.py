@@ -166,10 +166,22 @@ def _model_problem(
             str(source.locate((*path, "type"))),
             f"question type must be one of: {_QUESTION_TYPES}",
         )
-    message = str(error["msg"]).replace("Input should be", f"{name} should be", 1)
+    plain = _PLAIN_MESSAGES[kind].format(**error.get("ctx", {})) if kind in _PLAIN_MESSAGES else str(error["msg"])
+    message = plain.replace("Input should be", f"{name} should be", 1)
     if not message.startswith(name):
         message = f"{name}: {message[0].lower()}{message[1:]}"
     return Problem(str(source.locate(path)), f"{message} (got {_short(error.get('input'))})")
+
+
+# pydantic messages that speak of regular expressions or Python types, said plainly instead.
+_PLAIN_MESSAGES = {
+    "string_pattern_mismatch": (
+        "Input should be an id: a lower-case letter, then lower-case letters, digits, '_' or '-'"
+    ),
+    "string_type": "Input should be text; put it in quotes",
+    "string_too_short": "Input should be text that is not empty",
+    "too_short": "Input should be a list of at least {min_length} item(s)",
+}
 
 
 def _sibling_keys(data: Any, parent: tuple[str | int, ...]) -> set[str]:

@@ -21,11 +21,13 @@ from gutcheck.batch import (
     CELL_CACHE_LIMIT,
     Batch,
     CellParser,
+    ClientSummary,
     InputFormat,
     ParsedRow,
     RecordMaker,
     SummaryScorer,
     TextInput,
+    flatten,
     multi_items,
     read_sample,
     sniff_delimiter,
@@ -206,6 +208,38 @@ def test_record_is_the_same_in_json_and_csv(mini_rules: RuleBase) -> None:
         "top_suggestions": record["top_suggestions"], "factors.drink.percent": 66.7,
         "factors.drink.level": "moderate", "factors.food.percent": 50.0, "factors.food.level": "high",
     }
+
+
+PERCENTS = st.one_of(
+    st.none(), st.sampled_from([0.0, -0.0, 100.0, 33.3]), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 200),
+)
+LEVELS = st.one_of(st.none(), st.sampled_from(["low", "moderate", "high"]), st.text(max_size=8))
+IDS = st.lists(st.sampled_from(["a", "b-2", "ü", 'q"'] + [s.id for f in RULE_BASES["mini"].factors
+                                                      for s in f.suggestions]), max_size=4).map(tuple)
+
+
+@st.composite
+def client_summaries(draw: st.DrawFn, rules: RuleBase) -> ClientSummary:
+    """Any summary a record could be written from: hostile ids, odd numbers, empty fields."""
+    return ClientSummary(
+        row=draw(st.integers(0, 10**9)), client=draw(st.text()), overall_percent=draw(PERCENTS),
+        overall_level=draw(LEVELS),
+        factors=tuple((f.id, draw(PERCENTS), draw(LEVELS)) for f in rules.factors),
+        red_flags=draw(IDS), top_factor=draw(st.one_of(st.none(), st.text(max_size=8))),
+        top_suggestions=draw(IDS),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(summaries=st.lists(client_summaries(RULE_BASES["bundled"]), min_size=1, max_size=4))
+def test_json_lines_and_cells_are_exactly_the_record(summaries: list[ClientSummary]) -> None:
+    maker = RecordMaker(RULE_BASES["bundled"])
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    for summary in summaries * 2:  # the second time round, remembered pieces are used
+        record = maker.record(summary)
+        assert maker.json_line(summary) == encoder.encode(record) + "\n"
+        assert maker.cells(summary) == [value for _, value in flatten(record)]
 
 
 # --------------------------------------------------------------------------- streaming

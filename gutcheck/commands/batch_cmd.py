@@ -268,11 +268,12 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
 
     tally = Tally()
     score = _scorer(batch.rules, full)
+    add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
     for item in batch.rows():
         if isinstance(item, ParsedRow):
             summary, assessment = score(item)
-            sinks.summary.add(summary)
-            tally.scored(summary)
+            add(summary)
+            count(summary)
             if assessment is not None:
                 _keep(assessment, summary, sinks.reports, sinks.store)
         else:
@@ -280,7 +281,7 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
             sinks.notices.row_error(item)
             if sinks.errors is not None:
                 sinks.errors.add(item)
-        sinks.progress.tick()
+        tick()
     return tally
 
 
@@ -488,21 +489,24 @@ class RecordLines(SummaryOutput):
         self.fmt = fmt
         self.maker = maker
         self.count = 0
+        self.text: Callable[[ClientSummary], str] = maker.json_line
         if fmt == "csv":
             from gutcheck.render.csvout import SummaryCsv
 
             self.csv = SummaryCsv(maker)
             self.out.write(self.csv.header())
+            self.text = self.csv.row
+        elif fmt == "json":
+            self.text = self._array_item
 
     def add(self, summary: ClientSummary) -> None:
         """Write one client's record."""
-        if self.fmt == "csv":
-            self.out.write(self.csv.row(summary))
-        elif self.fmt == "jsonl":
-            self.out.write(self.maker.json_line(summary))
-        else:
-            self.out.write(("[\n" if self.count == 0 else ",\n") + self.maker.json_line(summary)[:-1])
+        self.out.write(self.text(summary))
         self.count += 1
+
+    def _array_item(self, summary: ClientSummary) -> str:
+        """The record as an item of the JSON array, after the opening bracket or a comma."""
+        return ("[\n" if self.count == 0 else ",\n") + self.maker.json_line(summary)[:-1]
 
     def finish(self, console: Console) -> None:
         """Close the JSON array."""

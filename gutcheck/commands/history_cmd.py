@@ -213,7 +213,12 @@ def _confirm(question: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise UsageError("Nothing was deleted: there is no terminal to confirm on, so add --yes.")
-    if not typer.confirm(f"{question} This cannot be undone.", default=False, err=True):
+    try:
+        agreed = typer.confirm(f"{question} This cannot be undone.", default=False, err=True)
+    except typer.Abort:  # Ctrl-C or Ctrl-D at the prompt: the same as answering no
+        typer.echo(err=True)  # end the prompt's line
+        agreed = False
+    if not agreed:
         raise Interrupted("Nothing was deleted.")
 
 
@@ -236,7 +241,7 @@ def save_if_asked(
     """
     if save is False or (save is None and profile is None):
         return None
-    name = profile or DEFAULT_PROFILE_NAME
+    name = DEFAULT_PROFILE_NAME if profile is None else profile
     row_id, location = save_assessment(assessment, name)
     _notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
     return row_id, location

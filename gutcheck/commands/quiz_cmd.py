@@ -181,4 +181,5 @@ def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles) -> None:
     if outcome.saved_to:
         consoles.err.print(f"Saved to {outcome.saved_to}.", markup=False)
     elif outcome.not_saved:
-        consoles.err.print(outcome.not_saved[0].upper() + outcome.not_saved[1:] + ".", markup=False)
+        sentence = outcome.not_saved[0].upper() + outcome.not_saved[1:].rstrip(".") + "."
+        consoles.err.print(sentence, markup=False)

@@ -157,15 +157,22 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
     A new file is readable by its owner only (reports hold health information); replacing a
-    file keeps that file's permissions. Raises UsageError naming the path when it cannot be written.
+    file keeps that file's permissions. A symbolic link is followed (the file it points to is
+    replaced, the link stays), and a device or pipe such as /dev/stdout is written to directly,
+    since renaming onto it would replace it. Raises UsageError naming the path when it cannot be
+    written.
     """
     import os
     import tempfile
 
-    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not path.is_file():
+        _write_in_place(path, text)
+        return
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    folder = target.parent if str(target.parent) else Path(".")
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        mode = target.stat().st_mode & 0o777 if target.exists() else None
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise _unwritable(path, exc) from None
     try:
@@ -173,9 +180,18 @@ def write_text_atomic(path: Path, text: str) -> None:
             stream.write(text)
         if mode is not None:
             os.chmod(temp, mode)
-        os.replace(temp, path)
+        os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    """Write to a device or pipe (``/dev/stdout``, a FIFO), which cannot be replaced by a rename."""
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as exc:
         raise _unwritable(path, exc) from None
 
 

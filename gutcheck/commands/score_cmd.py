@@ -44,6 +44,10 @@ def score(
     from gutcheck.commands.common import load, now
     from gutcheck.engine import score_parsed
 
+    if profile is not None and save is not False:
+        from gutcheck.history import check_profile
+
+        check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
     parsed, client = read_parsed_answers(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)

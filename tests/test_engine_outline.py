@@ -1,0 +1,78 @@
+"""The engine's outline: the scores of an answer set without a report, as batch summaries use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answer_strategies import answer_sets
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gutcheck import engine
+from gutcheck.engine import Scorer, score_parsed
+from gutcheck.loading import load_rules
+
+MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
+RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}
+WHEN = "2026-01-31T09:00:00+00:00"
+
+
+@pytest.mark.parametrize("name", sorted(RULE_BASES))
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_the_outline_holds_what_the_full_assessment_says(name: str, data: st.DataObject) -> None:
+    rules = RULE_BASES[name]
+    detailed, lean = Scorer(rules), Scorer(rules, detail=False)
+    for _ in range(3):  # several answer sets through the same scorers, so remembered results are reused
+        answers = data.draw(answer_sets(rules))
+        full = score_parsed(rules, answers, taken_at=WHEN)
+        outline = detailed.outline(answers)
+
+        assert tuple(outcome.result for outcome in outline.factors) == full.factors
+        assert (outline.overall, outline.red_flags, outline.unanswered) == (
+            full.overall, full.red_flags, full.unanswered)
+        assert outline.suggestions() == full.suggestions
+        assert outline.suggestions(2) == full.suggestions[:2]
+        assert outline.top_factor() == full.top_factor()
+        brief = lean.outline(answers)
+        assert [(o.result.id, o.result.percent, o.result.level, o.suggestions) for o in brief.factors] == [
+            (f.id, f.percent, f.level, o.suggestions) for f, o in zip(full.factors, outline.factors, strict=True)
+        ]
+        assert all(not outcome.result.contributions for outcome in brief.factors)
+
+
+def test_factors_rank_by_weight_times_percent() -> None:
+    rules = RULE_BASES["mini"]
+    # drink (weight 2) at 40% weighs 80; food (weight 1) at 100% weighs 100, so food comes first.
+    outline = Scorer(rules).outline({"drink_freq": "daily", "drink_amount": 1.0, "drink_binge": False,
+                                     "food_fibre": ("sweets", "fried"), "food_stress": "s3"})
+
+    ranked = outline.ranked()
+
+    assert [(o.result.id, o.weighted) for o in ranked] == [("food", 100.0), ("drink", 80.0)]
+    top = outline.top_factor()
+    assert top is not None and top.id == "food"
+    assert [s.id for s in outline.suggestions()] == ["eat-veg", "food-percent", "drink-less"]
+    assert [s.id for s in outline.suggestions(1)] == ["eat-veg"]
+
+
+def test_nothing_to_score_gives_no_top_factor_and_no_overall() -> None:
+    outline = Scorer(RULE_BASES["mini"]).outline({"blood": True})
+
+    assert outline.top_factor() is None
+    assert (outline.overall.percent, outline.overall.level) == (None, None)
+    assert [flag.id for flag in outline.red_flags] == ["blood"]
+
+
+def test_remembered_results_are_bounded_and_do_not_change_the_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = RULE_BASES["mini"]
+    monkeypatch.setattr(engine, "MEMO_LIMIT", 3)
+    scorer = Scorer(rules, detail=False)
+    answer_sets_seen = [{"drink_freq": "weekly", "drink_amount": float(n), "food_stress": "s1"} for n in range(12)]
+
+    outlines = [scorer.outline(answers) for answers in answer_sets_seen * 2]
+
+    assert sum(len(factor.memo) for factor in scorer.factors) <= 3
+    for answers, outline in zip(answer_sets_seen * 2, outlines, strict=True):
+        assert outline.overall == score_parsed(rules, answers, taken_at=WHEN).overall
