@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gutcheck.errors import InputError, Location
-from gutcheck.yamlsource import YamlProblems, load_yaml, read_text_limited
+from gutcheck.files import read_user_text
+from gutcheck.yamlsource import YamlProblems, load_yaml
 
 if TYPE_CHECKING:
     from gutcheck.rulebase import RuleBase
@@ -95,16 +96,8 @@ def _read_source(source: str, display: str) -> str:
         if sys.stdin is None or sys.stdin.isatty():
             raise InputError("<stdin>: no answers piped in; give a file path or pipe answers to '-'")
         return sys.stdin.read()
-    try:
-        return read_text_limited(Path(source), display)
-    except FileNotFoundError:
-        raise InputError(f"{display}: no such file; check the path of the answers file") from None
-    except IsADirectoryError:
-        raise InputError(f"{display}: is a folder; give the path of an answers file") from None
-    except PermissionError:
-        raise InputError(f"{display}: permission denied; check the file's permissions") from None
-    except YamlProblems as exc:
-        raise InputError(f"{display}: cannot read this file", tuple(exc.problems)) from None
+    hint = "give the path of an answers file, or - for stdin"
+    return read_user_text(Path(source), display, error=InputError, hint=hint)
 
 
 def _parse(text: str, display: str) -> tuple[Any, Callable[[str], str]]:

@@ -417,12 +417,16 @@ def sniff_delimiter(sample: str) -> str:
 def _split_score(sample: str, delimiter: str) -> tuple[float, int]:
     import csv
 
-    widths = []
-    for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, skipinitialspace=True):
-        if any(cell.strip() for cell in record):
-            widths.append(len(record))
-        if len(widths) >= 50:
-            break
+    widths: list[int] = []
+    records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, skipinitialspace=True)
+    try:
+        for record in records:
+            if any(cell.strip() for cell in record):
+                widths.append(len(record))
+            if len(widths) >= 50:
+                break
+    except csv.Error:
+        pass  # judged on the rows before; the reader reports the bad row with its number
     if not widths or widths[0] < 2:
         return (0.0, 1)
     body = widths[1:-1] if len(widths) > 2 else widths[1:]  # the last sampled row may be cut
@@ -664,8 +668,16 @@ class _JsonSource(_RowSource):
             number += 1
             place = f"item {number}" if in_array else f"line {self.value_line}"
             self.batch.rows_read += 1
+            if isinstance(value, _BadLine):
+                yield self._bad_line_row(value)
+                continue
             yield self._row(number if in_array else self.value_line, place, value)
         self._expect_end()
+
+    def _bad_line_row(self, bad: _BadLine) -> RejectedRow:
+        """A JSON Lines line that is not valid JSON: rejected alone, the other lines still count."""
+        reason = f"line {bad.line}: not valid JSON ({bad.reason}); fix that line"
+        return RejectedRow(bad.line, f"row {bad.line}", (reason,), ("",) * (len(self.batch.rules.questions) + 1))
 
     # -- decoding
 
@@ -728,6 +740,8 @@ class _JsonSource(_RowSource):
             except json.JSONDecodeError as exc:
                 if self._can_grow():
                     continue
+                if self.batch.format.kind != "json":
+                    return self._skip_line(exc.msg)
                 if not self.buffer[exc.pos:].strip():
                     raise self._syntax("the file ends in the middle of a record; is it cut short?") from None
                 raise self._syntax(f"not valid JSON ({exc.msg})", exc.pos) from None
@@ -735,6 +749,15 @@ class _JsonSource(_RowSource):
             self.line += self.buffer.count("\n", self.pos, end)
             self.pos = end
             return value
+
+    def _skip_line(self, reason: str) -> _BadLine:
+        """Step over the rest of a JSON Lines line that does not decode."""
+        while self.buffer.find("\n", self.pos) < 0 and self._can_grow():
+            pass
+        end = self.buffer.find("\n", self.pos)
+        self.value_line = self.line
+        self.pos = len(self.buffer) if end < 0 else end
+        return _BadLine(self.value_line, reason)
 
     def _can_grow(self) -> bool:
         if len(self.buffer) - self.pos > MAX_JSON_RECORD_CHARS:
@@ -812,6 +835,14 @@ class _JsonSource(_RowSource):
 
 
 _END = object()
+
+
+@dataclass(frozen=True)
+class _BadLine:
+    """A JSON Lines line that could not be decoded."""
+
+    line: int
+    reason: str
 _SPACE = re.compile(r"[ \t\r\n]+")
 
 

@@ -25,7 +25,7 @@ class ExitCode(IntEnum):
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
-    ExitCode.INTERNAL: "unexpected internal error (a bug: please report it)",
+    ExitCode.INTERNAL: "unexpected internal error (a bug: please report it), or output closed early (| head)",
     ExitCode.USAGE: "bad usage: unknown option, missing argument, or no terminal for the quiz",
     ExitCode.INVALID_INPUT: "invalid answers or input file (the messages name the place)",
     ExitCode.INVALID_RULES: "invalid rule base (the messages give file:line:column)",

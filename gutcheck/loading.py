@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from gutcheck import rules_cache
 from gutcheck.compiler import FileLocator, compile_rules, content_hash
 from gutcheck.errors import RulesError
+from gutcheck.files import read_user_text
 from gutcheck.paths import bundled_rules_path
 from gutcheck.rulebase import RuleBase
-from gutcheck.yamlsource import YamlProblems, read_text_limited
 
 if TYPE_CHECKING:
     from gutcheck.spec import RuleBaseSpec
@@ -65,15 +65,5 @@ def _check(text: str, display: str) -> LoadedRules:
 def _read(path: str | Path | None) -> tuple[str, str]:
     file = Path(path) if path is not None else bundled_rules_path()
     display = str(path) if path is not None else file.name
-    try:
-        return read_text_limited(file, display), display
-    except FileNotFoundError:
-        raise RulesError(f"{display}: no such rule base file; check the path given to --rules") from None
-    except IsADirectoryError:
-        raise RulesError(f"{display}: is a folder; give the path of a rule base .yaml file") from None
-    except PermissionError:
-        raise RulesError(f"{display}: permission denied; check the file's permissions") from None
-    except YamlProblems as exc:
-        from gutcheck.validation import rules_error
-
-        raise rules_error(display, exc.problems) from None
+    hint = "give the path of a rule base .yaml file (or leave it out for the bundled rules)"
+    return read_user_text(file, display, error=RulesError, hint=hint), display

@@ -421,13 +421,14 @@ def restore_answers(rules: RuleBase, saved: Mapping[str, object]) -> tuple[dict[
 @contextmanager
 def stopping_cleanly(message: Callable[[], str]) -> Iterator[None]:
     """Ctrl-C becomes :class:`Interrupted` with ``message()`` (what was kept, how to resume);
-    end of input (Ctrl-D, a closed stdin) becomes :class:`UsageError` pointing to ``score``."""
+    end of input (Ctrl-D, a closed stdin) becomes :class:`UsageError` pointing to ``score``,
+    after the same word on what was kept."""
     try:
         yield
     except KeyboardInterrupt:
         raise Interrupted(message()) from None
     except EOFError:
-        raise UsageError(INPUT_ENDED) from None
+        raise UsageError(f"{message()} {INPUT_ENDED}") from None
 
 
 def greet(rules: RuleBase, prompter: Prompter, prefill: Mapping[str, Any]) -> bool:
@@ -484,7 +485,11 @@ def offer_resume(rules: RuleBase, prompter: Prompter, drafts: Drafts | None) -> 
     if restored is None or drafts is None or not restored.answers:
         return None
     if restored.dropped:
-        prompter.warn(f"{restored.dropped} saved answer(s) no longer fit these rules and were left out.")
+        prompter.warn(
+            "1 saved answer no longer fits these rules and was left out."
+            if restored.dropped == 1
+            else f"{restored.dropped} saved answers no longer fit these rules and were left out."
+        )
     choice = prompter.choose(
         f"You have an unfinished check from {restored.saved_at} ({len(restored.answers)} answers).",
         (
@@ -506,10 +511,8 @@ def stopped_message(drafts: Drafts | None, resume_command: str) -> str:
         return f"Stopped; your answers could not be kept. {drafts.problem}"
     if not drafts.kept:
         return "Stopped before the first answer; nothing needed keeping."
-    return (
-        f"Stopped; your {drafts.kept} answer(s) so far are kept: "
-        f"run '{resume_command}' to pick up where you left off."
-    )
+    kept = "1 answer so far is" if drafts.kept == 1 else f"{drafts.kept} answers so far are"
+    return f"Stopped; your {kept} kept: run '{resume_command}' to pick up where you left off."
 
 
 # ---------------------------------------------------------------------------------------------

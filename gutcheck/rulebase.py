@@ -374,7 +374,8 @@ class RuleBase:
                 except AnswerError as exc:
                     problems.append(Problem(locate(key), f"{question.id}: {exc}"))
         if problems:
-            raise InputError(f"{len(problems)} answer(s) do not fit the rule base {self.id}", tuple(problems))
+            count = "1 answer does" if len(problems) == 1 else f"{len(problems)} answers do"
+            raise InputError(f"{count} not fit the rule base {self.id}; fix them and try again", tuple(problems))
         return parsed
 
     def visible(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -324,7 +324,6 @@ def test_unknown_id_column_is_one_sentence(tmp_path: Path) -> None:
         (b"[{\"id\": 1, \"drink_freq\": \"never\"", "line 1: the file ends in the middle of a record"),
         (b"[{\"id\": 1, \"drink_freq\": \"never\"}\n", "line 2: the array is not closed with ']'"),
         (b"[{\"id\": 1, \"drink_freq\": \"never\"} {}]", "line 1: expected ',' or ']' after an item"),
-        (b"{\"id\": 1, \"drink_freq\": }\n", "line 1: not valid JSON"),
     ],
 )
 def test_messy_input_gives_one_clear_sentence(tmp_path: Path, content: bytes, expected: str) -> None:
@@ -419,3 +418,17 @@ def test_bundled_rules_form_export_agrees_with_score(tmp_path: Path) -> None:
         assert alone.code == 0, alone.err
         agrees_with_score(got[name], json.loads(alone.out))
     assert got["heavy"]["overall"]["percent"] > got["light"]["overall"]["percent"]
+
+
+def test_a_bad_json_lines_line_is_rejected_alone(tmp_path: Path) -> None:
+    source = tmp_path / "export.jsonl"
+    source.write_text('{"id": "a", "drink_freq": "never"}\n{"id": 1, "drink_freq": }\n{"id": "c", "drink_freq": "daily"}\n')
+    errors = tmp_path / "errors.csv"
+
+    result = batch(str(source), "--format", "jsonl", "--errors", str(errors))
+
+    assert result.code == ExitCode.INVALID_INPUT
+    assert [json.loads(line)["client"] for line in result.out.splitlines()] == ["a", "c"]
+    assert "line 2: not valid JSON" in result.err
+    assert "Scored 2 of 3 rows" in result.err
+    assert "line 2: not valid JSON" in errors.read_text()

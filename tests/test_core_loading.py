@@ -171,7 +171,9 @@ def test_files_that_are_not_rule_bases(tmp_path: Path, content: bytes, message: 
 def test_missing_rules_file_is_one_sentence() -> None:
     result = run("score", "x.yaml", "--rules", "no/such/rules.yaml")
     assert result.code == ExitCode.INVALID_RULES
-    assert result.err.strip() == "no/such/rules.yaml: no such rule base file; check the path given to --rules"
+    assert result.err.strip() == (
+        "no/such/rules.yaml: no such file; give the path of a rule base .yaml file (or leave it out for the bundled rules)"
+    )
 
 
 def test_validate_reports_counts_for_a_good_file() -> None:

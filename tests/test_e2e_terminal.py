@@ -135,7 +135,7 @@ def test_ctrl_c_in_a_real_terminal_keeps_answers_and_the_next_run_resumes(spawn:
     child.send("4")
     child.send(CTRL_C)
     child.expect_exact(
-        f"Stopped; your 3 answer(s) so far are kept: run 'gutcheck --rules {MINI}' "
+        f"Stopped; your 3 answers so far are kept: run 'gutcheck --rules {MINI}' "
         "to pick up where you left off.")
     assert finish(child) == ExitCode.INTERRUPTED
 

@@ -265,7 +265,7 @@ def test_ctrl_c_keeps_every_answer_and_the_next_run_resumes(mini_rules: RuleBase
         take(mini_rules, CONTINUE, DOWN + ENTER, ENTER, *WEEKLY_FOUR_BINGE[:2], CTRL_C)
     assert stopped.value.exit_code == ExitCode.INTERRUPTED
     assert stopped.value.lines() == [
-        "Stopped; your 4 answer(s) so far are kept: run 'gutcheck' to pick up where you left off."
+        "Stopped; your 4 answers so far are kept: run 'gutcheck' to pick up where you left off."
     ]
     kept = draft(mini_rules)
     assert kept.answers == {"blood": False, "weight_loss": True, "drink_freq": "weekly",
@@ -313,7 +313,9 @@ def test_ctrl_d_or_the_end_of_input_stops_with_one_sentence_and_keeps_answers(
 ) -> None:
     with pytest.raises(UsageError) as ended:
         take(mini_rules, CONTINUE, ENTER, CTRL_D)
-    assert ended.value.lines() == [INPUT_ENDED]
+    assert ended.value.lines() == [
+        f"Stopped; your 1 answer so far is kept: run 'gutcheck' to pick up where you left off. {INPUT_ENDED}"
+    ]
     assert ended.value.exit_code == ExitCode.USAGE
     assert draft(mini_rules).answers == {"blood": True}
     with pytest.raises(UsageError):

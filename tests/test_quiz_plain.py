@@ -103,7 +103,10 @@ def test_end_of_input_in_plain_mode_is_one_sentence_and_keeps_answers(
     gutcheck_home: Path,
 ) -> None:
     result = plain("y", "1")
-    assert (result.code, result.err.splitlines()[-1]) == (ExitCode.USAGE, INPUT_ENDED)
+    assert result.code == ExitCode.USAGE
+    last = result.err.splitlines()[-1]
+    assert last.startswith("Stopped; your 1 answer so far is kept: run 'gutcheck --rules ")
+    assert last.endswith(f"to pick up where you left off. {INPUT_ENDED}")
     with History.open() as store:
         kept = store.load_draft("default:mini")
     assert kept is not None and kept.answers == {"blood": True}

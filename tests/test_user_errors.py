@@ -192,3 +192,39 @@ def test_ctrl_c_in_a_command_says_interrupted_with_exit_code_130() -> None:
     with mock.patch("gutcheck.commands.common.load", side_effect=KeyboardInterrupt):
         result = run("score", EXAMPLE)
     assert (result.code, result.err.strip()) == (ExitCode.INTERRUPTED, "Interrupted.")
+
+
+def test_a_cell_longer_than_the_csv_limit_names_its_row(tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("client,alcohol_frequency\na," + "x" * 200_000 + "\n")
+    result = run("batch", str(source))
+    assert result.code == ExitCode.INVALID_INPUT
+    assert result.err.strip() == (
+        f"{source}, row 2: cannot be read as CSV (field larger than field limit (131072)); "
+        "check the quoting of that row"
+    )
+
+
+def test_batch_errors_file_onto_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
+    target, link = tmp_path / "rejected.csv", tmp_path / "link.csv"
+    target.write_text("old\n")
+    link.symlink_to(target)
+    source = tmp_path / "export.csv"
+    source.write_text("client,alcohol_frequency\na,sometimes\nb,never\n")
+    result = run("batch", str(source), "--errors", str(link), "--format", "jsonl")
+    assert result.code == ExitCode.INVALID_INPUT
+    assert link.is_symlink()
+    assert "'sometimes' is not one of" in target.read_text()
+
+
+def test_batch_reports_into_a_folder_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    source = tmp_path / "export.csv"
+    source.write_text("client,alcohol_frequency\na,never\n")
+    with mock.patch("tempfile.mkstemp", side_effect=PermissionError(13, "Permission denied")):
+        result = run("batch", str(source), "--reports", str(reports), "--format", "jsonl")
+    assert result.code == ExitCode.USAGE
+    assert result.err.strip().splitlines()[-1] == (
+        f"{reports / 'a.md'}: cannot write the report (Permission denied); choose a folder you can write to."
+    )

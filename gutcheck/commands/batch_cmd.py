@@ -14,7 +14,6 @@ from gutcheck.render import ReportFormat
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
-    from typing import IO
 
     from rich.console import Console
     from rich.progress import Progress
@@ -365,45 +364,6 @@ def _profile_problem(client: str) -> str | None:
     return None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    import os
-    import tempfile
-
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".gutcheck-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-class AtomicTextFile:
-    """A text file written through a temporary file that replaces the target only on success."""
-
-    def __init__(self, path: Path) -> None:
-        import os
-        import tempfile
-
-        self.path = path
-        handle, self.temp = tempfile.mkstemp(dir=path.parent, prefix=".gutcheck-", suffix=".tmp")
-        self.stream: IO[str] = os.fdopen(handle, "w", encoding="utf-8", newline="")
-
-    def commit(self) -> None:
-        """Close the temporary file and move it into place."""
-        import os
-
-        self.stream.close()
-        os.replace(self.temp, self.path)
-
-    def discard(self) -> None:
-        """Close and remove the temporary file; the target is left as it was."""
-        self.stream.close()
-        Path(self.temp).unlink(missing_ok=True)
-
-
 class ErrorsFile:
     """The --errors CSV: a header, then one line per rejected row, moved into place at the end."""
 
@@ -411,13 +371,15 @@ class ErrorsFile:
         from gutcheck.render.csvout import ErrorsCsv
 
         self.path = path
-        self.file = AtomicTextFile(path)
+        from gutcheck.files import AtomicTextFile
+
+        self.file = AtomicTextFile(path, "the errors file")
         self.csv = ErrorsCsv(columns)
-        self.file.stream.write(self.csv.header())
+        self.file.write(self.csv.header())
 
     def add(self, rejected: RejectedRow) -> None:
         """Write one rejected row."""
-        self.file.stream.write(self.csv.row(rejected))
+        self.file.write(self.csv.row(rejected))
 
 
 def _errors_file(
@@ -460,7 +422,9 @@ class ReportWriter:
         path = self.folder / self.names.name_for(client)
         if path.parent != self.folder:  # the names never hold separators; keep it that way
             raise AssertionError(f"report name escaped its folder: {path}")
-        write_atomic(path, render(assessment, self.fmt))
+        from gutcheck.files import write_text_atomic
+
+        write_text_atomic(path, render(assessment, self.fmt), "the report")
         self.written += 1
         return path
 

@@ -77,9 +77,10 @@ def report(
     if output is None:
         _print(assessment, chosen)
         return
+    from gutcheck.files import write_text_atomic
     from gutcheck.render import render
 
-    write_text_atomic(output, render(assessment, chosen))
+    write_text_atomic(output, render(assessment, chosen), "the report")
     typer.echo(f"Wrote {output} ({chosen.value}).", err=True)
 
 
@@ -153,55 +154,6 @@ def parse_assessment(text: str, display: str) -> Assessment:
         raise InputError(f"{display}: {exc}; save it again with --format json") from None
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``.
-
-    A new file is readable by its owner only (reports hold health information); replacing a
-    file keeps that file's permissions. A symbolic link is followed (the file it points to is
-    replaced, the link stays), and a device or pipe such as /dev/stdout is written to directly,
-    since renaming onto it would replace it. Raises UsageError naming the path when it cannot be
-    written.
-    """
-    import os
-    import tempfile
-
-    if path.exists() and not path.is_file():
-        _write_in_place(path, text)
-        return
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else None
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise _unwritable(path, exc) from None
-
-
-def _write_in_place(path: Path, text: str) -> None:
-    """Write to a device or pipe (``/dev/stdout``, a FIFO), which cannot be replaced by a rename."""
-    try:
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-
-
-def _unwritable(path: Path, exc: OSError) -> Exception:
-    from gutcheck.errors import UsageError
-
-    reason = exc.strerror or str(exc)
-    return UsageError(f"{path}: cannot write the report ({reason}); choose a folder you can write to.")
-
-
 def _print(assessment: Assessment, fmt: ReportFormat) -> None:
     if fmt is ReportFormat.TEXT:
         from gutcheck.console import make_consoles
@@ -232,19 +184,10 @@ def _read_stdin() -> str:
 
 def _read_file(path: Path, display: str) -> str:
     from gutcheck.errors import InputError
-    from gutcheck.yamlsource import YamlProblems, read_text_limited
+    from gutcheck.files import read_user_text
 
     hint = "give a saved assessment JSON file, - for stdin, or last / an id from 'gutcheck history'"
-    try:
-        return read_text_limited(path, display)
-    except FileNotFoundError:
-        raise InputError(f"{display}: no such file; {hint}") from None
-    except IsADirectoryError:
-        raise InputError(f"{display}: is a folder; {hint}") from None
-    except PermissionError:
-        raise InputError(f"{display}: permission denied; check the file's permissions") from None
-    except YamlProblems as exc:
-        raise InputError(f"{display}: cannot read this file", tuple(exc.problems)) from None
+    return read_user_text(path, display, error=InputError, hint=hint)
 
 
 def _from_history(reference: str, profile: str) -> Assessment:
