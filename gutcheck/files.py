@@ -49,6 +49,8 @@ class AtomicTextFile:
         self.temp: str | None = None
         self.target = path
         self.mode: int | None = None
+        if path.is_dir():
+            raise UsageError(f"{path}: is a folder; give a file name for {what}")
         try:
             self.stream = self._open()
         except OSError as exc:

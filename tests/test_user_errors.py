@@ -228,3 +228,16 @@ def test_batch_reports_into_a_folder_that_cannot_be_written_is_one_sentence(tmp_
     assert result.err.strip().splitlines()[-1] == (
         f"{reports / 'a.md'}: cannot write the report (Permission denied); choose a folder you can write to."
     )
+
+
+def test_a_folder_given_as_the_rule_base_is_a_rules_error_not_a_usage_screen(tmp_path: Path) -> None:
+    for args in (("rules", "validate", str(tmp_path)), ("score", "-", "--rules", str(tmp_path))):
+        result = run(*args)
+        assert result.code == ExitCode.INVALID_RULES
+        assert result.err.strip() == f"{tmp_path}: is a folder; give the path of a rule base .yaml file (or leave it out for the bundled rules)"
+
+
+def test_a_report_written_onto_a_folder_is_one_sentence(tmp_path: Path, saved_json: str) -> None:
+    result = run("report", saved_json, "-o", str(tmp_path), "--format", "md")
+    assert result.code == ExitCode.USAGE
+    assert result.err.strip() == f"{tmp_path}: is a folder; give a file name for the report"

@@ -99,7 +99,7 @@ ReportFormatOption = Annotated[
 ErrorsOption = Annotated[
     Path | None,
     typer.Option("--errors", help="CSV file for the rejected rows and their reasons.",
-                 show_default=False, dir_okay=False),
+                 show_default=False),
 ]
 IdColumnOption = Annotated[
     str | None,

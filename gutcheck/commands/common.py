@@ -18,7 +18,6 @@ RulesOption = Annotated[
         "--rules",
         help="Rule base YAML file to use instead of the bundled gut-barrier rules.",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 

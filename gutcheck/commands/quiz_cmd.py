@@ -30,7 +30,6 @@ AnswersOption = Annotated[
         "--answers",
         help="Answers file (YAML or JSON) to prefill; the quiz asks only what it leaves out.",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 ProfileOption = Annotated[

@@ -63,7 +63,6 @@ def report(
             "--output",
             "-o",
             help="Write the report to this file (atomically) instead of stdout.",
-            dir_okay=False,
             show_default=False,
         ),
     ] = None,

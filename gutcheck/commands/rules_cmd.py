@@ -12,7 +12,6 @@ RulesArgument = Annotated[
     typer.Argument(
         help="Rule base YAML file (default: the bundled gut-barrier rules).",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 
