@@ -8,6 +8,7 @@ base. ``to_dict``/``from_dict`` are the versioned JSON form (``gutcheck.assessme
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 ASSESSMENT_SCHEMA = "gutcheck.assessment/1"
@@ -187,6 +188,10 @@ class Assessment:
 
 
 def _assessment_from(data: dict[str, Any]) -> Assessment:
+    try:
+        datetime.fromisoformat(str(data["taken_at"]))
+    except ValueError:
+        raise ValueError(f"taken_at {data['taken_at']!r} is not an ISO 8601 time") from None
     factors = tuple(
         FactorResult(
             **{

@@ -217,7 +217,7 @@ def _parse_yesno(question: Question, raw: object) -> bool:
 def _parse_number(question: Question, raw: object) -> float:
     number = _to_number(raw)
     if not question.minimum <= number <= question.maximum:
-        raise AnswerError(f"{number:g} is outside {question.allowed_text()}")
+        raise AnswerError(f"{number:g} is not {question.allowed_text()}")
     if question.integer and not number.is_integer():
         raise AnswerError(f"{number:g} is not a whole number")
     return number

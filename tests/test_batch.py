@@ -153,7 +153,7 @@ def test_mixed_rows_keep_counts_and_report_every_reason(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(errors.read_text(encoding="utf-8"))))
     assert [r["client"] for r in rows] == ["bad-choice", "bad-number", "bad-multi", "ragged", "bad-two", "no-answers"]
     assert [r["gutcheck row"] for r in rows] == ["3", "6", "7", "8", "9", "10"]
-    assert "99 is outside" in rows[1]["gutcheck errors"]
+    assert "99 is not a whole number from" in rows[1]["gutcheck errors"]
     assert "2.5 is not a whole number" in rows[4]["gutcheck errors"] and "'very'" in rows[4]["gutcheck errors"]
     assert rows[0]["How often do you drink?"] == "sometimes"
 

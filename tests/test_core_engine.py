@@ -111,7 +111,7 @@ def test_invalid_answers_are_all_listed() -> None:
                       "nonsense": 1, "drink_binge": "maybe"}, taken_at=WHEN)
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "drink_freq: 'sometimes' is not one of: Never, Weekly, Daily, or Prefer not to say" in text
-    assert "drink_amount: 99 is outside a whole number from 0 to 40 drinks" in text
+    assert "drink_amount: 99 is not a whole number from 0 to 40 drinks" in text
     assert "food_fibre: 'None of these' cannot be combined with other choices" in text
     assert "'nonsense' is not a question of mini" in text
     assert "drink_binge: 'maybe' is not yes or no" in text

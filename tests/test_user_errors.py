@@ -3,6 +3,7 @@ regression tests for the defects found by trying gutcheck the way people will.""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -241,3 +242,12 @@ def test_a_report_written_onto_a_folder_is_one_sentence(tmp_path: Path, saved_js
     result = run("report", saved_json, "-o", str(tmp_path), "--format", "md")
     assert result.code == ExitCode.USAGE
     assert result.err.strip() == f"{tmp_path}: is a folder; give a file name for the report"
+
+
+def test_a_saved_report_with_a_made_up_date_is_refused(tmp_path: Path, saved_json: str) -> None:
+    document = json.loads(Path(saved_json).read_text())
+    document["taken_at"] = "yesterday"
+    damaged = write(tmp_path / "damaged.json", json.dumps(document))
+    result = run("report", damaged, "--format", "md")
+    assert result.code == ExitCode.INVALID_INPUT
+    assert result.err.strip() == f"{damaged}: taken_at 'yesterday' is not an ISO 8601 time; save it again with --format json"
