@@ -334,18 +334,11 @@ def open_text(source: str) -> Iterator[TextInput]:
             if text_input.stream is not sys.stdin:
                 text_input.stream.detach()  # type: ignore[attr-defined]  # leave stdin open
         return
+    from gutcheck.files import open_user_text
+
     display = source
-    try:
-        stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    except FileNotFoundError:
-        raise InputError(f"{display}: no such file; check the path of the export") from None
-    except IsADirectoryError:
-        raise InputError(f"{display}: is a folder; give the path of a CSV, TSV or JSON file") from None
-    except PermissionError:
-        raise InputError(f"{display}: permission denied; check the file's permissions") from None
-    except OSError as exc:
-        raise InputError(f"{display}: cannot be opened ({exc.strerror})") from None
-    with stream:
+    hint = "give the path of a CSV, TSV, JSON or JSON Lines file, or - for stdin"
+    with open_user_text(Path(source), display, error=InputError, hint=hint) as stream:
         yield TextInput(stream, display, _regular_size(source))
 
 

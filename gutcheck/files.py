@@ -21,16 +21,30 @@ def read_user_text(path: Path, display: str, *, error: type[GutcheckError], hint
     """
     try:
         return read_text_limited(path, display)
-    except FileNotFoundError:
-        raise error(f"{display}: no such file; {hint}") from None
-    except IsADirectoryError:
-        raise error(f"{display}: is a folder; {hint}") from None
-    except PermissionError:
-        raise error(f"{display}: permission denied; check the file's permissions") from None
     except OSError as exc:
-        raise error(f"{display}: cannot be read ({exc.strerror or exc}); {hint}") from None
+        raise refusal(exc, display, error, hint) from None
     except YamlProblems as exc:
         raise error(f"{display}: cannot read this file", tuple(exc.problems)) from None
+
+
+def open_user_text(path: Path, display: str, *, error: type[GutcheckError], hint: str) -> IO[str]:
+    """Open a UTF-8 text file (a byte-order mark is skipped) for streaming, as
+    :func:`read_user_text` reads one: every failure is ``error`` naming the file."""
+    try:
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise refusal(exc, display, error, hint) from None
+
+
+def refusal(exc: OSError, display: str, error: type[GutcheckError], hint: str) -> GutcheckError:
+    """The one sentence for a file that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return error(f"{display}: no such file; {hint}")
+    if isinstance(exc, IsADirectoryError):
+        return error(f"{display}: is a folder; {hint}")
+    if isinstance(exc, PermissionError):
+        return error(f"{display}: permission denied; check the file's permissions")
+    return error(f"{display}: cannot be read ({exc.strerror or exc}); {hint}")
 
 
 class AtomicTextFile:

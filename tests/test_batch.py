@@ -345,8 +345,9 @@ def test_missing_file_and_folder_are_one_sentence(tmp_path: Path) -> None:
     folder = batch(str(tmp_path))
 
     assert missing.code == folder.code == ExitCode.INVALID_INPUT
-    assert missing.err.strip() == f"{tmp_path / 'nope.csv'}: no such file; check the path of the export"
-    assert folder.err.strip().endswith("is a folder; give the path of a CSV, TSV or JSON file")
+    hint = "give the path of a CSV, TSV, JSON or JSON Lines file, or - for stdin"
+    assert missing.err.strip() == f"{tmp_path / 'nope.csv'}: no such file; {hint}"
+    assert folder.err.strip() == f"{tmp_path}: is a folder; {hint}"
 
 
 def test_non_utf8_text_in_the_middle_names_the_row(tmp_path: Path) -> None:
