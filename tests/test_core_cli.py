@@ -19,7 +19,10 @@ from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CORE_MODULES = ["assessment", "checks", "conditions", "engine", "errors", "loading", "rulebase", "salvage", "spec", "yamlsource"]
+CORE_MODULES = [
+    "assessment", "checks", "compiler", "conditions", "engine", "errors", "files", "loading",
+    "rulebase", "rules_cache", "salvage", "spec", "validation", "yamlsource",
+]
 
 
 def command_paths() -> Iterator[tuple[str, ...]]:
@@ -110,3 +113,15 @@ def test_core_functions_stay_small() -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "gutcheck", "--version"], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and done.stdout.strip() == f"gutcheck {__version__}"
+
+
+def test_the_library_core_knows_nothing_of_the_terminal() -> None:
+    code = (
+        "import sys\nimport gutcheck\n"
+        f"rules = gutcheck.load_rules({str(ROOT / 'tests/data/mini.yaml')!r})\n"
+        "gutcheck.score(rules, {'drink_freq': 'daily'}, taken_at='2026-01-31T09:00:00+00:00')\n"
+        "print(' '.join(m for m in ('typer', 'rich', 'questionary', 'prompt_toolkit', 'jinja2') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout.strip(), done.stderr) == ("", "")
