@@ -130,10 +130,10 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also measure peak RSS at 1,000,000 rows")
     parser.add_argument("--rules", default=None, help="rule base (default: the bundled one)")
     args = parser.parse_args()
-    rules = load_rules(Path(args.rules) if args.rules else None)
     os.environ.setdefault("NO_COLOR", "1")
     with tempfile.TemporaryDirectory(prefix="gutcheck-bench-") as folder:
-        os.environ["GUTCHECK_HOME"] = folder
+        os.environ["GUTCHECK_HOME"] = folder  # the rules cache and history stay out of the home
+        rules = load_rules(Path(args.rules) if args.rules else None)
         data, out = Path(folder) / "clients.csv", Path(folder) / "out.jsonl"
         write_rows(rules, data, args.rows)
         size_mb = data.stat().st_size / 1e6
