@@ -18,7 +18,7 @@ from gutcheck.compiler import compile_rules, content_hash
 from gutcheck.errors import Location, Problem, RulesError
 from gutcheck.rulebase import RuleBase
 from gutcheck.salvage import Salvaged, salvage
-from gutcheck.yamlsource import SourceMap, YamlProblems, load_yaml
+from gutcheck.yamlsource import SourceMap, YamlProblems, load_yaml, sorted_problems
 
 _MODELS: tuple[type[BaseModel], ...] = (
     spec.RuleBaseSpec,
@@ -44,7 +44,7 @@ def validate_text(text: str, display: str) -> tuple[dict[str, Any], spec.RuleBas
     Raises :class:`RulesError` listing every problem found.
     """
     try:
-        data, source = load_yaml(text, display)
+        data, source = load_yaml(text, display, keep_duplicates=True)
     except YamlProblems as exc:
         raise rules_error(display, exc.problems) from None
     if data is None:
@@ -55,13 +55,14 @@ def validate_text(text: str, display: str) -> tuple[dict[str, Any], spec.RuleBas
     try:
         model = spec.RuleBaseSpec.model_validate(data)
     except ValidationError as exc:
-        problems = _model_problems(exc, data, source)
+        problems = [*source.duplicates, *_model_problems(exc, data, source)]
         problems.extend(_salvaged_problems(exc, data, source))
-        raise rules_error(display, _sorted(problems)) from None
+        raise rules_error(display, sorted_problems(problems)) from None
     normal = model.model_dump(mode="json")
     rule_base, problems = _checked(model, normal, source)
+    problems.extend(source.duplicates)
     if problems:
-        raise rules_error(display, _sorted(problems))
+        raise rules_error(display, sorted_problems(problems))
     return normal, model, source, rule_base
 
 
@@ -91,18 +92,6 @@ def rules_error(display: str, problems: list[Problem]) -> RulesError:
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     return RulesError(f"{display}: {count} {noun} in the rule base; fix and try again", tuple(problems))
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    def key(problem: Problem) -> tuple[int, int]:
-        """Sort key: line and column of a problem."""
-        parts = problem.where.rsplit(":", 2)
-        try:
-            return int(parts[-2]), int(parts[-1])
-        except (ValueError, IndexError):
-            return 0, 0
-
-    return sorted(problems, key=key)
 
 
 

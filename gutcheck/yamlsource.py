@@ -38,6 +38,7 @@ class SourceMap:
     file: str
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    duplicates: list[Problem] = field(default_factory=list)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at ``path`` (or of its key), falling back to parents."""
@@ -70,8 +71,12 @@ def read_text_limited(path: Path, display: str) -> str:
         raise YamlProblems([Problem(display, message)]) from exc
 
 
-def load_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
-    """Parse one YAML document into plain data and a source map, or raise YamlProblems."""
+def load_yaml(text: str, display: str, *, keep_duplicates: bool = False) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain data and a source map, or raise YamlProblems.
+
+    A duplicate key is a problem too; with ``keep_duplicates`` the first value is kept and the
+    problem is left in ``source.duplicates``, so a caller can report it with the others.
+    """
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -83,9 +88,23 @@ def load_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
         return None, source
     builder = _Builder(source)
     data = builder.build(node, ())
-    if builder.problems:
-        raise YamlProblems(builder.problems)
+    if builder.problems or (source.duplicates and not keep_duplicates):
+        raise YamlProblems(sorted_problems([*builder.problems, *source.duplicates]))
     return data, source
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in the order of their place in the file (line, then column)."""
+
+    def key(problem: Problem) -> tuple[int, int]:
+        """Sort key: line and column of a problem."""
+        parts = problem.where.rsplit(":", 2)
+        try:
+            return int(parts[-2]), int(parts[-1])
+        except (ValueError, IndexError):
+            return 0, 0
+
+    return sorted(problems, key=key)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
@@ -159,7 +178,7 @@ class _Builder:
                 self.problems.append(Problem(self.where(key_node), "merge keys (<<) are not supported"))
                 continue
             if key in result:
-                self.problems.append(Problem(self.where(key_node), f"duplicate key {key!r}"))
+                self.source.duplicates.append(Problem(self.where(key_node), f"duplicate key {key!r}"))
                 continue
             key_path = (*path, key)
             self.source.keys[key_path] = (key_node.start_mark.line, key_node.start_mark.column)

@@ -180,3 +180,10 @@ def test_validate_reports_counts_for_a_good_file() -> None:
     result = run("rules", "validate", str(MINI_RULES))
     assert result.code == 0
     assert "valid rule base mini 1.0.0: 2 factors, 5 questions, 2 red flags" in result.out
+
+
+def test_a_duplicate_key_is_listed_with_the_other_mistakes() -> None:
+    text = mutated("id: mini\n", "id: mini\nid: other\n").replace("    weight: 2\n", "    weigth: 2\n")
+    problems = problems_of(text)
+    assert any("duplicate key 'id'" in p for p in problems)
+    assert any("unknown key 'weigth'" in p for p in problems)
