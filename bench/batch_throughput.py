@@ -29,8 +29,8 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
-from gutcheck.loading import load_rules
-from gutcheck.rulebase import Question, RuleBase
+from gutcheck.rulebook.loading import load_rules
+from gutcheck.rulebook.model import Question, RuleBase
 
 TARGET_RATIO = 5.0
 TARGET_RSS_MB = 60.0

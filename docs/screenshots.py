@@ -21,12 +21,12 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.answers_io import read_answers
-from gutcheck.engine import score_parsed
-from gutcheck.loading import load_rules
+from gutcheck.answers.files import read_answers
+from gutcheck.engine.scoring import score_parsed
 from gutcheck.render.rules_view import rules_view
 from gutcheck.render.terminal import results_view
-from gutcheck.rulebase import RuleBase
+from gutcheck.rulebook.loading import load_rules
+from gutcheck.rulebook.model import RuleBase
 
 DOCS = Path(__file__).resolve().parent
 IMAGES = DOCS / "images"

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from gutcheck._version import __version__
 
 if TYPE_CHECKING:
-    from gutcheck.assessment import Assessment
-    from gutcheck.engine import score
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.engine.scoring import score
     from gutcheck.errors import GutcheckError, InputError, RulesError
-    from gutcheck.loading import load_rules, load_rules_text
-    from gutcheck.rulebase import RuleBase
+    from gutcheck.rulebook.loading import load_rules, load_rules_text
+    from gutcheck.rulebook.model import RuleBase
 
 __all__ = [
     "Assessment",
@@ -30,14 +30,14 @@ __all__ = [
 ]
 
 _HOMES = {
-    "Assessment": "gutcheck.assessment",
-    "score": "gutcheck.engine",
+    "Assessment": "gutcheck.engine.assessment",
+    "score": "gutcheck.engine.scoring",
     "GutcheckError": "gutcheck.errors",
     "InputError": "gutcheck.errors",
     "RulesError": "gutcheck.errors",
-    "load_rules": "gutcheck.loading",
-    "load_rules_text": "gutcheck.loading",
-    "RuleBase": "gutcheck.rulebase",
+    "load_rules": "gutcheck.rulebook.loading",
+    "load_rules_text": "gutcheck.rulebook.loading",
+    "RuleBase": "gutcheck.rulebook.model",
 }
 
 

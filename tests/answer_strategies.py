@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from gutcheck.rulebase import SKIP, Question, RuleBase
+from gutcheck.answers.parse import SKIP
+from gutcheck.rulebook.model import Question, RuleBase
 
 
 def answer_for(question: Question) -> st.SearchStrategy[Any]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gutcheck.loading import load_rules
-from gutcheck.rulebase import RuleBase
+from gutcheck.rulebook.loading import load_rules
+from gutcheck.rulebook.model import RuleBase
 
 DATA = Path(__file__).parent / "data"
 MINI_RULES = DATA / "mini.yaml"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gutcheck.assessment import Assessment
-from gutcheck.engine import score
-from gutcheck.loading import load_rules
+from gutcheck.engine.assessment import Assessment
+from gutcheck.engine.scoring import score
+from gutcheck.rulebook.loading import load_rules
 
 DATA = Path(__file__).parent / "data"
 WHEN = "2026-01-31T09:00:00+00:00"

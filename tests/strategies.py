@@ -16,7 +16,8 @@ from typing import Any
 from answer_strategies import answer_for
 from hypothesis import strategies as st
 
-from gutcheck.rulebase import SKIP, SKIP_LABEL, Question, RuleBase
+from gutcheck.answers.parse import SKIP, SKIP_LABEL
+from gutcheck.rulebook.model import Question, RuleBase
 
 _SPLITTERS = (";", ",", "\n")
 

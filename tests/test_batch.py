@@ -396,7 +396,7 @@ def test_formula_looking_cells_are_neutralised_in_the_errors_file_and_read_back(
 
 
 def test_bundled_rules_form_export_agrees_with_score(tmp_path: Path) -> None:
-    from gutcheck.loading import load_rules
+    from gutcheck.rulebook.loading import load_rules
 
     rules = load_rules(None)
     heavy = {q.id: q.options[-1] for q in rules.questions if q.kind in ("choice", "scale")}

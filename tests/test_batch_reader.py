@@ -17,28 +17,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from gutcheck.batch import (
-    CELL_CACHE_LIMIT,
-    Batch,
-    CellParser,
-    ClientSummary,
-    InputFormat,
-    ParsedRow,
-    RecordMaker,
-    SummaryScorer,
-    TextInput,
-    flatten,
-    multi_items,
-    read_sample,
-    sniff_delimiter,
-    sniff_format,
-    summarise,
-)
+from gutcheck.answers.parse import SKIP, multi_items
+from gutcheck.batch.cells import CellParser
+from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
+from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
+from gutcheck.batch.sources import Batch
+from gutcheck.batch.summary import ClientSummary, SummaryScorer, summarise
 from gutcheck.commands.batch_cmd import PROGRESS_AFTER_ROWS, RowProgress
-from gutcheck.engine import score_parsed
-from gutcheck.loading import load_rules, load_rules_text
-from gutcheck.render.csvout import neutralise
-from gutcheck.rulebase import SKIP, Question, RuleBase
+from gutcheck.engine.scoring import score_parsed
+from gutcheck.files.formulas import neutralise
+from gutcheck.render.batch_records import RecordMaker, flatten
+from gutcheck.rulebook.loading import load_rules, load_rules_text
+from gutcheck.rulebook.model import Question, RuleBase
 
 MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
 RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}

@@ -11,7 +11,7 @@ import pytest
 from helpers import run
 
 from gutcheck.errors import ExitCode
-from gutcheck.safe_names import ReportNames, safe_stem
+from gutcheck.files.safe_names import ReportNames, safe_stem
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -114,7 +114,7 @@ def test_reports_folder_that_cannot_be_made_is_refused_before_reading(tmp_path: 
 
 
 def test_save_stores_each_client_under_its_own_profile(tmp_path: Path) -> None:
-    from gutcheck.history import History
+    from gutcheck.history.store import History
 
     result = run("batch", str(BATCH / "google_forms.csv"), "--rules", str(MINI), "--save")
 

@@ -17,10 +17,10 @@ from helpers import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gutcheck.engine import score, score_parsed
-from gutcheck.lint import HYPE, lint_rules
-from gutcheck.loading import load_rules_detailed
-from gutcheck.rulebase import Question
+from gutcheck.engine.scoring import score, score_parsed
+from gutcheck.lint.content import HYPE, lint_rules
+from gutcheck.rulebook.loading import load_rules_detailed
+from gutcheck.rulebook.model import Question
 
 LOADED = load_rules_detailed(None)
 RULES = LOADED.rules

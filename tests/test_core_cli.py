@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import subprocess
 import sys
@@ -19,12 +18,6 @@ from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CORE_MODULES = [
-    "assessment", "checks", "compiler", "conditions", "engine", "errors", "files", "loading",
-    "rulebase", "rules_cache", "salvage", "spec", "validation", "yamlsource",
-]
-
-
 def command_paths() -> Iterator[tuple[str, ...]]:
     """Every command of the app as its words, e.g. ('rules', 'validate')."""
     root = typer.main.get_command(app)
@@ -92,22 +85,6 @@ def test_start_up_does_not_import_the_prompt_stack(args: tuple[str, ...]) -> Non
     assert "gutcheck.cli" in modules  # the probe really ran the CLI
     for heavy in ("questionary", "prompt_toolkit", "jinja2", "sqlite3"):
         assert heavy not in modules, f"{heavy} imported by gutcheck {' '.join(args)}"
-
-
-def _long_functions(path: Path, limit: int) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [
-        f"{path.name}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.end_lineno is not None
-        and node.end_lineno - node.lineno + 1 > limit
-    ]
-
-
-def test_core_functions_stay_small() -> None:
-    found = [hit for name in CORE_MODULES for hit in _long_functions(ROOT / "gutcheck" / f"{name}.py", 40)]
-    assert found == []
 
 
 def test_python_dash_m_runs_the_cli() -> None:

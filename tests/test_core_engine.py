@@ -12,11 +12,11 @@ from helpers import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gutcheck.assessment import ASSESSMENT_SCHEMA, Assessment
-from gutcheck.engine import score, score_parsed
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.assessment import ASSESSMENT_SCHEMA, Assessment
+from gutcheck.engine.scoring import score, score_parsed
 from gutcheck.errors import ExitCode, InputError
-from gutcheck.loading import load_rules, load_rules_detailed
-from gutcheck.rulebase import SKIP
+from gutcheck.rulebook.loading import load_rules, load_rules_detailed
 
 RULES = load_rules(MINI_RULES)
 WHEN = "2026-01-31T09:00:00+00:00"

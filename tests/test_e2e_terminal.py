@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from gutcheck.engine import score
+from gutcheck.engine.scoring import score
 from gutcheck.errors import ExitCode
-from gutcheck.history import History
-from gutcheck.loading import load_rules
-from gutcheck.paths import bundled_rules_path
-from gutcheck.rulebase import Question
+from gutcheck.files.paths import bundled_rules_path
+from gutcheck.history.store import History
+from gutcheck.rulebook.loading import load_rules
+from gutcheck.rulebook.model import Question
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -9,9 +9,9 @@ from answer_strategies import answer_sets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gutcheck import engine
-from gutcheck.engine import Scorer, score_parsed
-from gutcheck.loading import load_rules
+from gutcheck.engine import scoring as engine
+from gutcheck.engine.scoring import Scorer, score_parsed
+from gutcheck.rulebook.loading import load_rules
 
 MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
 RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}

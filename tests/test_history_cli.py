@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import Result, run
 
-from gutcheck.history import History, database_path
+from gutcheck.history.store import History, database_path
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from gutcheck.assessment import Assessment
-from gutcheck.engine import score
+from gutcheck.engine.assessment import Assessment
+from gutcheck.engine.scoring import score
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.history import APPLICATION_ID, SCHEMA_VERSION, History, database_path
-from gutcheck.rulebase import RuleBase
+from gutcheck.history.store import APPLICATION_ID, SCHEMA_VERSION, History, database_path
+from gutcheck.rulebook.model import RuleBase
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -35,9 +35,9 @@ LIGHT = {"drink_freq": "never", "food_fibre": ["veg", "beans"], "food_stress": "
 # A child that saves in a loop, printing each new id; used for concurrency and kill -9 tests.
 SAVER = """
 import sys
-from gutcheck.engine import score
-from gutcheck.history import History
-from gutcheck.loading import load_rules
+from gutcheck.engine.scoring import score
+from gutcheck.history.store import History
+from gutcheck.rulebook.loading import load_rules
 rules = load_rules(sys.argv[1])
 profile, count = sys.argv[2], int(sys.argv[3])
 answers = {"drink_freq": "daily", "drink_amount": 5, "food_fibre": ["veg"], "food_stress": "s2"}
@@ -437,7 +437,7 @@ def test_an_existing_loose_folder_and_database_file_are_made_private(gutcheck_ho
 
 READ_ONLY_PROBE = """
 from gutcheck.errors import StorageError
-from gutcheck.history import History
+from gutcheck.history.store import History
 try:
     History.open()
 except StorageError as error:
@@ -478,7 +478,7 @@ def test_a_folder_where_the_file_should_be_is_reported(gutcheck_home: Path) -> N
 
 
 def test_cli_start_up_does_not_import_sqlite() -> None:
-    probe = "import sys, gutcheck.cli; print('sqlite3' in sys.modules, 'gutcheck.history' in sys.modules)"
+    probe = "import sys, gutcheck.cli; print('sqlite3' in sys.modules, 'gutcheck.history.store' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
 

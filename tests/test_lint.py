@@ -11,11 +11,11 @@ from conftest import DATA, MINI_RULES
 from helpers import run
 from hypothesis import HealthCheck, given, settings
 
-from gutcheck.engine import score_parsed
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.scoring import score_parsed
 from gutcheck.errors import ExitCode, Problem
-from gutcheck.lint import explore_factor, lint_rules, number_samples
-from gutcheck.loading import load_rules_detailed
-from gutcheck.rulebase import SKIP
+from gutcheck.lint.content import explore_factor, lint_rules, number_samples
+from gutcheck.rulebook.loading import load_rules_detailed
 
 LINT = DATA / "lint"
 WHEN = "2026-01-31T09:00:00+00:00"

@@ -18,22 +18,16 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from gutcheck.engine import score, score_parsed
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.scoring import score, score_parsed
 from gutcheck.errors import ExitCode, Interrupted, StorageError, UsageError
-from gutcheck.history import History, database_path
-from gutcheck.prompts import BACK_LABEL, QuestionaryPrompter, build_prompt
-from gutcheck.quiz import (
-    INPUT_ENDED,
-    Drafts,
-    Outcome,
-    QuizSettings,
-    Step,
-    problem_with,
-    restore_answers,
-    run_session,
-    take_quiz,
-)
-from gutcheck.rulebase import SKIP, RuleBase
+from gutcheck.history.store import History, database_path
+from gutcheck.quiz.drafts import Drafts, restore_answers
+from gutcheck.quiz.flow import take_quiz
+from gutcheck.quiz.questionary_prompter import BACK_LABEL, QuestionaryPrompter, build_prompt
+from gutcheck.quiz.session import Outcome, QuizSettings, run_session
+from gutcheck.quiz.steps import INPUT_ENDED, Step, problem_with
+from gutcheck.rulebook.model import RuleBase
 
 DOWN, UP, LEFT, ENTER, SPACE = "\x1b[B", "\x1b[A", "\x1b[D", "\r", " "
 CTRL_C, CTRL_D, CTRL_U, BACKSPACE = "\x03", "\x04", "\x15", "\x7f"

@@ -15,8 +15,8 @@ import pytest
 from helpers import Result, run
 
 from gutcheck.errors import ExitCode
-from gutcheck.history import History, database_path
-from gutcheck.quiz import INPUT_ENDED, NO_TERMINAL
+from gutcheck.history.store import History, database_path
+from gutcheck.quiz.steps import INPUT_ENDED, NO_TERMINAL
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = str(ROOT / "tests" / "data" / "mini.yaml")

@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from report_samples import WHEN
 
-from gutcheck.assessment import (
+from gutcheck.engine.assessment import (
     AnswerRecord,
     Assessment,
     Contribution,
@@ -27,10 +27,10 @@ from gutcheck.assessment import (
     RulesInfo,
     SuggestionResult,
 )
-from gutcheck.engine import score
-from gutcheck.loading import load_rules
+from gutcheck.engine.scoring import score
 from gutcheck.render.html import render_html
 from gutcheck.render.markdown import render_markdown
+from gutcheck.rulebook.loading import load_rules
 
 HOSTILE_RULES = Path(__file__).parent / "data" / "hostile.yaml"
 SCRIPT = "<script>alert(1)</script>"

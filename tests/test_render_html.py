@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from report_samples import clear, flagged
 
-from gutcheck.assessment import Assessment
+from gutcheck.engine.assessment import Assessment
 from gutcheck.render.html import (
     PAGE_BACKGROUND,
     PALETTE,

@@ -20,10 +20,10 @@ from jsonschema import Draft7Validator
 from report_samples import SAMPLES, WHEN
 from strategies import valid_answers
 
-from gutcheck.assessment import Assessment
-from gutcheck.engine import score
-from gutcheck.loading import load_rules
+from gutcheck.engine.assessment import Assessment
+from gutcheck.engine.scoring import score
 from gutcheck.render.jsonout import render_json, render_json_line
+from gutcheck.rulebook.loading import load_rules
 from gutcheck.schema import load_schema, problems
 
 BUNDLED = load_rules(None)

@@ -13,7 +13,7 @@ from helpers import run
 from report_samples import FLAGGED_ANSWERS, clear, flagged
 
 from gutcheck.errors import ExitCode
-from gutcheck.history import History, database_path
+from gutcheck.history.store import History, database_path
 from gutcheck.render import ReportFormat, render
 from gutcheck.render.jsonout import render_json
 

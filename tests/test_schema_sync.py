@@ -1,10 +1,10 @@
 """The shipped JSON Schemas stay in step with the code, and the commands print exactly them.
 
 gutcheck/schema/rules-1.json is what editors use for completion (the rule files point at it
-in their yaml-language-server comment). It is generated from gutcheck.spec; if the format
+in their yaml-language-server comment). It is generated from gutcheck.rulebook.spec; if the format
 changes, regenerate it with:
 
-    .venv/bin/python -c "import json; from gutcheck.spec import rules_json_schema; \\
+    .venv/bin/python -c "import json; from gutcheck.rulebook.spec import rules_json_schema; \\
         open('gutcheck/schema/rules-1.json', 'w').write(json.dumps(rules_json_schema(), indent=2) + '\\n')"
 """
 
@@ -19,9 +19,9 @@ from conftest import MINI_RULES
 from helpers import run
 from jsonschema import Draft7Validator
 
-from gutcheck.paths import bundled_rules_path
+from gutcheck.files.paths import bundled_rules_path
+from gutcheck.rulebook.spec import rules_json_schema
 from gutcheck.schema import SCHEMA_FILES, load_schema, schema_path, schema_text
-from gutcheck.spec import rules_json_schema
 
 HOSTILE_RULES = Path(__file__).parent / "data" / "hostile.yaml"
 

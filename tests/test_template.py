@@ -11,7 +11,7 @@ import pytest
 import yaml
 from helpers import run
 
-from gutcheck.loading import load_rules
+from gutcheck.rulebook.loading import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-    from gutcheck.assessment import Assessment
-    from gutcheck.batch import Batch, ClientSummary, ParsedRow, RecordMaker, RejectedRow, TextInput
-    from gutcheck.history import History
-    from gutcheck.rulebase import RuleBase
+    from gutcheck.batch.rows import ParsedRow, RejectedRow
+    from gutcheck.batch.sniff import TextInput
+    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.summary import ClientSummary
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.history.store import History
+    from gutcheck.render.batch_records import RecordMaker
+    from gutcheck.rulebook.model import RuleBase
 
 
 class OutputFormat(str, Enum):
@@ -213,7 +217,7 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
     """Read, score and write every row of ``options.source``; end with the documented exit code."""
     from contextlib import ExitStack
 
-    from gutcheck.console import make_consoles
+    from gutcheck.commands.output import make_consoles
 
     consoles = make_consoles()
     notices = Notices()
@@ -263,7 +267,7 @@ class Sinks:
 
 
 def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
-    from gutcheck.batch import ParsedRow
+    from gutcheck.batch.rows import ParsedRow
 
     tally = Tally()
     score = _scorer(batch.rules, full)
@@ -288,9 +292,9 @@ def _scorer(
     rules: RuleBase, full: bool
 ) -> Callable[[ParsedRow], tuple[ClientSummary, Assessment | None]]:
     """The per-row scoring function: the summary, and the full assessment when it is needed."""
-    from gutcheck.batch import SummaryScorer, summarise
+    from gutcheck.batch.summary import SummaryScorer, summarise
     from gutcheck.commands.common import now
-    from gutcheck.engine import Scorer
+    from gutcheck.engine.scoring import Scorer
 
     taken_at = now().isoformat()
     if not full:
@@ -334,7 +338,7 @@ def _prepare_outputs(options: BatchOptions) -> None:
 
 
 def _open_history() -> History:
-    from gutcheck.history import History
+    from gutcheck.history.store import History
 
     return History.open()
 
@@ -342,7 +346,7 @@ def _open_history() -> History:
 def _open_input(
     rules: RuleBase, options: BatchOptions, notices: Notices
 ) -> AbstractContextManager[Batch]:
-    from gutcheck.batch import open_batch
+    from gutcheck.batch.sources import open_batch
 
     check = _profile_problem if options.save else None
     return open_batch(
@@ -353,7 +357,7 @@ def _open_input(
 
 def _profile_problem(client: str) -> str | None:
     """Why ``client`` cannot name a history profile, or None when it can."""
-    from gutcheck.history import MAX_PROFILE_LENGTH
+    from gutcheck.history.store import MAX_PROFILE_LENGTH
 
     if not client:
         return "no client id to save the assessment under; fill it in, or leave out --save"
@@ -368,10 +372,10 @@ class ErrorsFile:
     """The --errors CSV: a header, then one line per rejected row, moved into place at the end."""
 
     def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
-        from gutcheck.render.csvout import ErrorsCsv
+        from gutcheck.render.csv_cells import ErrorsCsv
 
         self.path = path
-        from gutcheck.files import AtomicTextFile
+        from gutcheck.files.access import AtomicTextFile
 
         self.file = AtomicTextFile(path, "the errors file")
         self.csv = ErrorsCsv(columns)
@@ -408,7 +412,7 @@ class ReportWriter:
     """Writes one report per client into the reports folder, under safe, distinct names."""
 
     def __init__(self, folder: Path, fmt: ReportFormat) -> None:
-        from gutcheck.safe_names import ReportNames
+        from gutcheck.files.safe_names import ReportNames
 
         self.folder = folder
         self.fmt = fmt
@@ -422,7 +426,7 @@ class ReportWriter:
         path = self.folder / self.names.name_for(client)
         if path.parent != self.folder:  # the names never hold separators; keep it that way
             raise AssertionError(f"report name escaped its folder: {path}")
-        from gutcheck.files import write_text_atomic
+        from gutcheck.files.access import write_text_atomic
 
         write_text_atomic(path, render(assessment, self.fmt), "the report")
         self.written += 1
@@ -455,7 +459,7 @@ class RecordLines(SummaryOutput):
         self.count = 0
         self.text: Callable[[ClientSummary], str] = maker.json_line
         if fmt == "csv":
-            from gutcheck.render.csvout import SummaryCsv
+            from gutcheck.render.csv_cells import SummaryCsv
 
             self.csv = SummaryCsv(maker)
             self.out.write(self.csv.header())
@@ -528,7 +532,7 @@ class SummaryTable(SummaryOutput):
 def _summary_output(fmt: str, rules: RuleBase) -> SummaryOutput:
     if fmt == "table":
         return SummaryTable(rules)
-    from gutcheck.batch import RecordMaker
+    from gutcheck.render.batch_records import RecordMaker
 
     return RecordLines(fmt, RecordMaker(rules))
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from gutcheck.rulebase import RuleBase
+    from gutcheck.rulebook.model import RuleBase
 
 RulesOption = Annotated[
     Path | None,
@@ -26,7 +26,7 @@ NOW_ENV = "GUTCHECK_NOW"
 
 def load(rules: Path | None) -> RuleBase:
     """Load the rule base named by --rules, or the bundled one."""
-    from gutcheck.loading import load_rules
+    from gutcheck.rulebook.loading import load_rules
 
     return load_rules(rules)
 

@@ -1,6 +1,6 @@
 """History commands: ``history``, ``compare``, ``export``, ``forget`` and ``profiles``.
 
-They read the local history database (see :mod:`gutcheck.history`), which is imported only
+They read the local history database (see :mod:`gutcheck.history.store`), which is imported only
 when one of them runs. Commands that only read never create the database: with nothing saved
 they say so.
 """
@@ -15,12 +15,12 @@ import typer
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gutcheck.assessment import Assessment
-    from gutcheck.history import History, ProfileSummary, StoredAssessment
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.history.store import History, ProfileSummary, StoredAssessment
 
 T = TypeVar("T")
 
-DEFAULT_PROFILE_NAME = "default"  # the same as gutcheck.history.DEFAULT_PROFILE
+DEFAULT_PROFILE_NAME = "default"  # the same as gutcheck.history.store.DEFAULT_PROFILE
 
 ProfileOption = Annotated[
     str,
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
 
 def history(profile: ProfileOption = DEFAULT_PROFILE_NAME, fmt: FormatOption = ViewFormat.TEXT) -> None:
     """Show saved assessments of a profile: date, overall and each factor, with a trend."""
-    from gutcheck.render.history_view import history_json, history_view
+    from gutcheck.render.history import history_json, history_view
 
     nothing: list[StoredAssessment] = []
     items = _read(lambda store: store.list(profile), nothing)
@@ -88,8 +88,8 @@ def compare(
     fmt: FormatOption = ViewFormat.TEXT,
 ) -> None:
     """Compare two assessments (default: the last two): scores that moved, answers changed."""
-    from gutcheck.render.history_view import compare as compare_items
-    from gutcheck.render.history_view import compare_json, compare_view
+    from gutcheck.render.history import compare as compare_items
+    from gutcheck.render.history import compare_json, compare_view
 
     older_ref, newer_ref = first or "last~1", second or "last"
     older, newer = _write(
@@ -115,7 +115,7 @@ def export(
 ) -> None:
     """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
     from gutcheck.commands.common import now
-    from gutcheck.render.history_view import export_csv, export_json, export_jsonl
+    from gutcheck.render.history import export_csv, export_json, export_jsonl
 
     items: list[StoredAssessment] = _read(
         lambda store: store.list(profile) if profile is not None else list(store.all()), []
@@ -159,7 +159,7 @@ def forget(
 
 def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
     """List the profiles that have saved data, with counts and first and last dates."""
-    from gutcheck.render.history_view import profiles_view
+    from gutcheck.render.history import profiles_view
 
     nothing: list[ProfileSummary] = []
     summaries = _read(lambda store: store.profile_summaries(), nothing)
@@ -176,7 +176,7 @@ def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
 
 def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:
     """Save ``assessment`` under ``profile``; return (new id, database path)."""
-    from gutcheck.history import History
+    from gutcheck.history.store import History
 
     with History.open() as store:
         return store.save(assessment, profile), store.location
@@ -187,7 +187,7 @@ def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:
 
 def _read(action: Callable[[History], T], empty: T) -> T:
     """Run ``action`` on the history database, or return ``empty`` when none exists yet."""
-    from gutcheck.history import History, database_path
+    from gutcheck.history.store import History, database_path
 
     if not database_path().exists():
         return empty
@@ -197,7 +197,7 @@ def _read(action: Callable[[History], T], empty: T) -> T:
 
 def _write(action: Callable[[History], T]) -> T:
     """Run ``action`` on the history database (created if needed)."""
-    from gutcheck.history import History
+    from gutcheck.history.store import History
 
     with History.open() as store:
         return action(store)
@@ -223,7 +223,7 @@ def _confirm(question: str, yes: bool) -> None:
 
 
 def _print(renderable: object) -> None:
-    from gutcheck.console import make_consoles
+    from gutcheck.commands.output import make_consoles
 
     make_consoles().out.print(renderable)
 

@@ -19,8 +19,9 @@ from gutcheck.render import ReportFormat
 if TYPE_CHECKING:
     from contextlib import ExitStack
 
-    from gutcheck.console import Consoles
-    from gutcheck.quiz import Outcome, Prompter, QuizSettings
+    from gutcheck.commands.output import Consoles
+    from gutcheck.quiz.session import Outcome, QuizSettings
+    from gutcheck.quiz.steps import Prompter
 
 DEFAULT_PROFILE = "default"
 
@@ -77,7 +78,7 @@ def quiz(
     plain: PlainOption = False,
 ) -> None:
     """Take the gut-barrier self-check in the terminal (also what plain 'gutcheck' does)."""
-    from gutcheck.quiz import QuizSettings
+    from gutcheck.quiz.session import QuizSettings
 
     settings = QuizSettings(
         rules=rules,
@@ -124,8 +125,8 @@ def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
     from contextlib import ExitStack
 
     from gutcheck.commands.common import load, now
-    from gutcheck.console import make_consoles
-    from gutcheck.quiz import read_prefill, run_session
+    from gutcheck.commands.output import make_consoles
+    from gutcheck.quiz.session import read_prefill, run_session
 
     stream = _prompt_stream(settings.plain)
     rules = load(settings.rules)
@@ -143,7 +144,7 @@ def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
 def _prompt_stream(plain: bool) -> TextIO:
     """Where prompts are drawn: stderr, or stdout if only it is a terminal."""
     from gutcheck.errors import UsageError
-    from gutcheck.quiz import NO_TERMINAL
+    from gutcheck.quiz.steps import NO_TERMINAL
 
     if plain:
         return sys.stderr
@@ -157,10 +158,10 @@ def _prompt_stream(plain: bool) -> TextIO:
 
 def _prompter(plain: bool, stream: TextIO, stack: ExitStack) -> Prompter:
     if plain:
-        from gutcheck.quiz import PlainPrompter
+        from gutcheck.quiz.plain import PlainPrompter
 
         return PlainPrompter(sys.stdin, stream)
-    from gutcheck.prompts import QuestionaryPrompter, terminal_session
+    from gutcheck.quiz.questionary_prompter import QuestionaryPrompter, terminal_session
 
     stack.enter_context(terminal_session(stream))
     return QuestionaryPrompter(stream)

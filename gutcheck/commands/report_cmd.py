@@ -16,7 +16,7 @@ import typer
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
-    from gutcheck.assessment import Assessment
+    from gutcheck.engine.assessment import Assessment
 
 SUFFIX_FORMATS: dict[str, ReportFormat] = {
     ".md": ReportFormat.MARKDOWN,
@@ -76,7 +76,7 @@ def report(
     if output is None:
         _print(assessment, chosen)
         return
-    from gutcheck.files import write_text_atomic
+    from gutcheck.files.access import write_text_atomic
     from gutcheck.render import render
 
     write_text_atomic(output, render(assessment, chosen), "the report")
@@ -125,7 +125,7 @@ def parse_assessment(text: str, display: str) -> Assessment:
     """Parse and check a ``gutcheck.assessment/1`` document; InputError names what is wrong."""
     import json
 
-    from gutcheck.assessment import ASSESSMENT_SCHEMA, Assessment
+    from gutcheck.engine.assessment import ASSESSMENT_SCHEMA, Assessment
     from gutcheck.errors import InputError, Location
     from gutcheck.schema import load_schema, problems
 
@@ -155,7 +155,7 @@ def parse_assessment(text: str, display: str) -> Assessment:
 
 def _print(assessment: Assessment, fmt: ReportFormat) -> None:
     if fmt is ReportFormat.TEXT:
-        from gutcheck.console import make_consoles
+        from gutcheck.commands.output import make_consoles
         from gutcheck.render.terminal import results_view
 
         make_consoles().out.print(results_view(assessment))
@@ -183,7 +183,7 @@ def _read_stdin() -> str:
 
 def _read_file(path: Path, display: str) -> str:
     from gutcheck.errors import InputError
-    from gutcheck.files import read_user_text
+    from gutcheck.files.access import read_user_text
 
     hint = "give a saved assessment JSON file, - for stdin, or last / an id from 'gutcheck history'"
     return read_user_text(path, display, error=InputError, hint=hint)
@@ -191,7 +191,7 @@ def _read_file(path: Path, display: str) -> str:
 
 def _from_history(reference: str, profile: str) -> Assessment:
     from gutcheck.errors import UsageError
-    from gutcheck.history import History, database_path
+    from gutcheck.history.store import History, database_path
 
     if not database_path().exists():
         raise UsageError(

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
 @rules_app.command("validate")
 def validate(path: RulesArgument = None) -> None:
     """Check a rule base and list every problem with file:line:column."""
-    from gutcheck.loading import load_rules_detailed
+    from gutcheck.rulebook.loading import load_rules_detailed
 
     rules = load_rules_detailed(path).rules
     questions = sum(len(f.questions) for f in rules.factors)
@@ -44,8 +44,8 @@ def validate(path: RulesArgument = None) -> None:
 def lint(path: RulesArgument = None) -> None:
     """Check content beyond validity: sources, identifiers, links, hype, reachability."""
     from gutcheck.errors import RulesError
-    from gutcheck.lint import lint_rules
-    from gutcheck.loading import load_rules_detailed
+    from gutcheck.lint.content import lint_rules
+    from gutcheck.rulebook.loading import load_rules_detailed
 
     loaded = load_rules_detailed(path)
     findings = lint_rules(loaded)
@@ -60,7 +60,7 @@ def lint(path: RulesArgument = None) -> None:
 def show(path: RulesArgument = None) -> None:
     """Show factors, questions, points and bands as tables."""
     from gutcheck.commands.common import load
-    from gutcheck.console import make_consoles
+    from gutcheck.commands.output import make_consoles
     from gutcheck.render.rules_view import rules_view
 
     rules = load(path)

@@ -40,12 +40,12 @@ def score(
     ] = None,
 ) -> None:
     """Score one person's answers and print the assessment."""
-    from gutcheck.answers_io import read_parsed_answers
+    from gutcheck.answers.files import read_parsed_answers
     from gutcheck.commands.common import load, now
-    from gutcheck.engine import score_parsed
+    from gutcheck.engine.scoring import score_parsed
 
     if profile is not None and save is not False:
-        from gutcheck.history import check_profile
+        from gutcheck.history.store import check_profile
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
@@ -60,12 +60,12 @@ def score(
 
 
 def _emit(assessment: object, fmt: ReportFormat) -> None:
-    from gutcheck.assessment import Assessment
+    from gutcheck.engine.assessment import Assessment
     from gutcheck.render import render
 
     assert isinstance(assessment, Assessment)
     if fmt is ReportFormat.TEXT:
-        from gutcheck.console import make_consoles
+        from gutcheck.commands.output import make_consoles
         from gutcheck.render.terminal import results_view
 
         make_consoles().out.print(results_view(assessment))

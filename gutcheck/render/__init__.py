@@ -6,7 +6,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gutcheck.assessment import Assessment
+    from gutcheck.engine.assessment import Assessment
 
 
 class ReportFormat(str, Enum):

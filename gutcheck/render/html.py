@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gutcheck.assessment import Assessment, FactorResult
+from gutcheck.engine.assessment import Assessment, FactorResult
 from gutcheck.render import reportparts as parts
 
 if TYPE_CHECKING:

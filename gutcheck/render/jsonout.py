@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gutcheck.assessment import Assessment
+from gutcheck.engine.assessment import Assessment
 
 
 def render_json(assessment: Assessment) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gutcheck.assessment import Assessment, Contribution, FactorResult, SuggestionResult
+from gutcheck.engine.assessment import Assessment, Contribution, FactorResult, SuggestionResult
 from gutcheck.render.reportparts import (
     NO_SUGGESTIONS,
     NOTHING_RAISED,

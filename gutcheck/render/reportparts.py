@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from gutcheck.assessment import Assessment, ReferenceInfo
+from gutcheck.engine.assessment import Assessment, ReferenceInfo
 
 REPORT_TITLE = "Gut-barrier self-check report"
 RED_FLAG_HEADLINE = "See a clinician"

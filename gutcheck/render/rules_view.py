@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.rulebase import Bands, Factor, Question, RuleBase
+from gutcheck.rulebook.model import Bands, Factor, Question, RuleBase
 
 
 def rules_view(rules: RuleBase) -> RenderableType:

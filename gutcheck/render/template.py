@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gutcheck.rulebase import Question, RuleBase
+    from gutcheck.rulebook.model import Question, RuleBase
 
 ID_COLUMN = "client"
 OPTION_SEPARATOR = " | "
@@ -19,7 +19,7 @@ OPTION_SEPARATOR = " | "
 
 def allowed_hint(question: Question) -> str:
     """The answers ``question`` takes, in words; option labels are separated by ' | '."""
-    from gutcheck.rulebase import SKIP_LABEL
+    from gutcheck.answers.parse import SKIP_LABEL
 
     skip = f" (or {SKIP_LABEL})" if question.allow_skip else ""
     labels = OPTION_SEPARATOR.join(option.label for option in question.options)
@@ -61,7 +61,7 @@ def csv_template(rules: RuleBase) -> str:
     ``gutcheck batch`` skips rows starting with '#' right under the header, so the file can be
     filled in below them and scored as it is.
     """
-    from gutcheck.render.csvout import CsvLines
+    from gutcheck.render.csv_cells import CsvLines
 
     lines = CsvLines()
     questions = rules.questions

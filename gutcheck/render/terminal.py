@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
+from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
 from gutcheck.render.reportparts import URGENCY_WORDS, source_entry, taken_text
 
 LEVEL_STYLES = {"low": "green", "moderate": "yellow", "high": "red", "very-high": "bold red"}

@@ -1,7 +1,7 @@
 """The JSON Schemas gutcheck ships, and a small checker for the documents it reads back.
 
 ``assessment-1.json`` describes the ``gutcheck.assessment/1`` document; ``rules-1.json`` the
-rule-base format (generated from :mod:`gutcheck.spec`; a test keeps the two in step).
+rule-base format (generated from :mod:`gutcheck.rulebook.spec`; a test keeps the two in step).
 :func:`problems` checks a document against a schema using the subset of JSON Schema these
 files use, so ``gutcheck report`` can name the exact field of a damaged file without a
 third-party validator at run time.

@@ -20,8 +20,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.assessment import AnswerRecord, Assessment, RulesInfo
-from gutcheck.history import StoredAssessment
+from gutcheck.engine.assessment import AnswerRecord, Assessment, RulesInfo
+from gutcheck.files.formulas import neutralise
+from gutcheck.history.store import StoredAssessment
 from gutcheck.render.terminal import level_word
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -32,7 +33,6 @@ EXPORT_SCHEMA = "gutcheck.export/1"
 NOT_ANSWERED = "(not answered)"
 NOT_ASKED = "(not asked)"
 RED_FLAG_MARK = "⚠"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- shared helpers ----------------------------------------------------------------------------
@@ -509,9 +509,7 @@ def export_jsonl(items: Iterable[StoredAssessment]) -> str:
 def safe_cell(value: object) -> object:
     """A CSV cell a spreadsheet shows as text: text starting with = + - @ (or a tab or
     carriage return) gets a leading apostrophe so it is never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def export_csv(items: Iterable[StoredAssessment]) -> str:

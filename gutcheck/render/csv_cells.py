@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from gutcheck.files.formulas import neutralise
+
 if TYPE_CHECKING:
-    from gutcheck.batch import ClientSummary, RecordMaker, RejectedRow
+    from gutcheck.batch.rows import RejectedRow
+    from gutcheck.batch.summary import ClientSummary
+    from gutcheck.render.batch_records import RecordMaker
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
-
-
-def neutralise(text: str) -> str:
-    """``text`` made safe for a spreadsheet cell: formula-like text gets a leading apostrophe."""
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def cell_text(value: object) -> str:
@@ -80,7 +74,7 @@ class ErrorsCsv:
     """
 
     def __init__(self, columns: Iterable[str]) -> None:
-        from gutcheck.batch import ERRORS_REASON_COLUMN, ERRORS_ROW_COLUMN
+        from gutcheck.batch.rows import ERRORS_REASON_COLUMN, ERRORS_ROW_COLUMN
 
         self.lines = CsvLines()
         self.columns = (ERRORS_ROW_COLUMN, ERRORS_REASON_COLUMN, *columns)

@@ -9,34 +9,27 @@ through these two methods, so they cannot disagree.
 from __future__ import annotations
 
 import bisect
-import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from gutcheck.assessment import ReferenceInfo
-from gutcheck.conditions import Predicate
+from gutcheck.answers.parse import (
+    SKIP,
+    SKIP_LABEL,
+    AnswerError,
+    ParsedAnswer,
+    normalise_text,
+    number_hint,
+    parse_answer,
+)
+from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import InputError, Problem
+from gutcheck.rulebook.conditions import Predicate
 
-SKIP = "prefer-not-to-say"
-SKIP_LABEL = "Prefer not to say"
 HIDDEN = ("hidden",)
 BLANK = ("blank",)
-_YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
-_NO = frozenset({"no", "n", "false", "0", "nein", "non"})
-_SPLIT = re.compile(r"\s*;\s*|,\s+|\n")
 _NO_FACTS: Mapping[str, Any] = {}
-
-
-class AnswerError(ValueError):
-    """An answer that does not fit its question; the message says what would."""
-
-
-def normalise_text(text: str) -> str:
-    """Case- and whitespace-insensitive key for matching labels and headers."""
-    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -97,12 +90,12 @@ class Question:
         alone = [o.points for o in self.options if o.exclusive]
         return max(combined, *alone, 0)
 
-    def parse(self, raw: object) -> Any:
-        """Turn a raw answer (value, label, text, number, list) into the stored value."""
-        if isinstance(raw, str) and raw.strip() and self.allow_skip and _is_skip(raw):
-            return SKIP
-        parser = _PARSERS[self.kind]
-        return parser(self, raw)
+    def parse(self, raw: object) -> ParsedAnswer:
+        """Turn a raw answer (value, label, text, number, list) into the stored value.
+
+        Every route in (files, cells, prompts, typed lines) comes here; see :mod:`gutcheck.answers.parse`.
+        """
+        return parse_answer(self, raw)
 
     def points(self, value: Any) -> int:
         """Points for a parsed value (0 for a skipped answer)."""
@@ -140,9 +133,7 @@ class Question:
         if self.kind == "yesno":
             return f"yes or no{skip}"
         if self.kind == "number":
-            unit = f" {self.unit}" if self.unit else ""
-            whole = "a whole number" if self.integer else "a number"
-            return f"{whole} from {self.minimum:g} to {self.maximum:g}{unit}{skip}"
+            return number_hint(self) + skip
         return ", ".join(o.label for o in self.options) + skip
 
     def option_for(self, text: str) -> str | None:
@@ -156,102 +147,6 @@ def _close_id(key: str, known: Mapping[str, Question]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
-
-def _is_skip(text: str) -> bool:
-    return normalise_text(text) in (SKIP, normalise_text(SKIP_LABEL), "skip")
-
-
-def _parse_choice(question: Question, raw: object) -> str:
-    if isinstance(raw, bool):  # YAML reads an unquoted yes/no as a boolean
-        raw = "yes" if raw else "no"
-    if isinstance(raw, (str, int)):
-        value = question.option_for(str(raw))
-        if value is not None:
-            return value
-    raise AnswerError(f"{_show(raw)} is not one of: {question.allowed_text()}")
-
-
-def _parse_multi(question: Question, raw: object) -> tuple[str, ...]:
-    items = _multi_items(raw)
-    picked: set[str] = set()
-    for item in items:
-        value = question.option_for(item)
-        if value is None:
-            raise AnswerError(f"{_show(item)} is not one of: {question.allowed_text()}")
-        picked.add(value)
-    values = tuple(o.value for o in question.options if o.value in picked)
-    _check_picks(question, values)
-    return values
-
-
-def _multi_items(raw: object) -> list[str]:
-    if isinstance(raw, (list, tuple)):
-        return [str(item).strip() for item in raw if str(item).strip()]
-    if isinstance(raw, str):
-        return [part for part in _SPLIT.split(raw.strip()) if part]
-    raise AnswerError(f"{_show(raw)} is not a list of options")
-
-
-def _check_picks(question: Question, values: tuple[str, ...]) -> None:
-    exclusive = {o.value for o in question.options if o.exclusive}
-    if len(values) > 1 and exclusive.intersection(values):
-        label = next(o.label for o in question.options if o.value in exclusive)
-        raise AnswerError(f"'{label}' cannot be combined with other choices")
-    if len(values) < question.min_picks:
-        raise AnswerError(f"pick at least {question.min_picks}")
-    if question.max_picks is not None and len(values) > question.max_picks:
-        raise AnswerError(f"pick at most {question.max_picks}")
-
-
-def _parse_yesno(question: Question, raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = normalise_text(str(raw)) if isinstance(raw, (str, int)) else ""
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise AnswerError(f"{_show(raw)} is not yes or no")
-
-
-def _parse_number(question: Question, raw: object) -> float:
-    number = _to_number(raw)
-    if not question.minimum <= number <= question.maximum:
-        raise AnswerError(f"{number:g} is not {question.allowed_text()}")
-    if question.integer and not number.is_integer():
-        raise AnswerError(f"{number:g} is not a whole number")
-    return number
-
-
-def _to_number(raw: object) -> float:
-    if isinstance(raw, bool):
-        raise AnswerError(f"{_show(raw)} is not a number")
-    if isinstance(raw, (int, float)):
-        number = float(raw)
-    elif isinstance(raw, str):
-        try:
-            number = float(raw.strip().replace(",", ".").replace("\u2212", "-"))
-        except ValueError:
-            raise AnswerError(f"{_show(raw)} is not a number") from None
-    else:
-        raise AnswerError(f"{_show(raw)} is not a number")
-    if not math.isfinite(number):
-        raise AnswerError(f"{_show(raw)} is not a finite number")
-    return number
-
-
-def _show(raw: object) -> str:
-    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-_PARSERS = {
-    "choice": _parse_choice,
-    "scale": _parse_choice,
-    "multi": _parse_multi,
-    "yesno": _parse_yesno,
-    "number": _parse_number,
-}
 
 
 @dataclass(frozen=True)

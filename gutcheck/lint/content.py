@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from gutcheck import spec
-from gutcheck.conditions import COMBINATORS, FACT_KEYS, Subject, compile_condition
-from gutcheck.engine import score_factor
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.scoring import score_factor
 from gutcheck.errors import Problem
-from gutcheck.loading import LoadedRules
-from gutcheck.rulebase import SKIP, Factor, Question, RuleBase
+from gutcheck.rulebook import spec
+from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS, Subject, compile_condition
+from gutcheck.rulebook.loading import LoadedRules
+from gutcheck.rulebook.model import Factor, Question, RuleBase
 
 PathKey = tuple[str | int, ...]
 ValueTest = Callable[[Any], bool]

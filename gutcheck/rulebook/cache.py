@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gutcheck._version import __version__
-from gutcheck.paths import data_dir
+from gutcheck.files.paths import data_dir
 
 NO_CACHE_ENV = "GUTCHECK_NO_CACHE"
 

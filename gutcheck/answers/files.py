@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gutcheck.errors import InputError, Location
-from gutcheck.files import read_user_text
-from gutcheck.yamlsource import YamlProblems, load_yaml
+from gutcheck.files.access import read_user_text
+from gutcheck.rulebook.yamlsource import YamlProblems, load_yaml
 
 if TYPE_CHECKING:
-    from gutcheck.rulebase import RuleBase
+    from gutcheck.rulebook.model import RuleBase
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def read_parsed_answers(
     display = "<stdin>" if source == "-" else source
     text = _read_source(source, display)
     if _is_table(source, text):
-        from gutcheck.batch import read_one_row
+        from gutcheck.batch.sources import read_one_row
 
         return read_one_row(rules, text, display, warn=warn)
     answers_file = _answers_from_text(text, display)

@@ -11,7 +11,7 @@ HOME_ENV = "GUTCHECK_HOME"
 
 def bundled_rules_dir() -> Path:
     """The folder of bundled rules: inside the installed package, or ``rules/`` of a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = package / "rules"
     return installed if installed.is_dir() else package.parent / "rules"
 

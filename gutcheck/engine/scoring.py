@@ -11,7 +11,7 @@ Red flags never add to any score.
 :class:`Scorer` scores many answer sets against one rule base (batch, lint): a factor's
 result depends only on the answers to its own questions, so it is remembered by them.
 :meth:`Scorer.outline` gives the scores without building a report (for summaries of many
-clients); the full :class:`~gutcheck.assessment.Assessment` is made from that same outline.
+clients); the full :class:`~gutcheck.engine.assessment.Assessment` is made from that same outline.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeVar
 
-from gutcheck.assessment import (
+from gutcheck.engine.assessment import (
     AnswerRecord,
     Assessment,
     Contribution,
@@ -33,8 +33,8 @@ from gutcheck.assessment import (
     RulesInfo,
     SuggestionResult,
 )
-from gutcheck.conditions import FACT_KEYS
-from gutcheck.rulebase import Factor, RuleBase, Suggestion
+from gutcheck.rulebook.conditions import FACT_KEYS
+from gutcheck.rulebook.model import Factor, RuleBase, Suggestion
 
 NOT_SCORED = "Not enough answers to score this."
 MEMO_LIMIT = 32768  # factor results one Scorer remembers, over all its factors

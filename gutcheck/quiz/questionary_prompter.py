@@ -22,16 +22,8 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import create_output
 
-from gutcheck.quiz import (
-    Choice,
-    Nav,
-    Step,
-    choices_for,
-    number_hint,
-    picks_hint,
-    preset,
-    starting_point,
-)
+from gutcheck.answers.parse import number_hint
+from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, picks_hint, preset, starting_point
 
 BACK_LABEL = "← Back"
 

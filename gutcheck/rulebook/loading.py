@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gutcheck import rules_cache
-from gutcheck.compiler import FileLocator, compile_rules, content_hash
 from gutcheck.errors import RulesError
-from gutcheck.files import read_user_text
-from gutcheck.paths import bundled_rules_path
-from gutcheck.rulebase import RuleBase
+from gutcheck.files.access import read_user_text
+from gutcheck.files.paths import bundled_rules_path
+from gutcheck.rulebook import cache as rules_cache
+from gutcheck.rulebook.compiler import FileLocator, compile_rules, content_hash
+from gutcheck.rulebook.model import RuleBase
 
 if TYPE_CHECKING:
-    from gutcheck.spec import RuleBaseSpec
-    from gutcheck.yamlsource import SourceMap
+    from gutcheck.rulebook.spec import RuleBaseSpec
+    from gutcheck.rulebook.yamlsource import SourceMap
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def load_rules_text(text: str, display: str = "<rules>") -> RuleBase:
 
 
 def _check(text: str, display: str) -> LoadedRules:
-    from gutcheck.validation import validate_text
+    from gutcheck.rulebook.validation import validate_text
 
     normal, model, source, rules = validate_text(text, display)
     rules_cache.store(text, normal)

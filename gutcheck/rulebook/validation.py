@@ -12,13 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gutcheck import spec
-from gutcheck.checks import check_rule_base
-from gutcheck.compiler import compile_rules, content_hash
 from gutcheck.errors import Location, Problem, RulesError
-from gutcheck.rulebase import RuleBase
-from gutcheck.salvage import Salvaged, salvage
-from gutcheck.yamlsource import SourceMap, YamlProblems, load_yaml, sorted_problems
+from gutcheck.rulebook import spec
+from gutcheck.rulebook.checks import check_rule_base
+from gutcheck.rulebook.compiler import compile_rules, content_hash
+from gutcheck.rulebook.model import RuleBase
+from gutcheck.rulebook.salvage import Salvaged, salvage
+from gutcheck.rulebook.yamlsource import SourceMap, YamlProblems, load_yaml, sorted_problems
 
 _MODELS: tuple[type[BaseModel], ...] = (
     spec.RuleBaseSpec,

@@ -11,19 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gutcheck.assessment import ReferenceInfo
-from gutcheck.conditions import Subject, compile_condition, condition_keys
+from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import Location, Problem
-from gutcheck.rulebase import (
-    Band,
-    Bands,
-    Factor,
-    Option,
-    Question,
-    RedFlag,
-    RuleBase,
-    Suggestion,
-)
+from gutcheck.rulebook.conditions import Subject, compile_condition, condition_keys
+from gutcheck.rulebook.model import Band, Bands, Factor, Option, Question, RedFlag, RuleBase, Suggestion
 
 PathKey = tuple[str | int, ...]
 

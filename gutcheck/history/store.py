@@ -1,6 +1,6 @@
 """The local history store: assessments, profiles and quiz drafts in one SQLite file.
 
-The database lives in :func:`gutcheck.paths.data_dir` (``$GUTCHECK_HOME`` or the platform's
+The database lives in :func:`gutcheck.files.paths.data_dir` (``$GUTCHECK_HOME`` or the platform's
 user data folder) as ``history.sqlite3``; the folder is created 0700 and the file 0600. Each
 assessment is kept whole (its ``gutcheck.assessment/1`` JSON document) next to the fields that
 are queried: profile, time taken, rule base id/version/hash, overall percent and level.
@@ -32,9 +32,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gutcheck.assessment import Assessment
+from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.paths import HOME_ENV, data_dir
+from gutcheck.files.paths import HOME_ENV, data_dir
 
 DEFAULT_PROFILE = "default"
 DB_FILENAME = "history.sqlite3"

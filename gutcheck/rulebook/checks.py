@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from gutcheck import spec
-from gutcheck.conditions import COMBINATORS, FACT_KEYS
+from gutcheck.answers.parse import SKIP
 from gutcheck.errors import Problem
-from gutcheck.rulebase import SKIP, RuleBase
-from gutcheck.yamlsource import SourceMap
+from gutcheck.rulebook import spec
+from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS
+from gutcheck.rulebook.model import RuleBase
+from gutcheck.rulebook.yamlsource import SourceMap
 
 PathKey = tuple[str | int, ...]
 _RESERVED_IDS = COMBINATORS | FACT_KEYS

@@ -2,7 +2,7 @@
 
 These models describe what an author writes. They check shapes and types only; the loader
 adds the cross checks (ids, references, conditions, bands) and compiles the result into a
-:class:`gutcheck.rulebase.RuleBase`. The shipped JSON Schema is generated from these models.
+:class:`gutcheck.rulebook.model.RuleBase`. The shipped JSON Schema is generated from these models.
 """
 
 from __future__ import annotations

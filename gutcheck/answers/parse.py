@@ -1,0 +1,209 @@
+"""The one path from a raw answer to a parsed answer.
+
+A raw answer is whatever a person or a file gave: a YAML or JSON value, a CSV cell, a line typed
+in plain mode, or what a questionary prompt returned. :func:`parse_answer` turns it into the
+value the scorer reads (a :data:`ParsedAnswer`) or raises :class:`AnswerError` saying what
+would fit. :meth:`gutcheck.rulebook.model.Question.parse` calls it, and so do the quiz, ``score``,
+``batch``, ``--answers`` prefill and drafts: every route reads the same text the same way.
+
+The rules, once:
+
+- surrounding white space is ignored, and so is the apostrophe gutcheck puts before a
+  formula-like cell (``'=...``) when it writes a spreadsheet file;
+- "Prefer not to say" (or ``prefer-not-to-say``, or ``skip``) declines a question that allows it;
+- options are named by value or label, in any case and spacing;
+- a multi-select text lists options separated by ``;``, a new line, or ``, `` as Google Forms
+  joins them, and a label that itself contains ``, `` is kept whole;
+- yes/no takes yes, no, true, false, 1, 0 (and a few other languages' words);
+- numbers take a decimal comma and a typographic minus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING
+
+from gutcheck.files.formulas import unneutralise
+
+if TYPE_CHECKING:
+    from gutcheck.rulebook.model import Question
+
+ParsedAnswer = str | bool | float | tuple[str, ...]
+"""A parsed answer: an option value, yes/no, a number, the values picked, or :data:`SKIP`."""
+
+SKIP = "prefer-not-to-say"
+SKIP_LABEL = "Prefer not to say"
+_YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
+_NO = frozenset({"no", "n", "false", "0", "nein", "non"})
+_SPLIT_ITEMS = re.compile(r"\s*[;\n]\s*")
+_SPLIT_COMMA = re.compile(r",\s+")
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message says what would."""
+
+
+def normalise_text(text: str) -> str:
+    """Case- and whitespace-insensitive key for matching labels and headers."""
+    return " ".join(text.split()).casefold()
+
+
+_SKIP_TEXTS = frozenset({SKIP, normalise_text(SKIP_LABEL), "skip"})
+
+
+def is_skip_text(text: str) -> bool:
+    """True when ``text`` declines to answer ("Prefer not to say", ``skip``)."""
+    return normalise_text(text) in _SKIP_TEXTS
+
+
+def parse_answer(question: Question, raw: object) -> ParsedAnswer:
+    """The parsed answer of ``question`` for ``raw``; raises :class:`AnswerError` if it does not fit."""
+    if isinstance(raw, str):
+        raw = unneutralise(raw.strip())
+        if question.allow_skip and is_skip_text(raw):
+            return SKIP
+    return _PARSERS[question.kind](question, raw)
+
+
+def _parse_choice(question: Question, raw: object) -> str:
+    if isinstance(raw, bool):  # YAML reads an unquoted yes/no as a boolean
+        raw = "yes" if raw else "no"
+    if isinstance(raw, (str, int)):
+        value = question.option_for(str(raw))
+        if value is not None:
+            return value
+    raise AnswerError(f"{_show(raw)} is not one of: {question.allowed_text()}")
+
+
+def _parse_multi(question: Question, raw: object) -> ParsedAnswer:
+    items = _multi_items(question, raw)
+    if any(is_skip_text(item) for item in items):
+        if len(items) > 1:
+            raise AnswerError(f"'{SKIP_LABEL}' cannot be combined with other choices")
+        if question.allow_skip:
+            return SKIP
+    picked: set[str] = set()
+    for item in items:
+        value = question.option_for(item)
+        if value is None:
+            raise AnswerError(f"{_show(item)} is not one of: {question.allowed_text()}")
+        picked.add(value)
+    values = tuple(o.value for o in question.options if o.value in picked)
+    _check_picks(question, values)
+    return values
+
+
+def _multi_items(question: Question, raw: object) -> list[str]:
+    if isinstance(raw, (list, tuple)):
+        texts = (unneutralise(str(item).strip()) for item in raw)
+        return [text for text in texts if text]
+    if isinstance(raw, str):
+        return multi_items(question, raw) if raw else []
+    raise AnswerError(f"{_show(raw)} is not a list of options")
+
+
+def multi_items(question: Question, text: str) -> list[str]:
+    """Split a multi-select text into option texts.
+
+    Items are separated by ``;``, a new line, or ``, `` as Google Forms joins them; a label that
+    itself contains ``, `` is kept whole when the pieces, joined again, name one of the options.
+    """
+    if question.option_for(text) is not None:
+        return [text]
+    items: list[str] = []
+    for chunk in _SPLIT_ITEMS.split(text):
+        if not chunk:
+            continue
+        if question.option_for(chunk) is not None:
+            items.append(chunk)
+        else:
+            items.extend(_rejoin_labels(question, [p for p in _SPLIT_COMMA.split(chunk) if p]))
+    return items
+
+
+def _rejoin_labels(question: Question, pieces: list[str]) -> list[str]:
+    """Greedily join adjacent comma pieces into the longest runs that name an option.
+
+    A run is never longer than the option with the most commas, so a hostile cell of thousands
+    of pieces costs time in proportion to its length, not its square.
+    """
+    widest = 1 + max((o.label.count(",") for o in question.options), default=0)
+    items: list[str] = []
+    start = 0
+    while start < len(pieces):
+        end = min(len(pieces), start + widest)
+        while end > start + 1 and question.option_for(", ".join(pieces[start:end])) is None:
+            end -= 1
+        items.append(", ".join(pieces[start:end]))
+        start = end
+    return items
+
+
+def _check_picks(question: Question, values: tuple[str, ...]) -> None:
+    exclusive = {o.value for o in question.options if o.exclusive}
+    if len(values) > 1 and exclusive.intersection(values):
+        label = next(o.label for o in question.options if o.value in exclusive)
+        raise AnswerError(f"'{label}' cannot be combined with other choices")
+    if len(values) < question.min_picks:
+        raise AnswerError(f"pick at least {question.min_picks}")
+    if question.max_picks is not None and len(values) > question.max_picks:
+        raise AnswerError(f"pick at most {question.max_picks}")
+
+
+def _parse_yesno(question: Question, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = normalise_text(str(raw)) if isinstance(raw, (str, int)) else ""
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise AnswerError(f"{_show(raw)} is not yes or no")
+
+
+def _parse_number(question: Question, raw: object) -> float:
+    number = _to_number(raw)
+    if not question.minimum <= number <= question.maximum:
+        raise AnswerError(f"{number:g} is not {question.allowed_text()}")
+    if question.integer and not number.is_integer():
+        raise AnswerError(f"{number:g} is not a whole number")
+    return number
+
+
+def _to_number(raw: object) -> float:
+    if isinstance(raw, bool):
+        raise AnswerError(f"{_show(raw)} is not a number")
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.replace(",", ".").replace("\u2212", "-"))
+        except ValueError:
+            raise AnswerError(f"{_show(raw)} is not a number") from None
+    else:
+        raise AnswerError(f"{_show(raw)} is not a number")
+    if not math.isfinite(number):
+        raise AnswerError(f"{_show(raw)} is not a finite number")
+    return number
+
+
+def number_hint(question: Question) -> str:
+    """What a number question accepts, e.g. 'a whole number from 0 to 40 drinks'."""
+    whole = "a whole number" if question.integer else "a number"
+    unit = f" {question.unit}" if question.unit else ""
+    return f"{whole} from {question.minimum:g} to {question.maximum:g}{unit}"
+
+
+def _show(raw: object) -> str:
+    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+_PARSERS = {
+    "choice": _parse_choice,
+    "scale": _parse_choice,
+    "multi": _parse_multi,
+    "yesno": _parse_yesno,
+    "number": _parse_number,
+}

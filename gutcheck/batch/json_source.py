@@ -1,0 +1,265 @@
+"""JSON arrays and JSON Lines read one record at a time; a bad line is rejected alone."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gutcheck.answers.parse import normalise_text
+from gutcheck.errors import InputError
+from gutcheck.rulebook.model import Question
+
+if TYPE_CHECKING:
+    from gutcheck.batch.sources import Batch
+from gutcheck.batch.cells import EMPTY, BadCell
+from gutcheck.batch.csv_source import RowSource, unknown_columns_warning
+from gutcheck.batch.header import find_id_column
+from gutcheck.batch.rows import (
+    IGNORED_COLUMNS,
+    JSON_CHUNK_CHARS,
+    KEY_CACHE_LIMIT,
+    MAX_JSON_RECORD_CHARS,
+    NOT_UTF8,
+    BatchRow,
+    ParsedRow,
+    RejectedRow,
+)
+from gutcheck.files.formulas import unneutralise
+
+# --------------------------------------------------------------------------- JSON
+
+
+_END = object()
+_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+class JsonSource(RowSource):
+    """JSON array or JSON Lines records, decoded one object at a time from a bounded buffer."""
+
+    def __init__(self, batch: Batch, sample: str) -> None:
+        self.batch = batch
+        self.decoder = json.JSONDecoder()
+        self.buffer = sample
+        self.pos = 0
+        self.line = 1
+        self.eof = False
+        self.unknown: set[str] = set()
+        self.known: dict[str, Question | None] = {}
+        self.id_key_name = batch.id_column
+        batch.error_columns = ("client", *(q.id for q in batch.rules.questions))
+
+    def rows(self) -> Iterator[BatchRow]:
+        """Every record, decoded one at a time."""
+        in_array = self.batch.format.kind == "json"
+        if in_array:
+            self._expect("[")
+        number = 0
+        while (value := self._next_value(in_array, number)) is not _END:
+            number += 1
+            place = f"item {number}" if in_array else f"line {self.value_line}"
+            self.batch.rows_read += 1
+            if isinstance(value, _BadLine):
+                yield self._bad_line_row(value)
+                continue
+            yield self._row(number if in_array else self.value_line, place, value)
+        self._expect_end()
+
+    def _bad_line_row(self, bad: _BadLine) -> RejectedRow:
+        """A JSON Lines line that is not valid JSON: rejected alone, the other lines still count."""
+        reason = f"line {bad.line}: not valid JSON ({bad.reason}); fix that line"
+        return RejectedRow(bad.line, f"row {bad.line}", (reason,), ("",) * (len(self.batch.rules.questions) + 1))
+
+    # -- decoding
+
+    def _fill(self) -> bool:
+        """Read more input into the buffer; False at the end of the input."""
+        if self.eof:
+            return False
+        try:
+            chunk = self.batch.input.stream.read(JSON_CHUNK_CHARS)
+        except UnicodeDecodeError:
+            raise InputError(f"{self.batch.display}, near line {self.line}: {NOT_UTF8}") from None
+        if not chunk:
+            self.eof = True
+            return False
+        self.buffer = self.buffer[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+    def _skip_space(self) -> str:
+        """Skip whitespace (counting lines); the next character, or '' at the end."""
+        while True:
+            match = _SPACE.match(self.buffer, self.pos)
+            end = match.end() if match else self.pos
+            self.line += self.buffer.count("\n", self.pos, end)
+            self.pos = end
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._fill():
+                return ""
+
+    def _expect(self, char: str) -> None:
+        found = self._skip_space()
+        if found != char:
+            raise self._syntax(f"expected {char!r}")
+        self.pos += 1
+
+    def _next_value(self, in_array: bool, count: int) -> Any:
+        found = self._skip_space()
+        if in_array and found == "":
+            raise self._syntax("the array is not closed with ']'")
+        if in_array:
+            if found == "]":
+                self.pos += 1
+                return _END
+            if count:
+                if found != ",":
+                    raise self._syntax("expected ',' or ']' after an item")
+                self.pos += 1
+                found = self._skip_space()
+        if found == "":
+            if in_array:
+                raise self._syntax("the array is not closed with ']'")
+            return _END
+        return self._decode()
+
+    def _decode(self) -> Any:
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._can_grow():
+                    continue
+                if self.batch.format.kind != "json":
+                    return self._skip_line(exc.msg)
+                if not self.buffer[exc.pos:].strip():
+                    raise self._syntax("the file ends in the middle of a record; is it cut short?") from None
+                raise self._syntax(f"not valid JSON ({exc.msg})", exc.pos) from None
+            self.value_line = self.line
+            self.line += self.buffer.count("\n", self.pos, end)
+            self.pos = end
+            return value
+
+    def _skip_line(self, reason: str) -> _BadLine:
+        """Step over the rest of a JSON Lines line that does not decode."""
+        while self.buffer.find("\n", self.pos) < 0 and self._can_grow():
+            pass
+        end = self.buffer.find("\n", self.pos)
+        self.value_line = self.line
+        self.pos = len(self.buffer) if end < 0 else end
+        return _BadLine(self.value_line, reason)
+
+    def _can_grow(self) -> bool:
+        if len(self.buffer) - self.pos > MAX_JSON_RECORD_CHARS:
+            raise self._syntax(f"a record is longer than {MAX_JSON_RECORD_CHARS} characters")
+        return self._fill()
+
+    def _expect_end(self) -> None:
+        if self._skip_space() != "":
+            raise self._syntax("unexpected text after the end of the data")
+
+    def _syntax(self, what: str, at: int | None = None) -> InputError:
+        line = self.line + (self.buffer.count("\n", self.pos, at) if at is not None else 0)
+        return InputError(f"{self.batch.display}, line {line}: {what}; fix the file and try again")
+
+    # -- records
+
+    def _row(self, row: int, place: str, value: Any) -> BatchRow:
+        questions = self.batch.rules.questions
+        if not isinstance(value, dict):
+            reason = f"{place}: expected an object of question and answer, not {type(value).__name__}"
+            return RejectedRow(row, f"row {row}", (reason,), ("",) * (len(questions) + 1))
+        record = _flatten_answers(value)
+        client = self._client(record)
+        answers, reasons, cells = self._parse_record(record, place)
+        if not reasons and not answers:
+            reasons.append(f"{place}: no answers to score; fill in at least one question")
+        if not reasons and self.batch.client_check is not None:
+            problem = self.batch.client_check(client)
+            if problem:
+                reasons.append(f"{place}, key {self.id_key_name or 'id'!r}: {problem}")
+        if reasons:
+            row_cells = (client, *(cells.get(q.id, "") for q in questions))
+            return RejectedRow(row, client or f"row {row}", tuple(reasons), row_cells)
+        return ParsedRow(row, client or f"row {row}", answers, bool(client))
+
+    def _parse_record(
+        self, record: Mapping[str, Any], place: str
+    ) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+        answers: dict[str, Any] = {}
+        reasons: list[str] = []
+        cells: dict[str, str] = {}
+        for key, raw in record.items():
+            question = self._question(key)
+            if question is None:
+                continue
+            cells[question.id] = _cell_text(raw)
+            parsed = self.batch.matcher.parsers[question.id].parse_value(raw)
+            if parsed.__class__ is BadCell:
+                reasons.append(f"{place}, key {key!r}: {parsed.reason}")
+            elif parsed is not EMPTY:
+                answers[question.id] = parsed
+        return answers, reasons, cells
+
+    def _question(self, key: str) -> Question | None:
+        if key in self.known:
+            return self.known[key]
+        question = self.batch.matcher.question_for(key)
+        if len(self.known) < KEY_CACHE_LIMIT:
+            self.known[key] = question
+        if question is None and key not in self.unknown and key != self.id_key_name:
+            self._warn_unknown(key)
+        return question
+
+    def _warn_unknown(self, key: str) -> None:
+        if len(self.unknown) < KEY_CACHE_LIMIT:
+            self.unknown.add(key)
+        if len(self.unknown) <= 20 and normalise_text(key) not in IGNORED_COLUMNS:
+            self.batch.warn(unknown_columns_warning(self.batch.display, [key], self.batch.rules.id))
+
+    def _client(self, record: Mapping[str, Any]) -> str:
+        if self.id_key_name is None or self.id_key_name not in record:
+            self.id_key_name = _json_id_key(record, self.batch.id_column)
+        raw = record.get(self.id_key_name) if self.id_key_name is not None else None
+        return unneutralise(_cell_text(raw).strip())
+
+
+@dataclass(frozen=True)
+class _BadLine:
+    """A JSON Lines line that could not be decoded."""
+
+    line: int
+    reason: str
+
+
+def _flatten_answers(record: dict[str, Any]) -> dict[str, Any]:
+    """Allow ``{"client": ..., "answers": {...}}`` records as well as flat ones."""
+    nested = record.get("answers")
+    if isinstance(nested, dict):
+        return {**{k: v for k, v in record.items() if k != "answers"}, **nested}
+    return record
+
+
+def _json_id_key(record: Mapping[str, Any], id_column: str | None) -> str | None:
+    keys = list(record)
+    if id_column is not None:
+        wanted = normalise_text(id_column)
+        return next((k for k in keys if normalise_text(k) == wanted), id_column)
+    index = find_id_column(keys, None, "")
+    return keys[index] if index is not None else None
+
+
+def _cell_text(raw: object) -> str:
+    """A JSON value as the text of a spreadsheet cell (for ids and the errors file)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if isinstance(raw, (list, tuple)):
+        return "; ".join(_cell_text(item) for item in raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)

@@ -1,0 +1,94 @@
+"""What a batch yields: its input format, and one parsed or rejected row per data row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ID_COLUMN_NAMES = (
+    ("id", "client id", "client_id", "client-id"),
+    ("client", "client name"),
+    ("name", "full name"),
+    ("email", "email address", "e-mail"),
+)
+
+
+ERRORS_ROW_COLUMN = "gutcheck row"
+
+
+ERRORS_REASON_COLUMN = "gutcheck errors"
+
+
+IGNORED_COLUMNS = frozenset({ERRORS_ROW_COLUMN, ERRORS_REASON_COLUMN})
+
+
+NOTES_MARK = "# "  # a row right under the header whose first cell starts so is a note, not a client
+
+
+SAMPLE_CHARS = 64 * 1024
+
+
+JSON_CHUNK_CHARS = 64 * 1024
+
+
+MAX_JSON_RECORD_CHARS = 4 * 1024 * 1024
+
+
+CELL_CACHE_LIMIT = 512
+
+
+KEY_CACHE_LIMIT = 1000
+
+
+NOT_UTF8 = (
+    "is not UTF-8 text; if it is a spreadsheet (.xlsx, .ods) or a legacy export, "
+    "save it as 'CSV UTF-8' and try again"
+)
+
+
+Warn = Callable[[str], None]
+
+
+ClientCheck = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """What kind of input this is: ``csv`` (with its delimiter), ``json`` (array) or ``jsonl``."""
+
+    kind: str
+    delimiter: str = ","
+
+    def describe(self) -> str:
+        """The format in words, for notices."""
+        if self.kind == "json":
+            return "JSON array"
+        if self.kind == "jsonl":
+            return "JSON Lines"
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+        return f"{names.get(self.delimiter, repr(self.delimiter))}-separated CSV"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A row whose answers all fit: its place, the client it names and the parsed answers."""
+
+    row: int
+    client: str
+    answers: dict[str, Any]
+    named: bool = True
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row that cannot be scored, every reason, and its cells for the errors file."""
+
+    row: int
+    client: str
+    reasons: tuple[str, ...]
+    cells: tuple[str, ...]
+
+
+BatchRow = ParsedRow | RejectedRow
+

@@ -1,0 +1,143 @@
+"""Opening a batch input as text and telling its format (CSV and delimiter, JSON, JSON Lines)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from gutcheck.batch.rows import NOT_UTF8, SAMPLE_CHARS, InputFormat
+from gutcheck.errors import InputError
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass
+class TextInput:
+    """An open text input with its display name and, for a regular file, its size in bytes."""
+
+    stream: IO[str]
+    display: str
+    size: int | None = None
+
+    def position(self) -> int | None:
+        """Roughly how many bytes have been read, for a progress bar (None if unknown)."""
+        raw = getattr(self.stream, "buffer", None)
+        if raw is None or self.size is None:
+            return None
+        try:
+            return int(raw.tell())
+        except (OSError, ValueError):
+            return None
+
+
+@contextmanager
+def open_text(source: str) -> Iterator[TextInput]:
+    """Open a path, or stdin for ``-``, as UTF-8 text (an Excel BOM is dropped), newlines kept."""
+    if source == "-":
+        text_input = _stdin_input()
+        try:
+            yield text_input
+        finally:
+            if text_input.stream is not sys.stdin:
+                text_input.stream.detach()  # type: ignore[attr-defined]  # leave stdin open
+        return
+    from gutcheck.files.access import open_user_text
+
+    display = source
+    hint = "give the path of a CSV, TSV, JSON or JSON Lines file, or - for stdin"
+    with open_user_text(Path(source), display, error=InputError, hint=hint) as stream:
+        yield TextInput(stream, display, _regular_size(source))
+
+
+def _regular_size(source: str) -> int | None:
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    return stat.st_size if Path(source).is_file() else None
+
+
+def _stdin_input() -> TextInput:
+    stdin = sys.stdin
+    if stdin is None or stdin.isatty():
+        raise InputError("<stdin>: nothing was piped in; give a file path, or pipe the export to '-'")
+    raw = getattr(stdin, "buffer", None)
+    if raw is not None:
+        stdin = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    return TextInput(stdin, "<stdin>")
+
+
+def read_sample(text_input: TextInput) -> str:
+    """The first ~64 KiB of the input, completed to the end of its last line."""
+    stream, display = text_input.stream, text_input.display
+    try:
+        sample = stream.read(SAMPLE_CHARS)
+        if len(sample) == SAMPLE_CHARS and not sample.endswith(("\n", "\r")):
+            sample += stream.readline()
+    except UnicodeDecodeError:
+        raise InputError(f"{display}: {NOT_UTF8}") from None
+    sample = sample.removeprefix("\ufeff")
+    if "\x00" in sample:
+        raise InputError(f"{display}: {NOT_UTF8}")
+    return sample
+
+
+def sniff_format(sample: str, display: str, hint: str = "auto") -> InputFormat:
+    """Tell CSV (and its delimiter), JSON array and JSON Lines apart from the start of the input."""
+    head = sample.lstrip()
+    if not head:
+        raise InputError(f"{display}: is empty; expected a header row of question ids or texts")
+    if hint in ("json", "jsonl"):
+        return InputFormat(hint)
+    if hint == "tsv":
+        return InputFormat("csv", "\t")
+    if hint == "auto" and head[0] in "[{":
+        return InputFormat("json" if head[0] == "[" else "jsonl")
+    return InputFormat("csv", sniff_delimiter(sample))
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+SEP_LINE = re.compile(r"sep=(.)\r?\n?$")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter that splits the sampled rows most consistently into the most columns."""
+    first_line = sample.split("\n", 1)[0]
+    declared = SEP_LINE.match(first_line)
+    if declared:
+        return declared.group(1)
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in _DELIMITERS:
+        score = _split_score(sample, delimiter)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _split_score(sample: str, delimiter: str) -> tuple[float, int]:
+    import csv
+
+    widths: list[int] = []
+    records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, skipinitialspace=True)
+    try:
+        for record in records:
+            if any(cell.strip() for cell in record):
+                widths.append(len(record))
+            if len(widths) >= 50:
+                break
+    except csv.Error:
+        pass  # judged on the rows before; the reader reports the bad row with its number
+    if not widths or widths[0] < 2:
+        return (0.0, 1)
+    body = widths[1:-1] if len(widths) > 2 else widths[1:]  # the last sampled row may be cut
+    consistent = sum(1 for width in body if width == widths[0]) / len(body) if body else 1.0
+    return (consistent, widths[0])

@@ -1,0 +1,84 @@
+"""One line per scored client: overall and factor levels, red flags, what to do first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gutcheck.batch.rows import ParsedRow
+from gutcheck.engine.assessment import Assessment
+from gutcheck.rulebook.model import RuleBase
+
+# --------------------------------------------------------------------------- results
+
+
+RECORD_SCHEMA = "gutcheck.batch-record/1"
+
+
+TOP_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One client's line of a batch: the overall and factor levels, red flags, what to do first.
+
+    ``factors`` holds ``(factor id, percent, level)`` in the rule base's factor order.
+    """
+
+    row: int
+    client: str
+    overall_percent: float | None
+    overall_level: str | None
+    factors: tuple[tuple[str, float | None, str | None], ...]
+    red_flags: tuple[str, ...]
+    top_factor: str | None
+    top_suggestions: tuple[str, ...]
+
+    @property
+    def has_red_flags(self) -> bool:
+        """True when the client reported an alarm symptom."""
+        return bool(self.red_flags)
+
+
+def summarise(assessment: Assessment, row: int) -> ClientSummary:
+    """The summary line of a scored client."""
+    top = assessment.top_factor()
+    return ClientSummary(
+        row=row,
+        client=assessment.client or f"row {row}",
+        overall_percent=assessment.overall.percent,
+        overall_level=assessment.overall.level,
+        factors=tuple((f.id, f.percent, f.level) for f in assessment.factors),
+        red_flags=tuple(flag.id for flag in assessment.red_flags),
+        top_factor=top.id if top is not None else None,
+        top_suggestions=tuple(s.id for s in assessment.suggestions[:TOP_SUGGESTIONS]),
+    )
+
+
+class SummaryScorer:
+    """Scores parsed rows straight to summaries with the engine's :class:`~gutcheck.engine.scoring.Scorer`.
+
+    The scorer is made once per batch and only outlines each client's scores (no report is
+    built), so the per-row path stays short; its factor results are remembered between clients.
+    """
+
+    def __init__(self, rules: RuleBase, *, taken_at: str) -> None:
+        from gutcheck.engine.scoring import Scorer
+
+        self.outline = Scorer(rules, detail=False).outline
+        self.taken_at = taken_at
+
+    def __call__(self, row: ParsedRow) -> ClientSummary:
+        """The summary of one parsed row."""
+        outline = self.outline(row.answers)
+        overall = outline.overall
+        top = outline.top_factor()
+        return ClientSummary(
+            row=row.row,
+            client=row.client or f"row {row.row}",
+            overall_percent=overall.percent,
+            overall_level=overall.level,
+            factors=tuple([(o.result.id, o.result.percent, o.result.level) for o in outline.factors]),
+            red_flags=tuple([flag.id for flag in outline.red_flags]),
+            top_factor=top.id if top is not None else None,
+            top_suggestions=tuple([s.id for s in outline.suggestions(TOP_SUGGESTIONS)]),
+        )

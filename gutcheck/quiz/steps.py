@@ -1,0 +1,161 @@
+"""What the quiz asks through: one question in context, its choices and messages, and the prompter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from gutcheck.answers.parse import SKIP, SKIP_LABEL, AnswerError, number_hint
+from gutcheck.rulebook.model import Question
+
+RED_FLAG_SECTION = "Safety questions"
+
+
+RED_FLAG_NOTE = "First, a few questions about symptoms that need a clinician, whatever else you answer."
+
+
+NO_TERMINAL = (
+    "The quiz needs a terminal to type answers in; to score answers without one, "
+    "use 'gutcheck score ANSWERS_FILE' or 'gutcheck batch FILE'."
+)
+
+
+INPUT_ENDED = (
+    "Input ended before the quiz was finished; to score answers without a terminal, "
+    "use 'gutcheck score ANSWERS_FILE' or 'gutcheck batch FILE'."
+)
+
+
+class Nav(Enum):
+    """What a prompt returns instead of an answer when the person navigates."""
+
+    BACK = "back"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One pickable answer of a select or checkbox prompt."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question as the person meets it: its place in the quiz and its current answer."""
+
+    question: Question
+    index: int
+    number: int
+    total: int
+    section: str
+    default: Any = None
+    can_go_back: bool = False
+    retry: object = None  # the answer just refused, to start from when asking again
+
+    @property
+    def progress(self) -> str:
+        """The progress line, e.g. 'Question 7 of 23 · Stress and sleep'."""
+        return f"Question {self.number} of {self.total} · {self.section}"
+
+
+class Prompter(Protocol):
+    """How the quiz talks to a person: headings, notices and one prompt per step."""
+
+    back_hint: str
+
+    def heading(self, title: str, note: str | None = None) -> None:
+        """Show a section heading, with an optional line under it."""
+
+    def say(self, text: str) -> None:
+        """Show a line of text."""
+
+    def warn(self, text: str) -> None:
+        """Show a problem with the last answer, or a notice that matters."""
+
+    def confirm(self, message: str, *, default: bool = True) -> bool:
+        """Ask a yes/no question about the quiz itself (not a rule-base question)."""
+
+    def choose(self, message: str, choices: Sequence[Choice]) -> str:
+        """Ask the person to pick one of ``choices``; returns its value."""
+
+    def ask(self, step: Step) -> object:
+        """Ask one question; returns the raw answer for Question.parse, or Nav.BACK."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared by both prompters: the choices of a question, its preset answer, validation messages.
+
+
+def choices_for(question: Question) -> tuple[Choice, ...]:
+    """The choices shown for a choice, scale, multi or yes/no question, skip option last."""
+    choices: tuple[Choice, ...]
+    if question.kind == "yesno":
+        choices = (Choice("Yes", "yes"), Choice("No", "no"))
+    else:
+        choices = tuple(Choice(option.label, option.value) for option in question.options)
+    return (*choices, Choice(SKIP_LABEL, SKIP)) if question.allow_skip else choices
+
+
+def preset(step: Step) -> Any:
+    """The current answer of ``step`` as a prompt shows it (choice value, list, text), or None."""
+    value, question = step.default, step.question
+    if value is None:
+        return None
+    if value == SKIP:
+        return [SKIP] if question.kind == "multi" else SKIP
+    if question.kind == "yesno":
+        return "yes" if value else "no"
+    if question.kind == "multi":
+        return list(value)
+    if question.kind == "number":
+        return f"{value:g}"
+    return value
+
+
+def starting_point(step: Step) -> Any:
+    """What a prompt starts from: the answer just refused (to fix it), else the current one."""
+    retry, kind = step.retry, step.question.kind
+    if retry is None:
+        return preset(step)
+    if kind == "multi":
+        return list(retry) if isinstance(retry, (list, tuple)) else [retry]
+    return str(retry) if kind == "number" else preset(step)
+
+
+
+
+
+
+def problem_with(question: Question, raw: object) -> str | None:
+    """Why ``raw`` is not an acceptable answer to ``question``, as a sentence; None if it is."""
+    if isinstance(raw, str) and not raw.strip():
+        return f"Please type {number_hint(question)}." if question.kind == "number" else "Please answer."
+    try:
+        question.parse(raw)
+    except AnswerError as exc:
+        return sentence(str(exc))
+    return None
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+
+
+def picks_hint(question: Question) -> str:
+    """How many options a multi question takes, e.g. 'pick 1 to 3'; empty when any number."""
+    low, high = question.min_picks, question.max_picks
+    if high is not None and low > 0:
+        return f"pick {low}" if low == high else f"pick {low} to {high}"
+    if high is not None:
+        return f"pick up to {high}"
+    return f"pick at least {low}" if low > 0 else ""
