@@ -20,7 +20,8 @@ import pytest
 from gutcheck.engine.assessment import Assessment
 from gutcheck.engine.scoring import score
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.history.store import APPLICATION_ID, SCHEMA_VERSION, History, database_path
+from gutcheck.history.migrations import APPLICATION_ID, SCHEMA_VERSION
+from gutcheck.history.store import History, database_path
 from gutcheck.rulebook.model import RuleBase
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from gutcheck.answers.parse import SKIP
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.errors import ExitCode, Problem
-from gutcheck.lint.content import explore_factor, lint_rules, number_samples
+from gutcheck.lint.content import lint_rules
+from gutcheck.lint.reachability import explore_factor, number_samples
 from gutcheck.rulebook.loading import load_rules_detailed
 
 LINT = DATA / "lint"

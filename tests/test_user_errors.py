@@ -163,12 +163,12 @@ def test_an_empty_profile_is_refused_before_scoring_instead_of_saving_as_default
 
 
 def test_an_unreadable_history_file_is_called_unreadable_not_read_only(tmp_path: Path) -> None:
-    from gutcheck.history.store import _explain
+    from gutcheck.history.sqlite_file import explain as _explain
 
     database = tmp_path / "history.sqlite3"
     database.write_bytes(b"")
     error = sqlite3.OperationalError("unable to open database file")
-    with mock.patch("gutcheck.history.store.os.access", return_value=False):
+    with mock.patch("gutcheck.history.sqlite_file.os.access", return_value=False):
         message = _explain(error, database)
     assert message == (
         f"Cannot read the history database {database} (permission denied); make it readable and "

@@ -357,7 +357,7 @@ def _open_input(
 
 def _profile_problem(client: str) -> str | None:
     """Why ``client`` cannot name a history profile, or None when it can."""
-    from gutcheck.history.store import MAX_PROFILE_LENGTH
+    from gutcheck.history.records import MAX_PROFILE_LENGTH
 
     if not client:
         return "no client id to save the assessment under; fill it in, or leave out --save"

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from gutcheck.engine.assessment import Assessment
-    from gutcheck.history.store import History, ProfileSummary, StoredAssessment
+    from gutcheck.history.records import ProfileSummary, StoredAssessment
+    from gutcheck.history.store import History
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ def compare(
     fmt: FormatOption = ViewFormat.TEXT,
 ) -> None:
     """Compare two assessments (default: the last two): scores that moved, answers changed."""
-    from gutcheck.render.history import compare as compare_items
+    from gutcheck.history.compare import compare as compare_items
     from gutcheck.render.history import compare_json, compare_view
 
     older_ref, newer_ref = first or "last~1", second or "last"
@@ -115,7 +116,7 @@ def export(
 ) -> None:
     """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
     from gutcheck.commands.common import now
-    from gutcheck.render.history import export_csv, export_json, export_jsonl
+    from gutcheck.render.history_export import export_csv, export_json, export_jsonl
 
     items: list[StoredAssessment] = _read(
         lambda store: store.list(profile) if profile is not None else list(store.all()), []

@@ -45,7 +45,7 @@ def score(
     from gutcheck.engine.scoring import score_parsed
 
     if profile is not None and save is not False:
-        from gutcheck.history.store import check_profile
+        from gutcheck.history.records import check_profile
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)

@@ -20,14 +20,11 @@ from __future__ import annotations
 
 import builtins
 import json
-import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,110 +32,55 @@ from typing import Any
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
 from gutcheck.files.paths import HOME_ENV, data_dir
+from gutcheck.history.migrations import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_CURRENT,
+    SCHEMA_VERSION,
+    TABLES,
+    run_script,
+)
+from gutcheck.history.records import (
+    DEFAULT_PROFILE,
+    Draft,
+    ProfileSummary,
+    StoredAssessment,
+    check_profile,
+    draft_profile,
+    now_stamp,
+    utc_stamp,
+)
+from gutcheck.history.sqlite_file import connect, ensure_directory, ensure_file, explain, tighten
 
-DEFAULT_PROFILE = "default"
 DB_FILENAME = "history.sqlite3"
-SCHEMA_VERSION = 2
-APPLICATION_ID = 0x67757463  # "gutc": marks the file as a gutcheck history database
+
+
 DEFAULT_TIMEOUT = 5.0
-MAX_PROFILE_LENGTH = 100
-DIR_MODE = 0o700
-FILE_MODE = 0o600
+
 
 _LAST_REF = re.compile(r"^last(?:~(\d+))?$")
-_TABLES = frozenset({"profiles", "assessments", "drafts"})
 
-# Version 1 of the schema, as the first gutcheck history wrote it: what migration 1 -> 2 starts
-# from (kept as the record of it; new databases get _SCHEMA_CURRENT).
-_SCHEMA_V1 = """
-CREATE TABLE profiles (name TEXT PRIMARY KEY);
-CREATE TABLE assessments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    profile TEXT NOT NULL,
-    taken_at TEXT NOT NULL,
-    document TEXT NOT NULL
-);
-CREATE INDEX assessments_by_profile ON assessments (profile, taken_at);
-CREATE TABLE drafts (
-    key TEXT PRIMARY KEY,
-    answers TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    saved_at TEXT NOT NULL
-);
-"""
-
-_SCHEMA_CURRENT = """
-CREATE TABLE profiles (
-    name TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE assessments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    profile TEXT NOT NULL REFERENCES profiles (name),
-    taken_at TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    rules_id TEXT NOT NULL,
-    rules_version TEXT NOT NULL,
-    rules_hash TEXT NOT NULL,
-    overall_percent REAL,
-    overall_level TEXT,
-    document TEXT NOT NULL
-);
-CREATE INDEX assessments_by_profile_time ON assessments (profile, taken_at, id);
-CREATE TABLE drafts (
-    key TEXT PRIMARY KEY,
-    profile TEXT NOT NULL,
-    answers TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    saved_at TEXT NOT NULL
-);
-CREATE INDEX drafts_by_profile ON drafts (profile);
-"""
 
 # Every query of whole assessments selects these columns, document last.
 _SELECT_BY_PROFILE = (
     "SELECT id, profile, taken_at, saved_at, document FROM assessments "
     "WHERE profile = ? ORDER BY taken_at, id"
 )
+
+
 _SELECT_ALL = (
     "SELECT id, profile, taken_at, saved_at, document FROM assessments "
     "ORDER BY profile, taken_at, id"
 )
+
+
 _SELECT_BY_ID = "SELECT id, profile, taken_at, saved_at, document FROM assessments WHERE id = ?"
+
+
 _SELECT_BACK = (
     "SELECT id, profile, taken_at, saved_at, document FROM assessments "
     "WHERE profile = ? ORDER BY taken_at DESC, id DESC LIMIT 1 OFFSET ?"
 )
-
-
-@dataclass(frozen=True)
-class StoredAssessment:
-    """One saved assessment: its id, profile, time taken (UTC) and the assessment itself."""
-
-    id: int
-    profile: str
-    taken_at: str
-    assessment: Assessment
-    saved_at: str = ""
-
-
-@dataclass(frozen=True)
-class Draft:
-    """Quiz answers saved so far (JSON values), the position reached, and when."""
-
-    answers: dict[str, Any]
-    position: int
-    saved_at: str
-
-
-@dataclass(frozen=True)
-class ProfileSummary:
-    """A profile with how many assessments it holds and the first and last time taken."""
-
-    name: str
-    count: int
-    first: str | None
-    last: str | None
 
 
 def database_path(directory: Path | None = None) -> Path:
@@ -146,37 +88,6 @@ def database_path(directory: Path | None = None) -> Path:
     return (directory if directory is not None else data_dir()) / DB_FILENAME
 
 
-def check_profile(name: str) -> str:
-    """Return ``name`` if it is a usable profile name; raise UsageError saying why not."""
-    if not name or not name.strip():
-        raise UsageError("A profile name cannot be empty; give one such as --profile anna.")
-    if len(name) > MAX_PROFILE_LENGTH:
-        raise UsageError(
-            f"The profile name is longer than {MAX_PROFILE_LENGTH} characters; use a shorter one."
-        )
-    if not name.isprintable():
-        raise UsageError(f"The profile name {name!r} contains control characters; use plain text.")
-    return name
-
-
-def utc_stamp(taken_at: str) -> str:
-    """``taken_at`` as a sortable UTC ISO time (``...Z``); unparseable text is kept as it is."""
-    try:
-        stamp = datetime.fromisoformat(taken_at.replace("Z", "+00:00"))
-    except ValueError:
-        return taken_at
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _draft_profile(key: str) -> str:
-    """The profile part of a draft key ``profile:rules_id`` (rule ids never hold ':')."""
-    return key.rpartition(":")[0]
 
 
 def _json_default(value: object) -> object:
@@ -203,9 +114,9 @@ class History:
         file is not a gutcheck history, or when it stays locked longer than ``timeout`` seconds.
         """
         path = database_path(directory)
-        _ensure_directory(path.parent)
-        _ensure_file(path)
-        connection = _connect(path, timeout)
+        ensure_directory(path.parent)
+        ensure_file(path)
+        connection = connect(path, timeout)
         store = cls(connection, path, timeout)
         try:
             store._prepare()
@@ -243,7 +154,7 @@ class History:
             self._db.execute("PRAGMA foreign_keys=ON")
             if state != SCHEMA_VERSION:
                 self._create_or_migrate()
-        _tighten(self.path)
+        tighten(self.path)
 
     def _enable_wal(self) -> None:
         """Switch to WAL once; a new file being set up by another process can refuse the switch
@@ -278,7 +189,7 @@ class History:
         tables.discard("sqlite_sequence")
         if app_id == 0 and version == 0 and not tables:
             return 0
-        if app_id != APPLICATION_ID or not tables >= _TABLES:
+        if app_id != APPLICATION_ID or not tables >= TABLES:
             raise StorageError(self._foreign_message())
         if version > SCHEMA_VERSION:
             raise StorageError(
@@ -300,7 +211,7 @@ class History:
         with self._transaction():
             version = self._inspect()  # again, now under the write lock
             if version == 0:
-                _run_script(self._db, _SCHEMA_CURRENT)
+                run_script(self._db, SCHEMA_CURRENT)
                 self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             else:
                 for step in range(version, SCHEMA_VERSION):
@@ -316,12 +227,12 @@ class History:
         rules, overall = assessment.rules, assessment.overall
         with self._guard(), self._transaction():
             self._db.execute(
-                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (profile, _now())
+                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (profile, now_stamp())
             )
             cursor = self._db.execute(
                 "INSERT INTO assessments (profile, taken_at, saved_at, rules_id, rules_version, "
                 "rules_hash, overall_percent, overall_level, document) VALUES (?,?,?,?,?,?,?,?,?)",
-                (profile, utc_stamp(assessment.taken_at), _now(), rules.id, rules.version,
+                (profile, utc_stamp(assessment.taken_at), now_stamp(), rules.id, rules.version,
                  rules.hash, overall.percent, overall.level, document),
             )
         return int(cursor.lastrowid or 0)
@@ -453,7 +364,7 @@ class History:
                 "INSERT INTO drafts (key, profile, answers, position, saved_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT (key) DO UPDATE SET answers = excluded.answers, "
                 "position = excluded.position, saved_at = excluded.saved_at",
-                (key, _draft_profile(key), payload, int(position), _now()),
+                (key, draft_profile(key), payload, int(position), now_stamp()),
             )
 
     def load_draft(self, key: str) -> Draft | None:
@@ -498,158 +409,6 @@ class History:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StorageError(_explain(exc, self.path)) from exc
+            raise StorageError(explain(exc, self.path)) from exc
 
 
-# -- files and connections --------------------------------------------------------------------
-
-
-def _ensure_directory(directory: Path) -> None:
-    """Create the data folder 0700, or make an existing one of ours private (0700)."""
-    if directory.is_dir():
-        _make_private(directory, DIR_MODE)
-        return
-    try:
-        directory.mkdir(mode=DIR_MODE, parents=True)
-        directory.chmod(DIR_MODE)  # mkdir's mode is reduced by the umask
-    except FileExistsError:
-        if not directory.is_dir():
-            raise StorageError(
-                f"{directory} exists but is not a folder; set {HOME_ENV} to a folder."
-            ) from None
-    except OSError as exc:
-        raise StorageError(
-            f"Cannot create the gutcheck data folder {directory} ({exc.strerror}); make its parent "
-            f"writable or set {HOME_ENV} to a writable folder."
-        ) from None
-
-
-def _ensure_file(path: Path) -> None:
-    """Create an empty database file with mode 0600 before sqlite would create it 0644."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except FileExistsError:
-        if not path.is_file():
-            raise StorageError(
-                f"{path} is not a file; move it away or set {HOME_ENV} to another folder."
-            ) from None
-        return
-    except OSError as exc:
-        raise StorageError(_unwritable(path, exc.strerror or str(exc))) from None
-    os.close(descriptor)
-
-
-def _tighten(path: Path) -> None:
-    """Make our own database file private (0600), whatever created it."""
-    _make_private(path, FILE_MODE)
-
-
-def _make_private(path: Path, mode: int) -> None:
-    """chmod ``path`` to ``mode`` when it is ours and others may use it (the data folder is
-    gutcheck's alone, though another part of gutcheck may have created it first)."""
-    try:
-        info = path.stat()
-        if info.st_uid == os.geteuid() and info.st_mode & 0o777 != mode:
-            path.chmod(mode)
-    except OSError:
-        pass  # not changeable here: reading and writing still work, nothing to add
-
-
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
-    try:
-        connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StorageError(_explain(exc, path)) from exc
-    return connection
-
-
-def _unwritable(path: Path, reason: str) -> str:
-    return (
-        f"Cannot write the history database {path} ({reason}): the folder or file is read-only. "
-        f"Make it writable, set {HOME_ENV} to a writable folder, or use --no-save."
-    )
-
-
-def _explain(exc: sqlite3.Error, path: Path) -> str:
-    """One sentence for a sqlite error: what happened to which file, and what to do."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return (
-            f"The history database {path} is locked by another gutcheck (or another program); "
-            "wait for it to finish and try again."
-        )
-    if "unable to open" in text and path.is_file() and not os.access(path, os.R_OK):
-        return (
-            f"Cannot read the history database {path} (permission denied); make it readable "
-            f"and writable by you, or set {HOME_ENV} to another folder."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return _unwritable(path, str(exc))
-    if "full" in text:
-        return f"The disk holding the history database {path} is full; free some space, try again."
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return (
-            f"{path} is not a readable gutcheck history database ({exc}). gutcheck has left it "
-            f"untouched: move it elsewhere (keep it for recovery), or set {HOME_ENV} to another "
-            "folder."
-        )
-    return f"The history database {path} could not be used ({exc})."
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run ';'-separated statements inside the current transaction (executescript would commit)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-# -- migrations: MIGRATIONS[n] turns schema n into n + 1, inside the open transaction ---------
-
-
-def _migrate_1_to_2(db: sqlite3.Connection) -> None:
-    """Version 2 adds the indexed rule-base and overall fields, profile creation times and
-    draft profiles; the new fields are filled from each stored JSON document."""
-    for statement in (
-        "ALTER TABLE profiles ADD COLUMN created_at TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE assessments ADD COLUMN saved_at TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE assessments ADD COLUMN rules_id TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE assessments ADD COLUMN rules_version TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE assessments ADD COLUMN rules_hash TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE assessments ADD COLUMN overall_percent REAL",
-        "ALTER TABLE assessments ADD COLUMN overall_level TEXT",
-        "ALTER TABLE drafts ADD COLUMN profile TEXT NOT NULL DEFAULT ''",
-        "DROP INDEX IF EXISTS assessments_by_profile",
-        "CREATE INDEX assessments_by_profile_time ON assessments (profile, taken_at, id)",
-        "CREATE INDEX drafts_by_profile ON drafts (profile)",
-        "INSERT OR IGNORE INTO profiles (name) SELECT DISTINCT profile FROM assessments",
-    ):
-        db.execute(statement)
-    _fill_indexed_fields(db)
-    db.execute(
-        "UPDATE profiles SET created_at = coalesce((SELECT min(taken_at) FROM assessments "
-        "WHERE profile = profiles.name), ?) WHERE created_at = ''",
-        (_now(),),
-    )
-    for (key,) in db.execute("SELECT key FROM drafts").fetchall():
-        db.execute("UPDATE drafts SET profile = ? WHERE key = ?", (_draft_profile(key), key))
-
-
-def _fill_indexed_fields(db: sqlite3.Connection) -> None:
-    """Copy rule base and overall fields out of every document; unreadable ones keep blanks."""
-    rows = db.execute("SELECT id, taken_at, document FROM assessments").fetchall()
-    for row_id, taken_at, document in rows:
-        try:
-            data = json.loads(document)
-            rules, overall = data["rules"], data["overall"]
-            found = [rules["id"], rules["version"], rules["hash"]]
-            values = (*found, overall["percent"], overall["level"])
-        except (ValueError, KeyError, TypeError):
-            continue
-        db.execute(
-            "UPDATE assessments SET rules_id = ?, rules_version = ?, rules_hash = ?, "
-            "overall_percent = ?, overall_level = ?, taken_at = ?, saved_at = ? WHERE id = ?",
-            (*values, utc_stamp(taken_at), utc_stamp(taken_at), row_id),
-        )
-
-
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}

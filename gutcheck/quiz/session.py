@@ -87,7 +87,7 @@ def run_session(
     from gutcheck.engine.scoring import score_parsed
 
     if settings.save:
-        from gutcheck.history.store import check_profile
+        from gutcheck.history.records import check_profile
 
         check_profile(settings.profile)
     if not greet(rules, prompter, prefill or {}):

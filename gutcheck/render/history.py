@@ -1,46 +1,38 @@
 """Views of saved history: the table with a trend per factor, a comparison of two assessments,
-and the export formats (JSON, JSON Lines, CSV). Everything here returns data, strings or rich
-renderables; the CLI writes them.
+and the list of profiles. Everything here returns strings or rich renderables; the CLI writes them.
 
-Scores are a risk-factor *load*: lower is better, so a falling number is good news. Numbers made
-by different rule bases (id, version or content hash) are never set against each other as if
-they were comparable: the trend covers only the latest run of assessments made by the same rule
-base, and a comparison across rule bases says so and shows no deltas.
+The trends and comparisons themselves are worked out in :mod:`gutcheck.history`.
 """
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.engine.assessment import AnswerRecord, Assessment, RulesInfo
-from gutcheck.files.formulas import neutralise
-from gutcheck.history.store import StoredAssessment
+from gutcheck.engine.assessment import RulesInfo
+from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
+from gutcheck.history.records import StoredAssessment
+from gutcheck.history.trends import Trend, build_trend, factor_percent, rules_key
 from gutcheck.render.terminal import level_word
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
 MAX_SPARK_POINTS = 30
+
+
 HISTORY_SCHEMA = "gutcheck.history/1"
+
+
 COMPARE_SCHEMA = "gutcheck.compare/1"
-EXPORT_SCHEMA = "gutcheck.export/1"
-NOT_ANSWERED = "(not answered)"
-NOT_ASKED = "(not asked)"
+
+
 RED_FLAG_MARK = "⚠"
-
-
-# -- shared helpers ----------------------------------------------------------------------------
-
-
-def rules_key(rules: RulesInfo) -> tuple[str, str, str]:
-    """What must match for two scores to be comparable: rule base id, version and hash."""
-    return (rules.id, rules.version, rules.hash)
 
 
 def rules_name(rules: RulesInfo) -> str:
@@ -77,72 +69,6 @@ def change_words(delta: float | None) -> str:
     if delta < 0:
         return f"↓ {points} points (less load, better)"
     return f"↑ {points} points (more load, worse)"
-
-
-# -- trends ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrendLine:
-    """One factor (or the overall score) over time, oldest first."""
-
-    id: str
-    title: str
-    values: tuple[float | None, ...]
-
-    @property
-    def first(self) -> float | None:
-        """The first scored value, if any."""
-        return next((v for v in self.values if v is not None), None)
-
-    @property
-    def last(self) -> float | None:
-        """The last scored value, if any."""
-        return next((v for v in reversed(self.values) if v is not None), None)
-
-    @property
-    def delta(self) -> float | None:
-        """Last minus first (negative = less load), or None without two scored values."""
-        scored = [v for v in self.values if v is not None]
-        return scored[-1] - scored[0] if len(scored) >= 2 else None
-
-
-@dataclass(frozen=True)
-class Trend:
-    """Trend lines over the latest run of assessments made by one rule base."""
-
-    rules: RulesInfo
-    lines: tuple[TrendLine, ...]
-    count: int
-    left_out: int
-
-
-def comparable_tail(items: Sequence[StoredAssessment]) -> list[StoredAssessment]:
-    """The newest assessments, back to the first one made by a different rule base."""
-    if not items:
-        return []
-    key = rules_key(items[-1].assessment.rules)
-    start = len(items)
-    while start > 0 and rules_key(items[start - 1].assessment.rules) == key:
-        start -= 1
-    return list(items[start:])
-
-
-def build_trend(items: Sequence[StoredAssessment]) -> Trend | None:
-    """The overall and per-factor trend of ``items`` (oldest first), or None if empty."""
-    tail = comparable_tail(items)
-    if not tail:
-        return None
-    latest = tail[-1].assessment
-    lines = [TrendLine("overall", "Overall", tuple(i.assessment.overall.percent for i in tail))]
-    for factor in latest.factors:
-        values = tuple(_factor_percent(i.assessment, factor.id) for i in tail)
-        lines.append(TrendLine(factor.id, factor.title, values))
-    return Trend(latest.rules, tuple(lines), len(tail), len(items) - len(tail))
-
-
-def _factor_percent(assessment: Assessment, factor_id: str) -> float | None:
-    return next((f.percent for f in assessment.factors if f.id == factor_id), None)
 
 
 # -- the history view --------------------------------------------------------------------------
@@ -200,7 +126,7 @@ def _history_row(item: StoredAssessment, columns: list[tuple[str, str]], rules: 
     if assessment.red_flags:
         overall += f" {RED_FLAG_MARK}"
     cells = [str(item.id), short_time(item.taken_at), overall]
-    cells += [percent_text(_factor_percent(assessment, fid)) for fid, _ in columns]
+    cells += [percent_text(factor_percent(assessment, fid)) for fid, _ in columns]
     if rules:
         cells.append(f"{assessment.rules.id} {assessment.rules.version}")
     return cells
@@ -264,131 +190,6 @@ def _trend_dict(trend: Trend) -> dict[str, Any]:
             for line in trend.lines
         ],
     }
-
-
-# -- comparison --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScoreChange:
-    """A factor (or overall) score before and after; ``delta`` is None when not comparable."""
-
-    id: str
-    title: str
-    before: float | None
-    after: float | None
-    before_level: str | None
-    after_level: str | None
-    delta: float | None
-
-    @property
-    def moved(self) -> bool:
-        """True when the score or level is different."""
-        return self.before != self.after or self.before_level != self.after_level
-
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """A question answered differently; a missing answer reads '(not answered)' or
-    '(not asked)' (hidden by an earlier answer, or not in that rule base)."""
-
-    question: str
-    ask: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """What changed from assessment ``older`` to ``newer``."""
-
-    older: StoredAssessment
-    newer: StoredAssessment
-    comparable: bool
-    overall: ScoreChange
-    factors: tuple[ScoreChange, ...]
-    answers: tuple[AnswerChange, ...]
-
-    @property
-    def rules_note(self) -> str | None:
-        """A plain warning when the two were scored by different rule bases, else None."""
-        before, after = self.older.assessment.rules, self.newer.assessment.rules
-        if self.comparable:
-            return None
-        if before.id != after.id:
-            what = f"different rule bases ({before.id} and {after.id})"
-        elif before.version != after.version:
-            what = f"different versions of the rule base ({before.version} and {after.version})"
-        else:
-            what = f"edited copies of rule base {before.id} {before.version} (content differs)"
-        return (
-            f"These two were scored by {what}, so their numbers are not comparable: a change "
-            "may come from the rules rather than from you. The answers below are still compared."
-        )
-
-
-def compare(older: StoredAssessment, newer: StoredAssessment) -> Comparison:
-    """Set ``older`` and ``newer`` side by side: scores that moved and answers that changed."""
-    a, b = older.assessment, newer.assessment
-    comparable = rules_key(a.rules) == rules_key(b.rules)
-    overall = _score_change("overall", "Overall", (a.overall.percent, a.overall.level),
-                            (b.overall.percent, b.overall.level), comparable)
-    return Comparison(older, newer, comparable, overall, _factor_changes(a, b, comparable),
-                      answer_changes(a, b))
-
-
-def _score_change(
-    key: str,
-    title: str,
-    before: tuple[float | None, str | None],
-    after: tuple[float | None, str | None],
-    comparable: bool,
-) -> ScoreChange:
-    delta = None
-    if comparable and before[0] is not None and after[0] is not None:
-        delta = after[0] - before[0]
-    return ScoreChange(key, title, before[0], after[0], before[1], after[1], delta)
-
-
-def _factor_changes(a: Assessment, b: Assessment, comparable: bool) -> tuple[ScoreChange, ...]:
-    before = {f.id: f for f in a.factors}
-    after = {f.id: f for f in b.factors}
-    order = [f.id for f in b.factors] + [fid for fid in before if fid not in after]
-    changes = []
-    for fid in order:
-        old, new = before.get(fid), after.get(fid)
-        title = new.title if new else old.title if old else fid
-        changes.append(_score_change(
-            fid, title,
-            (old.percent, old.level) if old else (None, None),
-            (new.percent, new.level) if new else (None, None),
-            comparable and old is not None and new is not None,
-        ))
-    return tuple(changes)
-
-
-def answer_changes(a: Assessment, b: Assessment) -> tuple[AnswerChange, ...]:
-    """Every question whose answer differs between ``a`` and ``b``, in question order."""
-    before = {r.question: r for r in a.answers}
-    after = {r.question: r for r in b.answers}
-    order = [r.question for r in b.answers] + [q for q in before if q not in after]
-    changes = []
-    for question in order:
-        old, new = before.get(question), after.get(question)
-        if old is not None and new is not None and old.value == new.value:
-            continue
-        record = new or old
-        assert record is not None
-        changes.append(AnswerChange(question, record.ask, _answer_text(a, old, question),
-                                    _answer_text(b, new, question)))
-    return tuple(changes)
-
-
-def _answer_text(assessment: Assessment, record: AnswerRecord | None, question: str) -> str:
-    """The answer's label, or why there is none: skipped, or the question was not asked."""
-    if record is not None:
-        return record.label
-    return NOT_ANSWERED if question in assessment.unanswered else NOT_ASKED
 
 
 def compare_view(comparison: Comparison) -> RenderableType:
@@ -479,84 +280,3 @@ def profiles_view(summaries: Sequence[Any]) -> RenderableType:
         table.add_row(summary.name, str(summary.count), short_time(summary.first or "–"),
                       short_time(summary.last or "–"))
     return table
-
-
-# -- export ------------------------------------------------------------------------------------
-
-
-def export_record(item: StoredAssessment) -> dict[str, Any]:
-    """One saved assessment for export: where it sits in the store, and the whole document."""
-    return {"id": item.id, "profile": item.profile, "taken_at": item.taken_at,
-            "saved_at": item.saved_at, "assessment": item.assessment.to_dict()}
-
-
-def export_json(items: Iterable[StoredAssessment], exported_at: str) -> str:
-    """Everything as one JSON document (``gutcheck.export/1``), for backup."""
-    records = [export_record(item) for item in items]
-    document = {"schema": EXPORT_SCHEMA, "exported_at": exported_at,
-                "profiles": sorted({r["profile"] for r in records}), "assessments": records}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def export_jsonl(items: Iterable[StoredAssessment]) -> str:
-    """One JSON object per line per saved assessment."""
-    return "".join(
-        json.dumps(export_record(item), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for item in items
-    )
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text: text starting with = + - @ (or a tab or
-    carriage return) gets a leading apostrophe so it is never run as a formula."""
-    return neutralise(value) if isinstance(value, str) else value
-
-
-def export_csv(items: Iterable[StoredAssessment]) -> str:
-    """One row per assessment: store fields, rule base, overall, each factor, each answer."""
-    import csv
-
-    rows = [_csv_row(item) for item in items]
-    header = _csv_header(rows)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
-
-
-_CSV_FIXED = ("id", "profile", "taken_at", "rules_id", "rules_version", "rules_hash",
-              "overall_percent", "overall_level", "red_flags")
-
-
-def _csv_header(rows: Sequence[dict[str, object]]) -> list[str]:
-    header = list(_CSV_FIXED)
-    seen = set(header)
-    for row in rows:
-        for key in row:
-            if key not in seen:
-                seen.add(key)
-                header.append(key)
-    return header
-
-
-def _csv_row(item: StoredAssessment) -> dict[str, object]:
-    assessment = item.assessment
-    row: dict[str, object] = {
-        "id": item.id, "profile": item.profile, "taken_at": item.taken_at,
-        "rules_id": assessment.rules.id, "rules_version": assessment.rules.version,
-        "rules_hash": assessment.rules.hash, "overall_percent": _number(assessment.overall.percent),
-        "overall_level": assessment.overall.level or "",
-        "red_flags": "; ".join(flag.id for flag in assessment.red_flags),
-    }
-    for factor in assessment.factors:
-        row[f"{factor.id}_percent"] = _number(factor.percent)
-        row[f"{factor.id}_level"] = factor.level or ""
-    for answer in assessment.answers:
-        row[f"answer:{answer.question}"] = answer.label
-    return row
-
-
-def _number(value: float | None) -> object:
-    return "" if value is None else value

@@ -1,0 +1,303 @@
+"""Reachability: every band, suggestion and follow-up question can be reached by some answers.
+
+Each factor is explored exhaustively over the answers that matter to its conditions and bands
+(the values conditions mention, and numbers on each side of every cut), so a band that no
+answers can reach, or a suggestion whose condition can never hold, is found before a person
+meets the gap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.scoring import score_factor
+from gutcheck.lint.findings import Finding, PathKey, ValueTest
+from gutcheck.rulebook import spec
+from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS, Subject, compile_condition
+from gutcheck.rulebook.model import Factor, Question, RuleBase
+
+_NO_FACTS: Mapping[str, Any] = {}
+
+
+# --- reachability ----------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    """What some set of answers reaches in one factor."""
+
+    levels: set[str] = field(default_factory=set)
+    points: set[int] = field(default_factory=set)
+    percents: set[float | None] = field(default_factory=set)
+    suggestions: set[str] = field(default_factory=set)
+    shown: set[str] = field(default_factory=set)
+
+
+def reach_findings(model: spec.RuleBaseSpec, rules: RuleBase) -> Iterator[Finding]:
+    conditions = _conditions_by_question(model)
+    percents: list[set[float | None]] = []
+    for f, (factor_spec, factor) in enumerate(zip(model.factors, rules.factors, strict=True)):
+        reach = explore_factor(rules, factor, factor_spec, conditions)
+        percents.append(reach.percents)
+        yield from _factorreach_findings(f, factor, reach)
+    reached = overall_levels(rules, percents)
+    for b, band in enumerate(rules.overall.bands):
+        if band.level not in reached:
+            message = f"no answers reach the overall band {band.level!r} ({_span(band.minimum, band.below, 'percent')})"
+            yield Finding(("overall", "bands", b), message)
+
+
+def _factorreach_findings(index: int, factor: Factor, reach: Reach) -> Iterator[Finding]:
+    path: PathKey = ("factors", index)
+    for b, band in enumerate(factor.bands.bands):
+        if band.level not in reach.levels:
+            message = (
+                f"no answers reach band {band.level!r} of {factor.id!r} ({_span(band.minimum, band.below, 'points')}); "
+                f"answers give {_points_text(reach.points)}"
+            )
+            yield Finding((*path, "bands", b), message)
+    for s, suggestion in enumerate(factor.suggestions):
+        if suggestion.id not in reach.suggestions:
+            message = f"suggestion {suggestion.id!r} is never given: no answers make its 'when' hold"
+            yield Finding((*path, "suggestions", s, "when"), message)
+    for q, question in enumerate(factor.questions):
+        if question.id not in reach.shown:
+            message = f"question {question.id!r} is never shown: no earlier answers make its 'show_if' hold"
+            yield Finding((*path, "questions", q, "show_if"), message)
+
+
+def _points_text(points: set[int]) -> str:
+    ordered = sorted(points)
+    if not ordered:
+        return "no score at all"
+    if len(ordered) > 10:
+        return f"{ordered[0]} to {ordered[-1]} points"
+    return ", ".join(str(p) for p in ordered[:-1]) + (" or " if len(ordered) > 1 else "") + f"{ordered[-1]} points"
+
+
+def _span(minimum: float, below: float | None, unit: str) -> str:
+    return f"{unit} {minimum:g} and up" if below is None else f"{unit} {minimum:g} to under {below:g}"
+
+
+def _conditions_by_question(model: spec.RuleBaseSpec) -> dict[str, list[Any]]:
+    """The raw show_if of every question that has one, by question id."""
+    found: dict[str, list[Any]] = {}
+    for factor in model.factors:
+        for question in factor.questions:
+            if question.show_if is not None:
+                found[question.id] = [question.show_if]
+    return found
+
+
+def condition_atoms(raw: Any) -> Iterator[tuple[str, Any]]:
+    """Each ``(subject, test)`` pair inside a raw condition, through all/any/not."""
+    if not isinstance(raw, Mapping):
+        return
+    for key, value in raw.items():
+        if key == "not":
+            yield from condition_atoms(value)
+        elif key in COMBINATORS:
+            for item in value if isinstance(value, list) else []:
+                yield from condition_atoms(item)
+        else:
+            yield str(key), value
+
+
+def explore_factor(
+    rules: RuleBase, factor: Factor, factor_spec: spec.FactorSpec, show_ifs: Mapping[str, list[Any]]
+) -> Reach:
+    """Walk every distinguishable set of answers for ``factor`` and record what it reaches."""
+    whens = [s.when for s in factor_spec.suggestions]
+    order = _walk_order(rules, factor, [q.show_if for q in factor_spec.questions] + whens, show_ifs)
+    atoms = [atom for raw in whens for atom in condition_atoms(raw)]
+    atoms += [atom for q in order for raw in show_ifs.get(q.id, []) for atom in condition_atoms(raw)]
+    candidates = {q.id: answer_candidates(q, [value for key, value in atoms if key == q.id]) for q in order}
+    walker = _Walker(factor, order, candidates)
+    walker.walk(0, {}, set())
+    return walker.reach
+
+
+def _walk_order(
+    rules: RuleBase, factor: Factor, raw_conditions: list[Any], show_ifs: Mapping[str, list[Any]]
+) -> list[Question]:
+    """The factor's questions plus every question its conditions depend on, in quiz order."""
+    needed = {q.id for q in factor.questions}
+    pending = [key for raw in raw_conditions for key, _ in condition_atoms(raw)]
+    while pending:
+        key = pending.pop()
+        if key in FACT_KEYS or key in needed or key not in rules.by_id:
+            continue
+        needed.add(key)
+        pending.extend(k for raw in show_ifs.get(key, []) for k, _ in condition_atoms(raw))
+    return [q for q in rules.questions if q.id in needed]
+
+
+class _Walker:
+    """Depth-first walk over answer candidates, question by question, as the quiz asks them."""
+
+    def __init__(self, factor: Factor, order: list[Question], candidates: Mapping[str, list[Any]]) -> None:
+        self.factor = factor
+        self.order = order
+        self.candidates = candidates
+        self.reach = Reach()
+
+    def walk(self, index: int, shown: dict[str, Any], unanswered: set[str]) -> None:
+        """Try every candidate answer of the question at ``index``, then of the ones after it."""
+        if index == len(self.order):
+            self.leaf(shown, unanswered)
+            return
+        question = self.order[index]
+        if question.show_if is not None and not question.show_if(shown, _NO_FACTS):
+            self.walk(index + 1, shown, unanswered)
+            return
+        self.reach.shown.add(question.id)
+        for value in self.candidates[question.id]:
+            if value == SKIP:
+                unanswered.add(question.id)
+            else:
+                shown[question.id] = value
+            self.walk(index + 1, shown, unanswered)
+            shown.pop(question.id, None)
+            unanswered.discard(question.id)
+
+    def leaf(self, shown: dict[str, Any], unanswered: set[str]) -> None:
+        """Record what one complete answer set reaches."""
+        result = score_factor(self.factor, shown, unanswered)
+        self.reach.percents.add(result.percent)
+        if result.level is not None:
+            self.reach.levels.add(result.level)
+            self.reach.points.add(min(max(result.raw, 0), result.max))
+        facts = {"level": result.level, "percent": result.percent, "points": result.raw}
+        for suggestion in self.factor.suggestions:
+            if suggestion.id not in self.reach.suggestions and (
+                suggestion.when is None or suggestion.when(shown, facts)
+            ):
+                self.reach.suggestions.add(suggestion.id)
+
+
+# --- answer candidates -----------------------------------------------------------------------
+
+
+def answer_candidates(question: Question, tests: list[Any]) -> list[Any]:
+    """One answer for each distinct (points, outcome of every condition test) pair, plus skip."""
+    checks = _value_checks(question, tests)
+    chosen: dict[tuple[Any, ...], Any] = {}
+    for value in _raw_answers(question, _mentioned(tests)):
+        signature = (question.points(value), *(check(value) for check in checks))
+        chosen.setdefault(signature, value)
+    answers = list(chosen.values())
+    if question.allow_skip:
+        answers.append(SKIP)
+    return answers
+
+
+def _value_checks(question: Question, tests: list[Any]) -> list[ValueTest]:
+    subject = Subject(
+        question.id, question.kind, frozenset(o.value for o in question.options),
+        question.minimum if question.kind == "number" else None,
+        question.maximum if question.kind == "number" else None,
+    )
+    return [_value_check(question.id, subject, test) for test in tests]
+
+
+def _value_check(key: str, subject: Subject, test: Any) -> ValueTest:
+    """A condition test on one question as a test of a single answer value."""
+    predicate, _ = compile_condition({key: test}, {key: subject}, lambda path: "", ())
+    return lambda value: predicate({key: value}, _NO_FACTS)
+
+
+def _mentioned(tests: Iterable[Any]) -> list[Any]:
+    """Every scalar a condition test names (option values, numbers)."""
+    found: list[Any] = []
+    for test in tests:
+        if isinstance(test, Mapping):
+            found.extend(_mentioned(test.values()))
+        elif isinstance(test, list):
+            found.extend(_mentioned(test))
+        else:
+            found.append(test)
+    return found
+
+
+def _raw_answers(question: Question, mentioned: list[Any]) -> Iterable[Any]:
+    if question.kind in ("choice", "scale"):
+        return [o.value for o in question.options]
+    if question.kind == "yesno":
+        return [True, False]
+    if question.kind == "multi":
+        return _multi_answers(question, {str(m) for m in mentioned})
+    cuts = [*question.bounds, *(m for m in mentioned if isinstance(m, (int, float)) and not isinstance(m, bool))]
+    return number_samples(question.minimum, question.maximum, cuts, integer=question.integer)
+
+
+def number_samples(minimum: float, maximum: float, cuts: Iterable[float], *, integer: bool) -> list[float]:
+    """Numbers from every stretch between the cut points in ``minimum..maximum``, and the cuts."""
+    points = sorted({minimum, maximum, *(float(c) for c in cuts if minimum <= c <= maximum)})
+    samples = set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
+    if integer:
+        samples = {float(n) for s in samples for n in (math.floor(s), math.ceil(s)) if minimum <= n <= maximum}
+    return sorted(samples)
+
+
+def _multi_answers(question: Question, mentioned: set[str]) -> Iterator[tuple[str, ...]]:
+    """Pick sets that differ in the options conditions name or in points; others are alike."""
+    plain = [o for o in question.options if not o.exclusive]
+    named = [o for o in plain if o.value in mentioned]
+    groups: dict[int, list[str]] = {}
+    for option in plain:
+        if option.value not in mentioned:
+            groups.setdefault(option.points, []).append(option.value)
+    named_choices = [((), (o.value,)) for o in named]
+    group_choices = [[tuple(values[:n]) for n in range(len(values) + 1)] for values in groups.values()]
+    for parts in itertools.product(*named_choices, *group_choices):
+        picked = {value for part in parts for value in part}
+        yield from _if_allowed(question, picked)
+    if question.min_picks <= 1:
+        yield from ((o.value,) for o in question.options if o.exclusive)
+
+
+def _if_allowed(question: Question, picked: set[str]) -> Iterator[tuple[str, ...]]:
+    too_many = question.max_picks is not None and len(picked) > question.max_picks
+    if question.min_picks <= len(picked) and not too_many:
+        yield tuple(o.value for o in question.options if o.value in picked)
+
+
+# --- overall ---------------------------------------------------------------------------------
+
+
+def overall_levels(rules: RuleBase, percents: Sequence[set[float | None]]) -> set[str]:
+    """Overall levels some answers reach, from the percents each factor can reach.
+
+    Sums of weight x percent are kept as bits of a big integer per total weight (in tenths),
+    so combining factors is a few shifts rather than a product of every combination.
+    """
+    states: dict[int, int] = {0: 1}
+    for factor, reachable in zip(rules.factors, percents, strict=True):
+        weight = round(factor.weight * 10)
+        steps = {round(p * 10) for p in reachable if p is not None}
+        nxt: dict[int, int] = {}
+        for total, mask in states.items():
+            if None in reachable:
+                nxt[total] = nxt.get(total, 0) | mask
+            for step in steps:
+                nxt[total + weight] = nxt.get(total + weight, 0) | (mask << (weight * step))
+        states = nxt
+    return {band.level for band in rules.overall.bands if _band_hit(states, band.minimum, band.below)}
+
+
+def _band_hit(states: Mapping[int, int], minimum: float, below: float | None) -> bool:
+    for total, mask in states.items():
+        if total == 0:
+            continue
+        low = math.ceil(minimum * 10 * total - 1e-9)
+        window = mask >> low
+        if below is not None:
+            window &= (1 << max(math.ceil(below * 10 * total - 1e-9) - low, 0)) - 1
+        if window:
+            return True
+    return False
