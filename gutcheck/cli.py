@@ -20,7 +20,7 @@ from gutcheck.commands import (
     rules_cmd,
     score_cmd,
 )
-from gutcheck.commands.common import RulesOption
+from gutcheck.commands.options import RulesOption
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
 from gutcheck.render import ReportFormat
 
@@ -108,5 +108,5 @@ def _run_app() -> None:
 
 
 def _report(lines: list[str]) -> None:
-    for line in lines:
+    for line in filter(None, lines):
         print(line, file=sys.stderr)

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     INVALID_RULES = 4
     RED_FLAG = 5
     STORAGE = 6
+    DECLINED = 7
     INTERRUPTED = 130
 
 
@@ -31,6 +32,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.INVALID_RULES: "invalid rule base (the messages give file:line:column)",
     ExitCode.RED_FLAG: "a red flag was reported and --fail-on-red-flag was given",
     ExitCode.STORAGE: "the history database could not be read or written",
+    ExitCode.DECLINED: "you answered no when asked to confirm; nothing was changed",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); quiz answers so far are kept",
 }
 
@@ -105,3 +107,22 @@ class Interrupted(GutcheckError):
     """The person pressed Ctrl-C; the message says what was kept."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class Declined(GutcheckError):
+    """The person answered no to a confirmation; nothing was changed."""
+
+    exit_code = ExitCode.DECLINED
+
+
+class RedFlagReported(GutcheckError):
+    """A red flag was reported and the caller asked for a distinct exit code (--fail-on-red-flag)."""
+
+    exit_code = ExitCode.RED_FLAG
+
+
+class OutputClosed(GutcheckError):
+    """The reader of stdout went away (``| head``): stop quietly, as other command-line tools do."""
+
+    def __init__(self) -> None:
+        super().__init__("")

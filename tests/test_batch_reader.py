@@ -23,7 +23,7 @@ from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
 from gutcheck.batch.sources import Batch
 from gutcheck.batch.summary import ClientSummary, SummaryScorer, summarise
-from gutcheck.commands.batch_cmd import PROGRESS_AFTER_ROWS, RowProgress
+from gutcheck.commands.batch_sinks import PROGRESS_AFTER_ROWS, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
 from gutcheck.render.batch_records import RecordMaker, flatten

@@ -276,7 +276,7 @@ def test_forget_without_a_terminal_and_without_yes_refuses() -> None:
 def test_forget_asks_on_a_terminal_and_no_keeps_everything() -> None:
     result = run("forget", "--profile", "anna", stdin="n\n", tty=True)
     assert "Delete 3 saved assessment(s) and any quiz draft of profile 'anna' for good?" in result.err
-    assert result.code == 130
+    assert result.code == 7  # declined: its own outcome, not an interruption
     assert "Nothing was deleted." in result.err
     assert counts() == {"anna": 3, "bob": 1}
 

@@ -190,7 +190,7 @@ def test_end_of_input_at_the_forget_question_deletes_nothing() -> None:
 
 
 def test_ctrl_c_in_a_command_says_interrupted_with_exit_code_130() -> None:
-    with mock.patch("gutcheck.commands.common.load", side_effect=KeyboardInterrupt):
+    with mock.patch("gutcheck.commands.options.load", side_effect=KeyboardInterrupt):
         result = run("score", EXAMPLE)
     assert (result.code, result.err.strip()) == (ExitCode.INTERRUPTED, "Interrupted.")
 

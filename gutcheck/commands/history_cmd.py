@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from gutcheck.commands.output import emit_text, notice, show
+from gutcheck.history.records import DEFAULT_PROFILE
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gutcheck.engine.assessment import Assessment
     from gutcheck.history.records import ProfileSummary, StoredAssessment
     from gutcheck.history.store import History
 
 T = TypeVar("T")
-
-DEFAULT_PROFILE_NAME = "default"  # the same as gutcheck.history.store.DEFAULT_PROFILE
 
 ProfileOption = Annotated[
     str,
@@ -62,16 +62,16 @@ def register(app: typer.Typer) -> None:
     app.command("profiles")(profiles)
 
 
-def history(profile: ProfileOption = DEFAULT_PROFILE_NAME, fmt: FormatOption = ViewFormat.TEXT) -> None:
+def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFormat.TEXT) -> None:
     """Show saved assessments of a profile: date, overall and each factor, with a trend."""
     from gutcheck.render.history import history_json, history_view
 
     nothing: list[StoredAssessment] = []
     items = _read(lambda store: store.list(profile), nothing)
     if fmt is ViewFormat.JSON:
-        typer.echo(history_json(profile, items), nl=False)
+        emit_text(history_json(profile, items))
         return
-    _print(history_view(profile, items))
+    show(history_view(profile, items))
 
 
 def compare(
@@ -85,7 +85,7 @@ def compare(
         typer.Argument(help="Newer assessment: an id, 'last' or 'last~N'. Default: last.",
                        show_default=False),
     ] = None,
-    profile: ProfileOption = DEFAULT_PROFILE_NAME,
+    profile: ProfileOption = DEFAULT_PROFILE,
     fmt: FormatOption = ViewFormat.TEXT,
 ) -> None:
     """Compare two assessments (default: the last two): scores that moved, answers changed."""
@@ -98,9 +98,9 @@ def compare(
     )
     comparison = compare_items(older, newer)
     if fmt is ViewFormat.JSON:
-        typer.echo(compare_json(comparison), nl=False)
+        emit_text(compare_json(comparison))
         return
-    _print(compare_view(comparison))
+    show(compare_view(comparison))
 
 
 def export(
@@ -115,18 +115,18 @@ def export(
     ] = None,
 ) -> None:
     """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
-    from gutcheck.commands.common import now
+    from gutcheck.commands.options import now
     from gutcheck.render.history_export import export_csv, export_json, export_jsonl
 
     items: list[StoredAssessment] = _read(
         lambda store: store.list(profile) if profile is not None else list(store.all()), []
     )
     if fmt is ExportFormat.CSV:
-        typer.echo(export_csv(items), nl=False)
+        emit_text(export_csv(items))
     elif fmt is ExportFormat.JSONL:
-        typer.echo(export_jsonl(items), nl=False)
+        emit_text(export_jsonl(items))
     else:
-        typer.echo(export_json(items, now().isoformat()), nl=False)
+        emit_text(export_json(items, now().isoformat()))
 
 
 def forget(
@@ -150,37 +150,25 @@ def forget(
     no_names: list[str] = []
     count, names = _read(lambda store: (store.count(profile), store.profiles()), (0, no_names))
     if profile is not None and profile not in names:
-        _notice(f"There is no profile {profile!r}; nothing was deleted.")
+        notice(f"There is no profile {profile!r}; nothing was deleted.")
         return
     what = f"profile {profile!r}" if profile is not None else "every profile"
     _confirm(f"Delete {count} saved assessment(s) and any quiz draft of {what} for good?", yes)
     deleted = _write(lambda store: store.forget(profile) if profile is not None else store.forget_all())
-    _notice(f"Forgot {what}: {deleted} assessment(s) deleted and the database compacted.")
+    notice(f"Forgot {what}: {deleted} assessment(s) deleted and the database compacted.")
 
 
 def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
     """List the profiles that have saved data, with counts and first and last dates."""
-    from gutcheck.render.history import profiles_view
+    from gutcheck.render.history import profiles_json, profiles_view
 
     nothing: list[ProfileSummary] = []
     summaries = _read(lambda store: store.profile_summaries(), nothing)
     if fmt is ViewFormat.JSON:
-        import json
-
-        data = [{"profile": s.name, "assessments": s.count, "first": s.first, "last": s.last}
-                for s in summaries]
-        typer.echo(json.dumps({"schema": "gutcheck.profiles/1", "profiles": data}, indent=2,
-                              ensure_ascii=False))
+        emit_text(profiles_json(summaries))
         return
-    _print(profiles_view(summaries))
+    show(profiles_view(summaries))
 
-
-def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:
-    """Save ``assessment`` under ``profile``; return (new id, database path)."""
-    from gutcheck.history.store import History
-
-    with History.open() as store:
-        return store.save(assessment, profile), store.location
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -208,7 +196,7 @@ def _confirm(question: str, yes: bool) -> None:
     """Go on only with --yes or a 'y' typed at a terminal; refuse without a terminal."""
     import sys
 
-    from gutcheck.errors import Interrupted, UsageError
+    from gutcheck.errors import Declined, Interrupted, UsageError
 
     if yes:
         return
@@ -216,33 +204,8 @@ def _confirm(question: str, yes: bool) -> None:
         raise UsageError("Nothing was deleted: there is no terminal to confirm on, so add --yes.")
     try:
         agreed = typer.confirm(f"{question} This cannot be undone.", default=False, err=True)
-    except typer.Abort:  # Ctrl-C or Ctrl-D at the prompt: the same as answering no
+    except typer.Abort:  # Ctrl-C or Ctrl-D at the prompt: stopped, not answered
         typer.echo(err=True)  # end the prompt's line
-        agreed = False
+        raise Interrupted("Nothing was deleted.") from None
     if not agreed:
-        raise Interrupted("Nothing was deleted.")
-
-
-def _print(renderable: object) -> None:
-    from gutcheck.commands.output import make_consoles
-
-    make_consoles().out.print(renderable)
-
-
-def _notice(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def save_if_asked(
-    assessment: Assessment, profile: str | None, save: bool | None
-) -> tuple[int, str] | None:
-    """Save for ``score``: with --save, or with --profile unless --no-save; report it on stderr.
-
-    Returns (id, database path) when saved, else None.
-    """
-    if save is False or (save is None and profile is None):
-        return None
-    name = DEFAULT_PROFILE_NAME if profile is None else profile
-    row_id, location = save_assessment(assessment, name)
-    _notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
-    return row_id, location
+        raise Declined("Nothing was deleted.")

@@ -1,4 +1,9 @@
-"""The two consoles (results to stdout, chatter to stderr), made in one place and passed down."""
+"""Where output goes, in one place: the two consoles, and the one way to emit a report.
+
+Results and machine output go to ``out`` (stdout); prompts, notices and progress to ``err``
+(stderr). The quiz, ``score`` and ``report`` all show an assessment through :func:`emit_report`,
+so a report reads the same whichever command made it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.render import ReportFormat
 
 
 @dataclass(frozen=True)
@@ -28,3 +36,47 @@ def make_consoles(*, plain: bool = False) -> Consoles:
         out=Console(file=sys.stdout, no_color=no_color, highlight=False, soft_wrap=False),
         err=Console(file=sys.stderr, no_color=no_color, highlight=False, stderr=True),
     )
+
+
+def emit_report(
+    assessment: Assessment,
+    fmt: ReportFormat,
+    consoles: Consoles | None = None,
+    *,
+    saved_to: str | None = None,
+    not_saved: str | None = None,
+) -> None:
+    """Show ``assessment`` on stdout in ``fmt``; where it was saved (or why not) goes with it.
+
+    The results screen says it itself; any other format keeps stdout pure and says it on stderr.
+    """
+    from gutcheck.render import ReportFormat, render
+
+    consoles = consoles or make_consoles()
+    if fmt is ReportFormat.TEXT:
+        from gutcheck.render.terminal import results_view
+
+        consoles.out.print(results_view(assessment, saved_to=saved_to, not_saved=not_saved))
+        return
+    consoles.out.file.write(render(assessment, fmt))
+    consoles.out.file.flush()
+    if saved_to:
+        notice(f"Saved to {saved_to}.", consoles)
+    elif not_saved:
+        notice(not_saved[0].upper() + not_saved[1:].rstrip(".") + ".", consoles)
+
+
+def emit_text(text: str) -> None:
+    """Machine output (JSON, CSV, a schema) on stdout, exactly as given."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def show(renderable: object, consoles: Consoles | None = None) -> None:
+    """A rich view (a table, a screen) on stdout."""
+    (consoles or make_consoles()).out.print(renderable)
+
+
+def notice(message: str, consoles: Consoles | None = None) -> None:
+    """One line for the person on stderr (never mixed into machine output)."""
+    (consoles or make_consoles()).err.print(message, markup=False, highlight=False, soft_wrap=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from gutcheck.commands.common import RulesOption
+from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def refuse_quiz_options(
 def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
     from contextlib import ExitStack
 
-    from gutcheck.commands.common import load, now
+    from gutcheck.commands.options import load, now
     from gutcheck.commands.output import make_consoles
     from gutcheck.quiz.session import read_prefill, run_session
 
@@ -168,18 +168,8 @@ def _prompter(plain: bool, stream: TextIO, stack: ExitStack) -> Prompter:
 
 
 def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles) -> None:
+    from gutcheck.commands.output import emit_report
+
     if fmt is ReportFormat.TEXT:
-        from gutcheck.render.terminal import results_view
-
-        view = results_view(outcome.assessment, saved_to=outcome.saved_to, not_saved=outcome.not_saved)
         consoles.out.print()  # a blank line between the last question and the results
-        consoles.out.print(view)
-        return
-    from gutcheck.render import render
-
-    typer.echo(render(outcome.assessment, fmt), nl=False)
-    if outcome.saved_to:
-        consoles.err.print(f"Saved to {outcome.saved_to}.", markup=False)
-    elif outcome.not_saved:
-        sentence = outcome.not_saved[0].upper() + outcome.not_saved[1:].rstrip(".") + "."
-        consoles.err.print(sentence, markup=False)
+    emit_report(outcome.assessment, fmt, consoles, saved_to=outcome.saved_to, not_saved=outcome.not_saved)

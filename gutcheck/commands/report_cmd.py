@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -74,7 +74,9 @@ def report(
     chosen = fmt or format_for(output)
     assessment = read_assessment(source, profile)
     if output is None:
-        _print(assessment, chosen)
+        from gutcheck.commands.output import emit_report
+
+        emit_report(assessment, chosen)
         return
     from gutcheck.files.access import write_text_atomic
     from gutcheck.render import render
@@ -87,14 +89,10 @@ def schema(
     name: Annotated[SchemaName, typer.Argument(help="Which schema: assessment or rules.", case_sensitive=False)],
 ) -> None:
     """Print a JSON Schema: of the assessment document, or of the rule-base format."""
-    print_schema(name.value)
-
-
-def print_schema(name: str) -> None:
-    """Print the shipped JSON Schema ``name`` to stdout (``rules schema`` uses this too)."""
+    from gutcheck.commands.output import emit_text
     from gutcheck.schema import schema_text
 
-    typer.echo(schema_text(name), nl=False)
+    emit_text(schema_text(name.value))
 
 
 def format_for(output: Path | None) -> ReportFormat:
@@ -114,55 +112,18 @@ def format_for(output: Path | None) -> ReportFormat:
 def read_assessment(source: str, profile: str = "default") -> Assessment:
     """The assessment named by ``source``: a JSON file, '-' (stdin), or a history reference."""
     if source == "-":
-        return parse_assessment(_read_stdin(), "<stdin>")
+        return _parse(_read_stdin(), "<stdin>")
     path = Path(source)
     if path.is_file() or not _is_history_ref(source):
-        return parse_assessment(_read_file(path, source), source)
+        return _parse(_read_file(path, source), source)
     return _from_history(source, profile)
 
 
-def parse_assessment(text: str, display: str) -> Assessment:
-    """Parse and check a ``gutcheck.assessment/1`` document; InputError names what is wrong."""
-    import json
 
-    from gutcheck.engine.assessment import ASSESSMENT_SCHEMA, Assessment
-    from gutcheck.errors import InputError, Location
-    from gutcheck.schema import load_schema, problems
+def _parse(text: str, display: str) -> Assessment:
+    from gutcheck.engine.document import parse_assessment
 
-    try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = Location(display, exc.lineno, exc.colno)
-        raise InputError(f"{where}: not valid JSON ({exc.msg}); give a file saved with --format json") from None
-    if not isinstance(data, dict) or data.get("schema") != ASSESSMENT_SCHEMA:
-        raise InputError(
-            f"{display}: not a saved assessment (no \"schema\": \"{ASSESSMENT_SCHEMA}\"); "
-            "save one with 'gutcheck score ANSWERS --format json'"
-        )
-    found = problems(data, load_schema("assessment"))
-    if found:
-        from gutcheck.errors import Problem
-
-        raise InputError(
-            f"{display}: the assessment document is damaged; save it again with --format json",
-            tuple(Problem(display, problem) for problem in found),
-        )
-    try:
-        return Assessment.from_dict(data)
-    except ValueError as exc:
-        raise InputError(f"{display}: {exc}; save it again with --format json") from None
-
-
-def _print(assessment: Assessment, fmt: ReportFormat) -> None:
-    if fmt is ReportFormat.TEXT:
-        from gutcheck.commands.output import make_consoles
-        from gutcheck.render.terminal import results_view
-
-        make_consoles().out.print(results_view(assessment))
-        return
-    from gutcheck.render import render
-
-    typer.echo(render(assessment, fmt), nl=False)
+    return parse_assessment(text, display)
 
 
 def _is_history_ref(source: str) -> bool:

@@ -59,7 +59,7 @@ def lint(path: RulesArgument = None) -> None:
 @rules_app.command("show")
 def show(path: RulesArgument = None) -> None:
     """Show factors, questions, points and bands as tables."""
-    from gutcheck.commands.common import load
+    from gutcheck.commands.options import load
     from gutcheck.commands.output import make_consoles
     from gutcheck.render.rules_view import rules_view
 
@@ -70,6 +70,7 @@ def show(path: RulesArgument = None) -> None:
 @rules_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of the rule-base format (for editor completion)."""
-    from gutcheck.commands.report_cmd import print_schema
+    from gutcheck.commands.output import emit_text
+    from gutcheck.schema import schema_text
 
-    print_schema("rules")  # one implementation: the same as 'gutcheck schema rules'
+    emit_text(schema_text("rules"))  # the same as 'gutcheck schema rules'

@@ -6,8 +6,29 @@ from typing import Annotated
 
 import typer
 
-from gutcheck.commands.common import RulesOption
+from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
+
+AnswersArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
+        "JSON array or JSON Lines file with one person's row, as batch reads), or - for stdin.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", "-p", help="Save to this profile's history (implies --save).", show_default=False),
+]
+SaveOption = Annotated[
+    bool | None,
+    typer.Option("--save/--no-save", help="Save the assessment to the local history "
+                 "(default: only when --profile is given).", show_default=False),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -16,33 +37,18 @@ def register(app: typer.Typer) -> None:
 
 
 def score(
-    answers: Annotated[
-        str,
-        typer.Argument(
-            help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
-            "JSON array or JSON Lines file with one person's row, as batch reads), or - for stdin.",
-            show_default=False,
-        ),
-    ],
+    answers: AnswersArgument,
     rules: RulesOption = None,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
-    profile: Annotated[
-        str | None,
-        typer.Option("--profile", "-p", help="Save to this profile's history (implies --save).",
-                     show_default=False),
-    ] = None,
-    save: Annotated[
-        bool | None,
-        typer.Option("--save/--no-save", help="Save the assessment to the local history "
-                     "(default: only when --profile is given).", show_default=False),
-    ] = None,
+    fmt: FormatOption = ReportFormat.TEXT,
+    profile: ProfileOption = None,
+    save: SaveOption = None,
 ) -> None:
     """Score one person's answers and print the assessment."""
     from gutcheck.answers.files import read_parsed_answers
-    from gutcheck.commands.common import load, now
+    from gutcheck.commands.options import load, now
+    from gutcheck.commands.output import emit_report, notice
     from gutcheck.engine.scoring import score_parsed
+    from gutcheck.history.records import DEFAULT_PROFILE
 
     if profile is not None and save is not False:
         from gutcheck.history.records import check_profile
@@ -53,21 +59,10 @@ def score(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
     assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
-    _emit(assessment, fmt)
-    from gutcheck.commands.history_cmd import save_if_asked
+    emit_report(assessment, fmt)
+    if save is True or (save is None and profile is not None):
+        from gutcheck.history.store import save_assessment
 
-    save_if_asked(assessment, profile, save)
-
-
-def _emit(assessment: object, fmt: ReportFormat) -> None:
-    from gutcheck.engine.assessment import Assessment
-    from gutcheck.render import render
-
-    assert isinstance(assessment, Assessment)
-    if fmt is ReportFormat.TEXT:
-        from gutcheck.commands.output import make_consoles
-        from gutcheck.render.terminal import results_view
-
-        make_consoles().out.print(results_view(assessment))
-        return
-    typer.echo(render(assessment, fmt), nl=False)
+        name = DEFAULT_PROFILE if profile is None else profile
+        row_id, location = save_assessment(assessment, name)
+        notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")

@@ -412,3 +412,7 @@ class History:
             raise StorageError(explain(exc, self.path)) from exc
 
 
+def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:
+    """Save ``assessment`` under ``profile`` in the user's history; return (new id, database path)."""
+    with History.open() as store:
+        return store.save(assessment, profile), store.location

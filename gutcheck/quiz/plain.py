@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from gutcheck.answers.parse import AnswerError
-from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, number_hint, picks_hint, preset
+from gutcheck.answers.parse import AnswerError, number_hint
+from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, picks_hint, preset
 from gutcheck.rulebook.model import Question
 
 _SPLIT_PICKS = re.compile(r"[\s,;]+")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from gutcheck.engine.assessment import RulesInfo
 from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
-from gutcheck.history.records import StoredAssessment
+from gutcheck.history.records import ProfileSummary, StoredAssessment
 from gutcheck.history.trends import Trend, build_trend, factor_percent, rules_key
 from gutcheck.render.terminal import level_word
 
@@ -30,6 +30,7 @@ HISTORY_SCHEMA = "gutcheck.history/1"
 
 
 COMPARE_SCHEMA = "gutcheck.compare/1"
+PROFILES_SCHEMA = "gutcheck.profiles/1"
 
 
 RED_FLAG_MARK = "⚠"
@@ -269,7 +270,7 @@ def _change_dict(change: ScoreChange) -> dict[str, Any]:
 # -- profiles ----------------------------------------------------------------------------------
 
 
-def profiles_view(summaries: Sequence[Any]) -> RenderableType:
+def profiles_view(summaries: Sequence[ProfileSummary]) -> RenderableType:
     """Every profile with its number of assessments and first and last dates."""
     if not summaries:
         return Text("No profiles yet: nothing has been saved.")
@@ -280,3 +281,9 @@ def profiles_view(summaries: Sequence[Any]) -> RenderableType:
         table.add_row(summary.name, str(summary.count), short_time(summary.first or "–"),
                       short_time(summary.last or "–"))
     return table
+
+
+def profiles_json(summaries: Sequence[ProfileSummary]) -> str:
+    """The profiles as a ``gutcheck.profiles/1`` JSON document."""
+    data = [{"profile": s.name, "assessments": s.count, "first": s.first, "last": s.last} for s in summaries]
+    return json.dumps({"schema": PROFILES_SCHEMA, "profiles": data}, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,253 @@
+"""One ``batch`` run: open the input and outputs, feed every row to the scorer, then the closing lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from gutcheck.render import ReportFormat
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+    from gutcheck.batch.rows import ParsedRow
+    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.summary import ClientSummary
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.history.store import History
+    from gutcheck.rulebook.model import RuleBase
+
+from gutcheck.commands.batch_sinks import (
+    ErrorsFile,
+    Notices,
+    ReportWriter,
+    RowProgress,
+    SummaryOutput,
+    Tally,
+    errors_file,
+    progress,
+    summary_output,
+)
+
+
+class BatchOptions:
+    """The options of one ``batch`` run, checked by the command."""
+
+    def __init__(
+        self, *, source: str, output: str, reports: Path | None, report_format: ReportFormat,
+        errors: Path | None, id_column: str | None, fail_on_red_flag: bool, save: bool,
+        input_format: str,
+    ) -> None:
+        self.source = source
+        self.output = output
+        self.reports = reports
+        self.report_format = report_format
+        self.errors = errors
+        self.id_column = id_column
+        self.fail_on_red_flag = fail_on_red_flag
+        self.save = save
+        self.input_format = input_format
+
+    @property
+    def needs_assessment(self) -> bool:
+        """True when each client's full assessment is needed, not only its summary."""
+        return self.reports is not None or self.save
+
+
+def run_batch(rules: RuleBase, options: BatchOptions) -> None:
+    """Read, score and write every row of ``options.source``; end with the documented exit code."""
+    from contextlib import ExitStack
+
+    from gutcheck.commands.output import make_consoles
+
+    consoles = make_consoles()
+    notices = Notices()
+    _prepare_outputs(options)
+    with ExitStack() as stack:
+        store = stack.enter_context(_open_history()) if options.save else None
+        batch = stack.enter_context(_open_input(rules, options, notices))
+        sinks = Sinks(
+            summary=summary_output(options.output, rules),
+            errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),
+            reports=ReportWriter(options.reports, options.report_format) if options.reports else None,
+            store=store,
+            notices=notices,
+            progress=stack.enter_context(progress(consoles.err, batch.input)),
+        )
+        try:
+            tally = _score_rows(batch, options.needs_assessment, sinks)
+            sinks.summary.finish(consoles.out)
+        except BrokenPipeError:
+            _stdout_closed()
+    _conclude(batch, options, tally, notices, store)
+
+
+def _stdout_closed() -> NoReturn:
+    """The reader of stdout went away (``| head``): stop quietly, as other command-line tools do."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    from gutcheck.errors import OutputClosed
+
+    raise OutputClosed
+
+
+class Sinks:
+    """Everything a row's result goes to."""
+
+    def __init__(
+        self, *, summary: SummaryOutput, errors: ErrorsFile | None, reports: ReportWriter | None,
+        store: History | None, notices: Notices, progress: RowProgress,
+    ) -> None:
+        self.summary = summary
+        self.errors = errors
+        self.reports = reports
+        self.store = store
+        self.notices = notices
+        self.progress = progress
+
+
+def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
+    from gutcheck.batch.rows import ParsedRow
+
+    tally = Tally()
+    score = _scorer(batch.rules, full)
+    add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
+    for item in batch.rows():
+        if isinstance(item, ParsedRow):
+            summary, assessment = score(item)
+            add(summary)
+            count(summary)
+            if assessment is not None:
+                _keep(assessment, summary, sinks.reports, sinks.store)
+        else:
+            tally.rejected += 1
+            sinks.notices.row_error(item)
+            if sinks.errors is not None:
+                sinks.errors.add(item)
+        tick()
+    return tally
+
+
+def _scorer(
+    rules: RuleBase, full: bool
+) -> Callable[[ParsedRow], tuple[ClientSummary, Assessment | None]]:
+    """The per-row scoring function: the summary, and the full assessment when it is needed."""
+    from gutcheck.batch.summary import SummaryScorer, summarise
+    from gutcheck.commands.options import now
+    from gutcheck.engine.scoring import Scorer
+
+    taken_at = now().isoformat()
+    if not full:
+        summary_only = SummaryScorer(rules, taken_at=taken_at)
+        return lambda row: (summary_only(row), None)
+    scorer = Scorer(rules)
+
+    def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
+        """The summary and the full assessment of one row."""
+        assessment = scorer(row.answers, taken_at=taken_at, client=row.client)
+        return summarise(assessment, row.row), assessment
+
+    return score
+
+
+def _keep(assessment: Assessment, summary: ClientSummary, reports: ReportWriter | None,
+          store: History | None) -> None:
+    if reports is not None:
+        reports.write(summary.client, assessment)
+    if store is not None:
+        store.save(assessment, profile=summary.client)
+
+
+# --------------------------------------------------------------------------- inputs and outputs
+
+
+def _prepare_outputs(options: BatchOptions) -> None:
+    """Check the output places before any row is read, so a typo costs nothing."""
+    from gutcheck.errors import UsageError
+
+    if options.reports is not None:
+        try:
+            options.reports.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{options.reports}: cannot create the reports folder ({exc.strerror}); "
+                             "choose another --reports folder") from None
+    if options.errors is not None and not options.errors.parent.is_dir():
+        raise UsageError(f"{options.errors}: its folder does not exist; choose another --errors file")
+    if options.errors is not None and options.errors.is_dir():
+        raise UsageError(f"{options.errors}: is a folder; give --errors a file name")
+
+
+def _open_history() -> History:
+    from gutcheck.history.store import History
+
+    return History.open()
+
+
+def _open_input(
+    rules: RuleBase, options: BatchOptions, notices: Notices
+) -> AbstractContextManager[Batch]:
+    from gutcheck.batch.sources import open_batch
+
+    check = _profile_problem if options.save else None
+    return open_batch(
+        rules, options.source, id_column=options.id_column, input_format=options.input_format,
+        client_check=check, warn=notices.warn,
+    )
+
+
+def _profile_problem(client: str) -> str | None:
+    """Why ``client`` cannot name a history profile, or None when it can."""
+    from gutcheck.history.records import MAX_PROFILE_LENGTH
+
+    if not client:
+        return "no client id to save the assessment under; fill it in, or leave out --save"
+    if len(client) > MAX_PROFILE_LENGTH:
+        return f"the client id is longer than {MAX_PROFILE_LENGTH} characters, too long to save under"
+    if not client.isprintable():
+        return "the client id holds control characters; use plain text to save under it"
+    return None
+
+
+# --------------------------------------------------------------------------- the end
+
+
+def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices,
+              store: History | None) -> None:
+    """Closing notices on stderr, then the exit code: 5 for red flags if asked, 3 for rejects."""
+    from gutcheck.errors import InputError, RedFlagReported
+
+    if batch.rows_read == 0:
+        raise InputError(f"{batch.display}: has a header but no rows to score; add a row per client")
+    for line in _closing_lines(batch, options, tally, notices, store):
+        notices.say(line)
+    if options.fail_on_red_flag and tally.red_flag_count:
+        raise RedFlagReported(f"Exit code 5: {tally.red_flag_count} client(s) reported a red flag "
+                              "(--fail-on-red-flag).")
+    if tally.rejected:
+        where = f"see {options.errors}" if options.errors else "use --errors FILE to get them as CSV"
+        raise InputError(f"{tally.rejected} of {batch.rows_read} rows were rejected ({where}); "
+                         "fix them and run again")
+
+
+def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices,
+                   store: History | None) -> Iterator[str]:
+    if notices.hidden_errors:
+        yield f"... and {notices.hidden_errors} more rejected rows not shown here."
+    yield (f"Scored {tally.scored_count} of {batch.rows_read} rows from {batch.display} "
+           f"({batch.format.describe()}); {tally.rejected} rejected.")
+    if options.errors is not None:
+        yield f"Rejected rows written to {options.errors}."
+    if options.reports is not None:
+        yield f"{tally.scored_count} report(s) written to {options.reports}."
+    if store is not None:
+        yield f"Saved {tally.scored_count} assessment(s) in {store.location}."
+    if tally.red_flag_count:
+        names = ", ".join(tally.red_flag_names)
+        more = f" and {tally.red_flag_count - len(tally.red_flag_names)} more" if (
+            tally.red_flag_count > len(tally.red_flag_names)) else ""
+        yield (f"RED FLAG: {tally.red_flag_count} client(s) reported a symptom that needs a "
+               f"clinician's attention: {names}{more}.")

@@ -1,0 +1,288 @@
+"""Where a batch's rows go: the summary on stdout, the errors file, per-client reports, notices and progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from gutcheck.render import ReportFormat
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from gutcheck.batch.rows import RejectedRow
+    from gutcheck.batch.sniff import TextInput
+    from gutcheck.batch.summary import ClientSummary
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.render.batch_records import RecordMaker
+    from gutcheck.rulebook.model import RuleBase
+
+
+SHOWN_ROW_ERRORS = 20
+SHOWN_RED_FLAGS = 20
+PROGRESS_AFTER_ROWS = 2000
+PROGRESS_EVERY = 512
+
+# --------------------------------------------------------------------------- running a batch
+# Everything below runs only when ``batch`` is called, so its imports stay inside functions.
+
+TABLE_LIMIT = 1000
+
+
+class ErrorsFile:
+    """The --errors CSV: a header, then one line per rejected row, moved into place at the end."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+        from gutcheck.render.csv_cells import ErrorsCsv
+
+        self.path = path
+        from gutcheck.files.access import AtomicTextFile
+
+        self.file = AtomicTextFile(path, "the errors file")
+        self.csv = ErrorsCsv(columns)
+        self.file.write(self.csv.header())
+
+    def add(self, rejected: RejectedRow) -> None:
+        """Write one rejected row."""
+        self.file.write(self.csv.row(rejected))
+
+
+def errors_file(
+    path: Path | None, columns: tuple[str, ...]
+) -> AbstractContextManager[ErrorsFile | None]:
+    from contextlib import contextmanager
+
+    @contextmanager
+    def managed() -> Iterator[ErrorsFile | None]:
+        """The errors file, moved into place only when the run gets to its end."""
+        if path is None:
+            yield None
+            return
+        errors = ErrorsFile(path, columns)
+        try:
+            yield errors
+        except BaseException:
+            errors.file.discard()
+            raise
+        errors.file.commit()
+
+    return managed()
+
+
+class ReportWriter:
+    """Writes one report per client into the reports folder, under safe, distinct names."""
+
+    def __init__(self, folder: Path, fmt: ReportFormat) -> None:
+        from gutcheck.files.safe_names import ReportNames
+
+        self.folder = folder
+        self.fmt = fmt
+        self.names = ReportNames(fmt.value)
+        self.written = 0
+
+    def write(self, client: str, assessment: Assessment) -> Path:
+        """Render and write ``assessment``; the path written."""
+        from gutcheck.render import render
+
+        path = self.folder / self.names.name_for(client)
+        if path.parent != self.folder:  # the names never hold separators; keep it that way
+            raise AssertionError(f"report name escaped its folder: {path}")
+        from gutcheck.files.access import write_text_atomic
+
+        write_text_atomic(path, render(assessment, self.fmt), "the report")
+        self.written += 1
+        return path
+
+
+# --------------------------------------------------------------------------- summary on stdout
+
+
+class SummaryOutput:
+    """Where the per-client summary goes: a table at the end, or one record per client."""
+
+    def add(self, summary: ClientSummary) -> None:
+        """Take one client's summary."""
+        raise NotImplementedError
+
+    def finish(self, console: Console) -> None:
+        """Write whatever is left once every row has been read."""
+
+
+class RecordLines(SummaryOutput):
+    """CSV, JSON array or JSON Lines records, written to stdout as each client is scored."""
+
+    def __init__(self, fmt: str, maker: RecordMaker) -> None:
+        import sys
+
+        self.out = sys.stdout
+        self.fmt = fmt
+        self.maker = maker
+        self.count = 0
+        self.text: Callable[[ClientSummary], str] = maker.json_line
+        if fmt == "csv":
+            from gutcheck.render.csv_cells import SummaryCsv
+
+            self.csv = SummaryCsv(maker)
+            self.out.write(self.csv.header())
+            self.text = self.csv.row
+        elif fmt == "json":
+            self.text = self._array_item
+
+    def add(self, summary: ClientSummary) -> None:
+        """Write one client's record."""
+        self.out.write(self.text(summary))
+        self.count += 1
+
+    def _array_item(self, summary: ClientSummary) -> str:
+        """The record as an item of the JSON array, after the opening bracket or a comma."""
+        return ("[\n" if self.count == 0 else ",\n") + self.maker.json_line(summary)[:-1]
+
+    def finish(self, console: Console) -> None:
+        """Close the JSON array."""
+        if self.fmt == "json":
+            self.out.write("\n]\n" if self.count else "[]\n")
+        self.out.flush()
+
+
+class SummaryTable(SummaryOutput):
+    """The terminal table: clients with red flags first, then the others in input order.
+
+    Every red-flag client is kept; of the others, only the first ``TABLE_LIMIT`` are shown and
+    the rest counted, so a huge input cannot exhaust memory (the CSV/JSON outputs show all).
+    """
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.titles = {f.id: f.title for f in rules.factors}
+        self.flagged: list[tuple[str, ...]] = []
+        self.others: list[tuple[str, ...]] = []
+        self.hidden = 0
+
+    def add(self, summary: ClientSummary) -> None:
+        """Keep one client's line."""
+        from gutcheck.render.terminal import level_word
+
+        if not summary.has_red_flags and len(self.others) >= TABLE_LIMIT:
+            self.hidden += 1
+            return
+        overall = (f"{level_word(summary.overall_level)} ({summary.overall_percent:g}%)"
+                   if summary.overall_percent is not None else "not scored")
+        top = self.titles.get(summary.top_factor or "", "–")
+        line = (summary.client, "YES" if summary.has_red_flags else "no", overall, top, str(summary.row))
+        (self.flagged if summary.has_red_flags else self.others).append(line)
+
+    def finish(self, console: Console) -> None:
+        """Print the table (nothing when no row was scored)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        if not self.flagged and not self.others:
+            return
+        table = Table(title="Batch summary (red flags first)", title_justify="left")
+        for name in ("Client", "Red flag", "Overall", "Top factor", "Row"):
+            table.add_column(name, justify="right" if name == "Row" else "left", overflow="fold")
+        for line in self.flagged:
+            table.add_row(Text(line[0]), Text(line[1], style="bold red"), *map(Text, line[2:]))
+        for line in self.others:
+            table.add_row(*map(Text, line))
+        console.print(table)
+        if self.hidden:
+            console.print(Text(f"... and {self.hidden} more clients without red flags; "
+                               "use --format csv to see every client."))
+
+
+def summary_output(fmt: str, rules: RuleBase) -> SummaryOutput:
+    if fmt == "table":
+        return SummaryTable(rules)
+    from gutcheck.render.batch_records import RecordMaker
+
+    return RecordLines(fmt, RecordMaker(rules))
+
+
+# --------------------------------------------------------------------------- notices and progress
+
+
+class Notices:
+    """Warnings, row errors and closing notices on stderr, capped so a bad file cannot flood it."""
+
+    def __init__(self) -> None:
+        self.shown_errors = 0
+        self.hidden_errors = 0
+
+    def say(self, message: str) -> None:
+        """One line on stderr."""
+        typer.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        """A warning that does not stop the batch."""
+        self.say(f"Warning: {message}")
+
+    def row_error(self, rejected: RejectedRow) -> None:
+        """The reasons of a rejected row (the first few rows only)."""
+        if self.shown_errors >= SHOWN_ROW_ERRORS:
+            self.hidden_errors += 1
+            return
+        self.shown_errors += 1
+        for reason in rejected.reasons:
+            self.say(reason)
+
+
+class Tally:
+    """Counts of the run and the clients who reported red flags (the first few, by name)."""
+
+    def __init__(self) -> None:
+        self.scored_count = 0
+        self.rejected = 0
+        self.red_flag_count = 0
+        self.red_flag_names: list[str] = []
+
+    def scored(self, summary: ClientSummary) -> None:
+        """Count one scored client."""
+        self.scored_count += 1
+        if summary.has_red_flags:
+            self.red_flag_count += 1
+            if len(self.red_flag_names) < SHOWN_RED_FLAGS:
+                self.red_flag_names.append(f"{summary.client} (row {summary.row})")
+
+
+class RowProgress:
+    """A progress bar on stderr for long inputs, only when stderr is a terminal."""
+
+    def __init__(self, console: Console, text_input: TextInput) -> None:
+        self.console = console
+        self.input = text_input
+        self.enabled = console.is_terminal
+        self.rows = 0
+        self.bar: Progress | None = None
+
+    def tick(self) -> None:
+        """Count one row; now and then, redraw."""
+        self.rows += 1
+        if self.enabled and self.rows % PROGRESS_EVERY == 0 and self.rows >= PROGRESS_AFTER_ROWS:
+            self._draw()
+
+    def _draw(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        if self.bar is None:
+            self.bar = Progress(TextColumn("Scoring"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
+                                console=self.console, transient=True)
+            self.bar.add_task("batch", total=self.input.size, rows=0)
+            self.bar.start()
+        self.bar.update(self.bar.task_ids[0], completed=self.input.position() or 0, rows=self.rows)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def progress(console: Console, text_input: TextInput) -> AbstractContextManager[RowProgress]:
+    from contextlib import closing
+
+    return closing(RowProgress(console, text_input))
