@@ -91,3 +91,9 @@ def test_the_core_never_imports_an_edge() -> None:
         for path in (PACKAGE / package).glob("*.py")
     }
     assert {name: found for name, found in crossing.items() if found} == {}
+
+
+def test_tests_mirror_the_package() -> None:
+    stages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists() and p.name != "schema"}
+    mirrored = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    assert stages <= mirrored

@@ -11,7 +11,7 @@ from helpers import Result, run
 
 from gutcheck.errors import ExitCode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 
 YAML = "drink_freq: weekly\ndrink_amount: 4\ndrink_binge: 'yes'\nfood_fibre: [veg, beans]\nfood_stress: s2\n"

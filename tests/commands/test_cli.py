@@ -16,7 +16,7 @@ from gutcheck import __version__
 from gutcheck.cli import app
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 def command_paths() -> Iterator[tuple[str, ...]]:
     """Every command of the app as its words, e.g. ('rules', 'validate')."""

@@ -13,7 +13,7 @@ from gutcheck.engine import scoring as engine
 from gutcheck.engine.scoring import Scorer, score_parsed
 from gutcheck.rulebook.loading import load_rules
 
-MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}
 WHEN = "2026-01-31T09:00:00+00:00"
 

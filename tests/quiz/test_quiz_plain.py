@@ -18,7 +18,7 @@ from gutcheck.errors import ExitCode
 from gutcheck.history.store import History, database_path
 from gutcheck.quiz.steps import INPUT_ENDED, NO_TERMINAL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = str(ROOT / "tests" / "data" / "mini.yaml")
 
 # continue; blood No; weight loss No; Weekly; 4 drinks; binge Yes; Vegetables + Beans; A lot

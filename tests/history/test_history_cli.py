@@ -13,7 +13,7 @@ from helpers import Result, run
 
 from gutcheck.history.store import History, database_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 
 HEAVY = "drink_freq: daily\ndrink_amount: 8\ndrink_binge: 'yes'\nfood_fibre: [sweets, fried]\nfood_stress: s3\n"

@@ -16,7 +16,7 @@ from helpers import run
 from gutcheck.errors import ExitCode
 from gutcheck.history.store import History
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = str(ROOT / "tests" / "data" / "mini.yaml")
 EXAMPLE = str(ROOT / "docs" / "example-answers.yaml")
 

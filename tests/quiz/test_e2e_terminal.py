@@ -24,7 +24,7 @@ from gutcheck.rulebook.model import Question
 
 pexpect = pytest.importorskip("pexpect")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = str(ROOT / "tests" / "data" / "mini.yaml")
 SCRIPT = Path(sys.executable).parent / "gutcheck"
 ROWS, COLUMNS = 50, 250  # wide enough that no question wraps

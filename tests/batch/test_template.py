@@ -13,7 +13,7 @@ from helpers import run
 
 from gutcheck.rulebook.loading import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 
 

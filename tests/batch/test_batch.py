@@ -13,7 +13,7 @@ from helpers import Result, run
 
 from gutcheck.errors import ExitCode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 BATCH = ROOT / "tests" / "data" / "batch"
 

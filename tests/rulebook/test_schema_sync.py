@@ -23,7 +23,7 @@ from gutcheck.files.paths import bundled_rules_path
 from gutcheck.rulebook.spec import rules_json_schema
 from gutcheck.schema import SCHEMA_FILES, load_schema, schema_path, schema_text
 
-HOSTILE_RULES = Path(__file__).parent / "data" / "hostile.yaml"
+HOSTILE_RULES = Path(__file__).parents[1] / "data" / "hostile.yaml"
 
 
 def test_shipped_rules_schema_equals_the_one_generated_from_the_format_models() -> None:

@@ -24,7 +24,7 @@ from gutcheck.history.migrations import APPLICATION_ID, SCHEMA_VERSION
 from gutcheck.history.store import History, database_path
 from gutcheck.rulebook.model import RuleBase
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 
 HEAVY = {"drink_freq": "daily", "drink_amount": 8, "drink_binge": "yes",

@@ -30,7 +30,7 @@ from gutcheck.render.batch_records import RecordMaker, flatten
 from gutcheck.rulebook.loading import load_rules, load_rules_text
 from gutcheck.rulebook.model import Question, RuleBase
 
-MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}
 
 

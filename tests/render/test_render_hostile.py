@@ -32,7 +32,7 @@ from gutcheck.render.html import render_html
 from gutcheck.render.markdown import render_markdown
 from gutcheck.rulebook.loading import load_rules
 
-HOSTILE_RULES = Path(__file__).parent / "data" / "hostile.yaml"
+HOSTILE_RULES = Path(__file__).parents[1] / "data" / "hostile.yaml"
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = '"><img src=x onerror=alert(1)>'
 JS_LINK = "[click](javascript:alert(1))"

@@ -4,7 +4,7 @@ The assessments come from tests/report_samples.py (mini rules, fixed answers, fi
 The expected outputs live in tests/snapshots/<sample>.<ext>. A change to a renderer that
 alters a report fails here until the snapshots are updated deliberately:
 
-    GUTCHECK_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_render_snapshots.py
+    GUTCHECK_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/render/test_render_snapshots.py
 
 That run rewrites the files (and reports each as skipped with "updated"); review the diff
 with ``git diff tests/snapshots`` before committing it.
@@ -20,7 +20,7 @@ from report_samples import SAMPLES
 
 from gutcheck.render import ReportFormat, render
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
 UPDATE_ENV = "GUTCHECK_UPDATE_SNAPSHOTS"
 EXTENSIONS = {
     ReportFormat.MARKDOWN: "md",
