@@ -11,6 +11,7 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import GutcheckError, StorageError
+from gutcheck.history.records import DEFAULT_PROFILE
 from gutcheck.quiz.drafts import Drafts
 from gutcheck.quiz.flow import greet, take_quiz
 from gutcheck.quiz.steps import Prompter
@@ -26,7 +27,7 @@ class QuizSettings:
 
     rules: Path | None = None
     answers: Path | None = None
-    profile: str = "default"
+    profile: str = DEFAULT_PROFILE
     save: bool = True
     plain: bool = False
 
@@ -35,7 +36,7 @@ class QuizSettings:
         words = ["gutcheck"]
         if self.rules is not None:
             words += ["--rules", str(self.rules)]
-        if self.profile != "default":
+        if self.profile != DEFAULT_PROFILE:
             words += ["--profile", self.profile]
         return " ".join(words)
 

@@ -213,3 +213,93 @@ def test_every_option_label_and_value_names_its_option(question: Any, data: st.D
     expected = (option.value,) if question.kind == "multi" else option.value
     assert parse_answer(question, case(option.label)) == expected
     assert parse_answer(question, option.value) == expected
+
+
+# ------------------------------------------------------------------------------- labels with commas
+
+FOODS = load_rules_text(
+    """format: 1
+id: commas
+version: "1"
+title: Commas
+disclaimer: Test only.
+references: {r: {cite: "R. 2020.", kind: human}}
+factors:
+  - id: f
+    title: F
+    weight: 1
+    explanation: x
+    references: [r]
+    questions:
+      - id: foods
+        ask: Which foods?
+        type: multi
+        options:
+          - {value: fv, label: "Fruit, vegetables", points: 0}
+          - {value: nuts, label: Nuts, points: 1}
+          - {value: oil, label: "Oil, olive, extra virgin", points: 1}
+          - {value: other, label: Other, points: 1}
+          - {value: veg, label: Vegetables, points: 1}
+    bands:
+      - {level: low, summary: ok}
+    suggestions: []
+overall:
+  bands:
+    - {level: low, summary: ok}
+"""
+).by_id["foods"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "items"),
+    [
+        ("Fruit, vegetables, Nuts", ["Fruit, vegetables", "Nuts"]),
+        ("Nuts, Oil, olive, extra virgin, Other", ["Nuts", "Oil, olive, extra virgin", "Other"]),
+        ("nuts; fruit, vegetables", ["nuts", "fruit, vegetables"]),
+        ("Fruit, vegetables", ["Fruit, vegetables"]),
+        ("Fruit, Vegetables", ["Fruit, Vegetables"]),  # the label, in another case
+        ("Nuts, Pie", ["Nuts", "Pie"]),
+    ],
+)
+def test_multi_cells_keep_labels_that_contain_commas(cell: str, items: list[str]) -> None:
+    assert multi_items(FOODS, cell) == items
+
+
+@given(
+    st.sampled_from([FOODS, COACH.by_id["drink_kinds"]]).flatmap(
+        lambda question: st.tuples(
+            st.just(question),
+            st.lists(st.sampled_from([o for o in question.options if not o.exclusive]), min_size=1, unique=True),
+            st.sampled_from([", ", "; ", ";", "\n"]),
+        )
+    )
+)
+def test_any_picks_joined_as_forms_and_spreadsheets_join_them_read_back_whole(drawn: Any) -> None:
+    question, picked, separator = drawn
+    text = separator.join(option.label for option in picked)
+    expected = tuple(o.value for o in question.options if o in picked)
+    assert parse_answer(question, text) == expected
+    assert parse_answer(question, text.upper()) == expected
+
+
+class CountingQuestion:
+    """Stands in for a question and counts how often a text is looked up among its options."""
+
+    def __init__(self, question: Any) -> None:
+        self.question = question
+        self.options = question.options
+        self.lookups = 0
+
+    def option_for(self, text: str) -> str | None:
+        """The option a text names, counting the lookup."""
+        self.lookups += 1
+        result: str | None = self.question.option_for(text)
+        return result
+
+
+def test_a_huge_multi_cell_costs_lookups_in_proportion_to_its_length() -> None:
+    counting = CountingQuestion(FOODS)
+    pieces = 40_000
+    items = multi_items(counting, ", ".join(["Nuts", "Pie"] * (pieces // 2)))  # type: ignore[arg-type]
+    assert len(items) == pieces
+    assert counting.lookups <= 4 * pieces  # a quadratic search would need about 800 million
