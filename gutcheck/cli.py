@@ -22,7 +22,7 @@ from gutcheck.commands import (
 )
 from gutcheck.commands.options import RulesOption
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from gutcheck.commands.options import RulesOption
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import GutcheckError, StorageError
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.quiz.drafts import Drafts
 from gutcheck.quiz.flow import greet, take_quiz
 from gutcheck.quiz.steps import Prompter
