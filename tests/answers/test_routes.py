@@ -1,9 +1,9 @@
 """Every route in reads the same answers the same way (issue 10).
 
 The same generated answer sets go through ``score`` on a YAML file, a JSON file and a one-row
-CSV, ``batch`` on a CSV and on JSON Lines, the quiz's ``--answers`` prefill, a questionary
-result and plain-mode typing; every route must give the same parsed answers and the same
-Assessment. The rule base is a coach's own (tests/data/coach.yaml), whose multi-select labels
+CSV, ``batch`` on a CSV and on JSON Lines, the quiz's ``--answers`` prefill, a quiz draft kept
+and resumed, a questionary result and plain-mode typing; every route must give the same parsed
+answers and the same Assessment. The rule base is a coach's own (tests/data/coach.yaml), whose multi-select labels
 hold commas ("Beer, cider or wine"), the case that once split differently by route.
 """
 
@@ -28,6 +28,8 @@ from gutcheck.answers.files import read_parsed_answers
 from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.batch.sources import open_batch
+from gutcheck.history.store import History
+from gutcheck.quiz.drafts import Drafts
 from gutcheck.quiz.session import read_prefill
 from gutcheck.quiz.steps import choices_for
 from gutcheck.rulebook.loading import load_rules
@@ -166,9 +168,21 @@ def _parsed_by_route(files: dict[str, Path], texts: Texts, expected: dict[str, A
         for number, answers in enumerate(_batch_rows(files[name]), 1):
             found[f"{name} row {number}"] = answers
     found["--answers prefill"] = read_prefill(COACH, files["yaml"])
+    found["draft kept and resumed"] = _through_a_draft(found["yaml"])
     found["cell texts through Question.parse"] = {qid: COACH.by_id[qid].parse(t) for qid, t in texts.items()}
     found["questionary results"] = {qid: COACH.by_id[qid].parse(_picked(qid, v)) for qid, v in expected.items()}
     return found
+
+
+def _through_a_draft(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers kept as a quiz draft in the history store, and read back as a resumed quiz does."""
+    with History.open() as store:
+        drafts = Drafts(store, "routes:coach", warn=pytest.fail)
+        drafts.save(answers, 0)
+        restored = drafts.load(COACH)
+        drafts.clear()
+    assert restored is not None and restored.dropped == 0
+    return restored.answers
 
 
 def _picked(qid: str, value: Any) -> object:
@@ -275,7 +289,7 @@ def example_files(tmp_path: Path) -> dict[str, Path]:
 
 def test_the_issue_example_reads_as_two_options_by_every_route(example_files: dict[str, Path]) -> None:
     found = _parsed_by_route(example_files, ISSUE_EXAMPLE, EXAMPLE_PARSED)
-    assert len(found) == 10
+    assert len(found) == 11
     for route, answers in found.items():
         assert answers["drink_kinds"] == ("beer", "spirits"), route
 
