@@ -85,8 +85,6 @@ def run_session(
     prefill: Mapping[str, Any] | None = None,
 ) -> Outcome | None:
     """Take the quiz, score it with the one scorer, and save it; None if not started."""
-    from gutcheck.engine.scoring import score_parsed
-
     if settings.save:
         from gutcheck.history.records import check_profile
 
@@ -98,6 +96,8 @@ def run_session(
         answers = take_quiz(
             rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command()
         )
+        from gutcheck.engine.scoring import score_parsed  # after the welcome: a sooner first prompt
+
         assessment = score_parsed(rules, answers, taken_at=clock())
         if not settings.save:
             return Outcome(assessment, not_saved="not saved (--no-save)")
