@@ -228,7 +228,7 @@ def test_csv_output_has_a_stable_header_and_one_line_per_client() -> None:
     assert [r[0] for r in rows[1:]] == ["ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"]
     cat = dict(zip(rows[0], rows[3], strict=True))
     assert cat["red_flag"] == "yes" and cat["red_flags"] == "blood"
-    assert cat["top_suggestions"] == "drink-less; drink-binge; eat-veg"
+    assert cat["top_suggestions"] == "drink-less; eat-veg; drink-binge"
 
 
 def test_json_output_is_one_array_of_the_jsonl_records() -> None:
