@@ -233,8 +233,11 @@ class Assessment:
         return any(flag.is_alarm for flag in self.red_flags)
 
     def steps(self) -> tuple[SuggestionResult, ...]:
-        """The suggestions of 'Your first steps', in order."""
+        """The suggestions of 'Your first steps', in order (for a document saved before first
+        steps existed: its first five suggestions that are not lab-only)."""
         by_id = {s.id: s for s in self.suggestions}
+        if not self.first_steps:
+            return tuple([s for s in self.suggestions[:5] if s.evidence != "lab"] or self.suggestions[:3])
         return tuple(by_id[i] for i in self.first_steps if i in by_id)
 
     def instrument_of(self, factor: str) -> InstrumentResult | None:
