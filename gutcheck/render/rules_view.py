@@ -27,10 +27,13 @@ def rules_view(rules: RuleBase) -> RenderableType:
 def _red_flags(rules: RuleBase) -> Table:
     table = Table(title="Red flags (asked first, never scored)", title_justify="left", expand=False)
     table.add_column("Id")
+    table.add_column("Kind")
+    table.add_column("Urgency")
     table.add_column("Question")
     table.add_column("If yes")
     for flag in rules.red_flags:
-        table.add_row(flag.question.id, flag.question.ask, flag.advice)
+        urgency = flag.urgency + (" (or as answers say)" if flag.urgency_if else "")
+        table.add_row(flag.question.id, flag.kind, urgency, flag.question.ask, flag.advice)
     return table
 
 

@@ -189,3 +189,22 @@ def test_the_audit_c_cut_off_follows_sex_and_says_which_was_used_without_it() ->
     drink_less = {s.id for s in assess({**LOW, **THREE, "sex": "male"}).suggestions}
     assert "alcohol-drink-less" not in drink_less
     assert "alcohol-drink-less" in {s.id for s in assess({**LOW, **THREE, "sex": "female"}).suggestions}
+
+
+def test_the_issue_persons_screen_opens_with_the_steps_and_counts_what_it_leaves_out() -> None:
+    from gutcheck.render import ReportFormat, render
+
+    result = assess(ISSUE_PERSON)
+    screen = render(result, ReportFormat.TEXT, width=120)
+    steps = screen[screen.index("Your first steps"):screen.index("Overall risk-factor load")]
+    for step in result.steps():
+        assert step.step in steps
+    assert "AUDIT-C 5 of 12: a positive screen for hazardous drinking" in steps
+    diet = next(f for f in result.factors if f.id == "diet")
+    moved = [c for c in diet.contributions if c.points > 0]
+    assert len(moved) == 5
+    assert "… and 1 more answer that added points: the --format md report lists them." in screen
+    markdown = render(result, ReportFormat.MARKDOWN)
+    assert all(c.ask.split()[0] in markdown for c in moved)
+    assert "Learn more: gutcheck learn zonulin\\-gluten" in markdown or "Learn more: gutcheck learn zonulin-gluten" in markdown
+    assert "## About the evidence" in markdown and "### How gut permeability is measured" in markdown
