@@ -206,5 +206,15 @@ def test_the_issue_persons_screen_opens_with_the_steps_and_counts_what_it_leaves
     assert "… and 1 more answer that added points: the --format md report lists them." in screen
     markdown = render(result, ReportFormat.MARKDOWN)
     assert all(c.ask.split()[0] in markdown for c in moved)
-    assert "Learn more: gutcheck learn zonulin\\-gluten" in markdown or "Learn more: gutcheck learn zonulin-gluten" in markdown
+    assert "Learn more: gutcheck learn zonulin-gluten" in markdown
     assert "## About the evidence" in markdown and "### How gut permeability is measured" in markdown
+
+
+def test_the_html_report_has_the_steps_the_audit_c_result_and_the_evidence_topics() -> None:
+    from gutcheck.render import ReportFormat, render
+
+    page = render(assess(ISSUE_PERSON), ReportFormat.HTML)
+    assert page.index("Your first steps") < page.index("Overall")
+    assert "AUDIT-C 5 of 12: a positive screen for hazardous drinking, not a diagnosis (cut-off 4 for men)" in page
+    assert '<h2 id="evidence-title">About the evidence</h2>' in page
+    assert "What the gut barrier is" in page and "https://pubmed.ncbi.nlm.nih.gov/39193076/" in page
