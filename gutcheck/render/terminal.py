@@ -154,10 +154,19 @@ def _factor_table(assessment: Assessment) -> Table:
 def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
     lines = Text()
     lines.append("\nWhat moved each score\n", style="bold")
-    where = "'gutcheck report last --format md' lists them" if saved_to else "the --format md report lists them"
+    where = f"'{_report_command(saved_to)}' lists them" if saved_to else "the --format md report lists them"
     for factor in assessment.factors:
         lines.append_text(_factor_why(factor, assessment, where))
     return lines
+
+
+def _report_command(saved_to: str) -> str:
+    """The command that shows the saved assessment as a full report (with its profile)."""
+    import re
+
+    found = re.search(r"in profile '([^']+)'", saved_to)
+    profile = f" --profile {found.group(1)}" if found and found.group(1) != "default" else ""
+    return f"gutcheck report last{profile} --format md"
 
 
 def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Text:
