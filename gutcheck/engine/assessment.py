@@ -75,6 +75,7 @@ class FactorResult:
     contributions: tuple[Contribution, ...]
     unanswered: tuple[str, ...]
     references: tuple[str, ...]
+    learn: tuple[str, ...] = ()
 
     def top_contributions(self, count: int = 3) -> tuple[Contribution, ...]:
         """The answers that raised this factor most, largest first."""
@@ -284,6 +285,7 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
                 "contributions": tuple(Contribution(**c) for c in f["contributions"]),
                 "unanswered": tuple(f["unanswered"]),
                 "references": tuple(f["references"]),
+                "learn": tuple(f.get("learn", ())),
             }
         )
         for f in data["factors"]

@@ -186,6 +186,8 @@ def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Tex
         text.append(f"  • {item.ask} → ")
         text.append(f"{item.answer}", style="italic")
         text.append(f" (+{item.points})\n", style="dim")
+    if factor.learn:
+        text.append(f"  {learn_line(factor.learn)}\n", style="cyan")
     extra = len(moving) - MOVED_LINES
     if extra > 0:
         text.append(f"  • … and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}.\n",

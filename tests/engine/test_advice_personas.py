@@ -207,6 +207,7 @@ def test_the_issue_persons_screen_opens_with_the_steps_and_counts_what_it_leaves
     markdown = render(result, ReportFormat.MARKDOWN)
     assert all(c.ask.split()[0] in markdown for c in moved)
     assert "Learn more: gutcheck learn zonulin-gluten" in markdown
+    assert "*Learn more: gutcheck learn how-long*" in markdown  # the alcohol factor's pointer
     assert "## About the evidence" in markdown and "### How gut permeability is measured" in markdown
 
 
