@@ -114,3 +114,11 @@ def test_a_rule_base_without_a_learn_file_says_so() -> None:
     result = run("learn", "--rules", str(mini))
     assert result.code == ExitCode.INVALID_INPUT
     assert "the rule base mini has no learn file" in result.err
+
+
+def test_a_missing_learn_file_stops_the_quiz_before_any_question(tmp_path: Path) -> None:
+    rules, learn = learn_copy(tmp_path)
+    learn.unlink()
+    result = run("--rules", str(rules), "--plain", stdin="y\n")
+    assert result.code == ExitCode.INVALID_RULES
+    assert "gut-barrier.learn.yaml" in result.err and "Question 1" not in result.err
