@@ -228,7 +228,7 @@ def test_csv_output_has_a_stable_header_and_one_line_per_client() -> None:
     assert [r[0] for r in rows[1:]] == ["ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"]
     cat = dict(zip(rows[0], rows[3], strict=True))
     assert cat["red_flag"] == "yes" and cat["red_flags"] == "blood"
-    assert cat["top_suggestions"] == "drink-less; drink-binge; eat-veg"
+    assert cat["top_suggestions"] == "drink-less; eat-veg; drink-binge"
 
 
 def test_json_output_is_one_array_of_the_jsonl_records() -> None:
@@ -263,7 +263,7 @@ def test_table_lists_red_flag_clients_first() -> None:
         "cat@example.com", "ann@example.com", "bob@example.com", "dan@example.com"
     ]
     assert "YES" in lines[0] and "Drinking" in lines[0]
-    assert "RED FLAG: 1 client(s)" in result.err and "cat@example.com (row 4)" in result.err
+    assert "RED FLAG: 1 client answered yes to a red-flag question" in result.err and "cat@example.com (row 4)" in result.err
 
 
 def test_fail_on_red_flag_sets_exit_code_5() -> None:

@@ -70,7 +70,7 @@ def test_shape_and_cross_check_mistakes_are_all_listed_with_exact_places() -> No
         text = text.replace(old, new)
     assert problems_of(text) == [
         f"{place(text, 'colour')}: unknown key 'colour'; allowed keys: id, title, weight, explanation, "
-        "references, questions, bands, suggestions",
+        "references, questions, bands, suggestions, instrument, learn",
         f"{place(text, '[moderate, severe]')}: 'severe' is not an option of 'level' (options: high, low, moderate)",
         f"{place(text, 'multiple')}: question type must be one of: choice, multi, scale, yesno, number",
         f"{place(text, LOTS)}: points should be a valid integer, unable to parse string as an integer (got 'lots')",
