@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from gutcheck.commands.batch_run import BatchOptions, run_batch
 from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
-
-if TYPE_CHECKING:
-
-
-    pass
-
-from gutcheck.commands.batch_run import BatchOptions, run_batch
 
 
 class OutputFormat(str, Enum):
@@ -165,6 +159,7 @@ def batch(
         fail_on_red_flag=fail_on_red_flag,
         save=save,
         input_format=input_format.value,
+        rules_path=rules,
     )
     run_batch(load(rules), options)
 
