@@ -96,6 +96,6 @@ def answers_key(document: Any) -> str | None:
         except ValueError:
             return None
     answers = document.get("answers") if isinstance(document, dict) else None
-    if not isinstance(answers, list):
+    if not isinstance(answers, (list, tuple)):
         return None
     return json.dumps(answers, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
