@@ -128,6 +128,10 @@ class JsonSource(RowSource):
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                if self.batch.format.kind != "json":
+                    return self._skip_line("is nested too deeply to be a record")
+                raise self._syntax("a record is nested too deeply to be read") from None
             except json.JSONDecodeError as exc:
                 if self._can_grow():
                     continue

@@ -197,13 +197,13 @@ def _refuse_overlaps(options: BatchOptions) -> None:
     """No output may be a file the run reads, whatever its name: checked before reading starts."""
     from gutcheck.errors import UsageError
     from gutcheck.files.overlap import holds, refuse_overlaps
-    from gutcheck.history.store import database_path
+    from gutcheck.files.paths import history_database_path
 
     source = None if options.source == "-" else Path(options.source)
     inputs = [("the input file", source)] if source is not None else []
     if options.rules_path is not None:
         inputs.append(("the rule base", options.rules_path))
-    database = ("the history database", database_path())
+    database = ("the history database", history_database_path())
     outputs = [("--errors", options.errors)] if options.errors is not None else []
     refuse_overlaps(outputs, [*inputs, database])
     if options.save:

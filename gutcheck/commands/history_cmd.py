@@ -185,8 +185,9 @@ def _read(action: Callable[[History], T], empty: T) -> T:
     """Run ``action`` on the history database, or return ``empty`` when none exists yet."""
     from gutcheck.history.store import History, database_path
 
-    if not database_path().exists():
-        return empty
+    path = database_path()
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return empty  # nothing saved yet; an empty file is left as it is
     with History.open() as store:
         return action(store)
 

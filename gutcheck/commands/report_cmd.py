@@ -72,6 +72,8 @@ def report(
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
     chosen = fmt or format_for(output)
+    if output is not None:
+        _refuse_overlaps(output, source)
     assessment = read_assessment(source, profile)
     if output is None:
         from gutcheck.commands.output import emit_report
@@ -118,6 +120,17 @@ def read_assessment(source: str, profile: str = "default") -> Assessment:
         return _parse(_read_file(path, source), source)
     return _from_history(source, profile)
 
+
+
+def _refuse_overlaps(output: Path, source: str) -> None:
+    """The report may never replace the saved assessment it is made from, nor the history."""
+    from gutcheck.files.overlap import refuse_overlaps
+    from gutcheck.files.paths import history_database_path
+
+    inputs = [("the history database", history_database_path())]
+    if source != "-":
+        inputs.insert(0, ("the saved assessment", Path(source)))
+    refuse_overlaps([("-o", output)], inputs)
 
 
 def _parse(text: str, display: str) -> Assessment:

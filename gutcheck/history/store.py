@@ -31,7 +31,7 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.files.paths import HOME_ENV, data_dir
+from gutcheck.files.paths import HISTORY_FILENAME, HOME_ENV, data_dir
 from gutcheck.history.migrations import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -54,7 +54,7 @@ from gutcheck.history.records import (
 )
 from gutcheck.history.sqlite_file import connect, ensure_directory, ensure_file, explain, tighten
 
-DB_FILENAME = "history.sqlite3"
+DB_FILENAME = HISTORY_FILENAME
 DEFAULT_TIMEOUT = 5.0
 _LAST_REF = re.compile(r"^last(?:~(\d+))?$")
 
