@@ -43,7 +43,8 @@ class JsonSource(RowSource):
 
     def __init__(self, batch: Batch, sample: str) -> None:
         self.batch = batch
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(object_pairs_hook=self._object)
+        self.duplicate: str | None = None  # a key given twice in the record being decoded
         self.buffer = sample
         self.pos = 0
         self.line = 1
@@ -124,8 +125,16 @@ class JsonSource(RowSource):
             return _END
         return self._decode()
 
+    def _object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """A decoded JSON object; a key given twice is remembered, so the record is rejected."""
+        result = dict(pairs)
+        if len(result) != len(pairs) and self.duplicate is None:
+            self.duplicate = _first_repeated(key for key, _ in pairs)
+        return result
+
     def _decode(self) -> Any:
         while True:
+            self.duplicate = None
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
             except RecursionError:
@@ -144,6 +153,8 @@ class JsonSource(RowSource):
             bad_bytes = NOT_UTF8_CHAR.search(self.buffer, self.pos, end) is not None
             self.line += self.buffer.count("\n", self.pos, end)
             self.pos = end
+            if self.duplicate is not None:
+                return _BadLine(self.value_line, f"key {self.duplicate!r} is given twice; keep one of them")
             return _BadLine(self.value_line, NOT_UTF8_CELL) if bad_bytes else value
 
     def _skip_line(self, reason: str) -> _BadLine:
@@ -245,6 +256,16 @@ class _BadLine:
 
     line: int
     reason: str  # what is wrong, after "line N: " or "item N: "
+
+
+def _first_repeated(keys: Iterator[str]) -> str | None:
+    """The first key that comes a second time."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 def _flatten_answers(record: dict[str, Any]) -> dict[str, Any]:

@@ -197,21 +197,22 @@ def _refuse_overlaps(options: BatchOptions) -> None:
     """No output may be a file the run reads, whatever its name: checked before reading starts."""
     from gutcheck.errors import UsageError
     from gutcheck.files.overlap import holds, refuse_overlaps
-    from gutcheck.files.paths import history_database_path
+    from gutcheck.files.paths import bundled_rules_path, history_database_path
 
     source = None if options.source == "-" else Path(options.source)
     inputs = [("the input file", source)] if source is not None else []
-    if options.rules_path is not None:
-        inputs.append(("the rule base", options.rules_path))
+    inputs.append(("the rule base", options.rules_path or bundled_rules_path()))
     database = ("the history database", history_database_path())
     outputs = [("--errors", options.errors)] if options.errors is not None else []
     refuse_overlaps(outputs, [*inputs, database])
     if options.save:
         refuse_overlaps([database], inputs)
     suffix = f".{options.report_format.value}"
-    if options.reports is not None and source is not None and holds(options.reports, source, suffix):
-        raise UsageError(f"{options.reports}: the reports folder holds the input file {source}, "
-                         f"which a report could replace; choose another --reports folder.")
+    reports = options.reports
+    for what, path in inputs if reports is not None else []:
+        if reports is not None and holds(reports, path, suffix):
+            raise UsageError(f"{options.reports}: the reports folder holds {what} {path}, which a "
+                             "report could replace; choose another --reports folder.")
 
 
 def _open_history() -> History:

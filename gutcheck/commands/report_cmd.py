@@ -167,7 +167,8 @@ def _from_history(reference: str, profile: str) -> Assessment:
     from gutcheck.errors import UsageError
     from gutcheck.history.store import History, database_path
 
-    if not database_path().exists():
+    path = database_path()
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise UsageError(
             f"No assessments are saved yet, so there is no {reference!r}; "
             "take the quiz or give a saved assessment JSON file."

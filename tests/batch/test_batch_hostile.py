@@ -219,3 +219,23 @@ def test_rejected_cells_come_back_as_they_were(tmp_path: Path) -> None:
         rows = list(csv.reader(handle))[1:]
     assert [row[2] for row in rows] == ["  spaced  ", "multi\nline", 'quote " inside', "'=1+1", "x" * 50, "sometimes"]
     assert all(row[3] == "sometimes" and len(row) == 4 for row in rows)
+
+
+# -- 5. a JSON batch record with a key given twice is rejected, not "last one wins" -------------
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_a_json_record_with_a_key_given_twice_is_rejected_alone(tmp_path: Path, suffix: str) -> None:
+    records = ['{"id": "a", "drink_freq": "never"}', '{"id": "b", "drink_freq": "daily", "drink_freq": "never"}',
+               '{"id": "c", "answers": {"drink_freq": "never", "drink_freq": "weekly"}}', '{"id": "d", "drink_freq": "never"}']
+    source = tmp_path / f"in.{suffix}"
+    source.write_text("[" + ",\n".join(records) + "]" if suffix == "json" else "\n".join(records), encoding="utf-8")
+
+    result = batch(str(source), "--format", "jsonl")
+
+    assert result.code == ExitCode.INVALID_INPUT
+    assert clients(result) == ["a", "d"]
+    place = "item" if suffix == "json" else "line"
+    assert f"{place} 2: key 'drink_freq' is given twice; keep one of them" in result.err
+    assert f"{place} 3: key 'drink_freq' is given twice" in result.err
+    assert "2 scored, 2 rejected, 4 rows read" in result.err

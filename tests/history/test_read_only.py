@@ -20,6 +20,7 @@ from gutcheck.errors import ExitCode
         (("export", "--format", "csv"), 0),
         (("profiles",), 0),
         (("report", "last"), ExitCode.USAGE),
+        (("report", "last", "-o", "x.md"), ExitCode.USAGE),
         (("forget", "--all", "--yes"), 0),
         (("forget", "--profile", "anna", "--yes"), 0),
     ],
@@ -43,3 +44,14 @@ def test_compare_on_an_empty_data_folder_says_nothing_is_saved(tmp_path: Path, g
     assert result.code == ExitCode.USAGE
     assert result.err.strip() == "No assessments are saved for profile 'default' yet."
     assert list(gutcheck_home.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [("history",), ("compare",), ("export",), ("profiles",), ("report", "last")])
+def test_an_empty_database_file_is_left_as_it_is(gutcheck_home: Path, args: tuple[str, ...]) -> None:
+    database = gutcheck_home / "history.sqlite3"
+    database.touch()
+
+    result = run(*args)
+
+    assert result.code in (0, ExitCode.USAGE) and "Traceback" not in result.err
+    assert database.stat().st_size == 0 and sorted(p.name for p in gutcheck_home.iterdir()) == ["history.sqlite3"]
