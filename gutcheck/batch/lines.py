@@ -33,7 +33,9 @@ class RecordLines:
 
     def __init__(self, sample: str, stream: IO[str]) -> None:
         self.sample: io.StringIO | None = io.StringIO(sample, newline="")
+        self.sample_end = len(sample)
         self.stream = stream
+        self.split_crlf = False  # the sample ended between the \r and the \n of a line end
         self.size = 0
         self.odd_quotes = 0
         self.bad_bytes = False
@@ -66,9 +68,15 @@ class RecordLines:
         if self.sample is not None:
             line = self.sample.readline(limit)
             if line.endswith(_LINE_ENDS) or len(line) >= limit:
+                self.split_crlf = line.endswith("\r") and self.sample.tell() >= self.sample_end
                 return line
             self.sample = None  # used up; its last line may go on in the stream
-        return line + self.stream.readline(limit - len(line))
+        rest = self.stream.readline(limit - len(line))
+        if self.split_crlf:  # the \n that ends the sample's last line is not a line of its own
+            self.split_crlf = False
+            if rest.startswith("\n"):
+                rest = rest[1:] or self.stream.readline(limit - len(line))
+        return line + rest
 
     def _skip_rest(self, line: str) -> None:
         """Read past the rest of an over-long record: up to a line end outside quotes."""

@@ -239,3 +239,17 @@ def test_a_json_record_with_a_key_given_twice_is_rejected_alone(tmp_path: Path, 
     assert f"{place} 2: key 'drink_freq' is given twice; keep one of them" in result.err
     assert f"{place} 3: key 'drink_freq' is given twice" in result.err
     assert "2 scored, 2 rejected, 4 rows read" in result.err
+
+
+def test_a_crlf_split_at_the_end_of_the_sample_does_not_shift_row_numbers(tmp_path: Path) -> None:
+    text = "id,drink_freq\r\n" + "".join(f"c{n},never\r\n" for n in range(5000))
+    text += "p" * (65535 - len(text) - len(",never")) + ",never\r\n"  # a '\r' is the 65,536th character
+    assert text[65535] == "\r"
+    source = tmp_path / "crlf.csv"
+    source.write_bytes((text + "last,never\r\n").encode())
+
+    result = batch(str(source), "--format", "jsonl")
+
+    last = json.loads(result.out.splitlines()[-1])
+    assert (last["client"], last["row"]) == ("last", len(result.out.splitlines()) + 1)
+    assert result.code == 0, result.err
