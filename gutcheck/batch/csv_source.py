@@ -130,6 +130,8 @@ class CsvSource(RowSource):
                     "closing quote); it is not copied to the errors file, fix it in the input")
         except csv.Error as exc:
             return f"cannot be read as CSV ({exc}); check the quoting of that row"
+        except UnicodeDecodeError:  # only a stream opened without surrogateescape: stop here
+            raise InputError(f"{self.batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
 
 
 class _CsvRowParser:

@@ -69,8 +69,8 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
     _prepare_outputs(options)
     tally = Tally()
     with ExitStack() as stack:
+        batch = stack.enter_context(_open_input(rules, options, notices))  # may refuse the file
         store = stack.enter_context(_open_history()) if options.save else None
-        batch = stack.enter_context(_open_input(rules, options, notices))
         sinks = Sinks(
             summary=summary_output(options.output, rules),
             errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),

@@ -177,7 +177,23 @@ def test_a_file_not_utf8_from_its_start_is_refused_before_anything_is_written(tm
     assert result.code == ExitCode.INVALID_INPUT
     assert result.out == "" and not errors.exists()
     assert result.err.strip().startswith(f"{source}: is not UTF-8 text")
-    assert not (Path(os.environ["GUTCHECK_HOME"]) / "history.sqlite3").exists() or History.open().count(None) == 0
+    assert not (Path(os.environ["GUTCHECK_HOME"]) / "history.sqlite3").exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_bad_byte_late_in_a_json_file_rejects_that_record_only(tmp_path: Path, fmt: str) -> None:
+    source = tmp_path / f"big.{fmt}"
+    records = [b'{"id": "c%d-%s", "drink_freq": "never"}' % (n, b"p" * 60) for n in range(1200)]
+    records.append(b'{"id": "Ren\xe9e", "drink_freq": "never"}')
+    body = b",\n".join(records) if fmt == "json" else b"\n".join(records)
+    source.write_bytes(b"[" + body + b"]" if fmt == "json" else body)
+
+    result = batch(str(source), "--format", "jsonl")
+
+    assert result.code == ExitCode.INVALID_INPUT
+    place = "item 1201" if fmt == "json" else "line 1201"
+    assert f"{place}: holds bytes that are not UTF-8 text" in result.err
+    assert "1200 scored, 1 rejected, 1201 rows read" in result.err
 
 
 def test_saving_the_same_answers_twice_in_one_run_keeps_one(tmp_path: Path) -> None:
