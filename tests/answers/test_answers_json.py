@@ -63,6 +63,7 @@ def test_json_syntax_errors_are_one_located_sentence(tmp_path: Path, text: str, 
 
 
 def test_json_escapes_and_a_byte_order_mark_are_fine(tmp_path: Path) -> None:
-    code, err = score(tmp_path, '\ufeff{"drink_freq": "\\u006ee\\u0076er"}\r\n')
+    text = '\ufeff{\r\n\t"note": "a\\/b",\r\n\t"answers": {"drink\\u005ffreq": "\\u006eever"}\r\n}\r\n'
+    code, err = score(tmp_path, text)
 
     assert code == 0, err
