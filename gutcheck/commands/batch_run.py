@@ -121,7 +121,7 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> Gutchec
     """Feed every row to its sinks; the error that stopped reading early, if any (the rows
     before it are counted, scored and written as usual)."""
     from gutcheck.batch.rows import ParsedRow
-    from gutcheck.errors import GutcheckError
+    from gutcheck.errors import GutcheckError, Interrupted
 
     score = _scorer(batch.rules, full)
     add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
@@ -140,7 +140,11 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> Gutchec
                     sinks.errors.add(item)
             tick()
     except GutcheckError as stop:
+        batch.rows_read = tally.scored_count + tally.rejected  # a row cut short is not counted
         return stop
+    except KeyboardInterrupt:  # Ctrl-C: what was read so far is still counted and written
+        batch.rows_read = tally.scored_count + tally.rejected
+        return Interrupted("Interrupted; the rows counted above were read, the rest were not.")
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Result, run
@@ -269,3 +270,31 @@ def test_a_crlf_split_at_the_end_of_the_sample_does_not_shift_row_numbers(tmp_pa
     last = json.loads(result.out.splitlines()[-1])
     assert (last["client"], last["row"]) == ("last", len(result.out.splitlines()) + 1)
     assert result.code == 0, result.err
+
+
+def test_ctrl_c_mid_batch_still_closes_with_the_counts_and_writes_the_errors_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gutcheck.batch import summary
+
+    source, errors = tmp_path / "in.csv", tmp_path / "err.csv"
+    source.write_text("id,drink_freq\na,never\nb,sometimes\nc,never\nd,never\n", encoding="utf-8")
+    real = summary.SummaryScorer.__call__
+    seen: list[str] = []
+
+    def interrupted_at_c(self: summary.SummaryScorer, row: Any) -> Any:
+        seen.append(row.client)
+        if row.client == "c":
+            raise KeyboardInterrupt
+        return real(self, row)
+
+    monkeypatch.setattr(summary.SummaryScorer, "__call__", interrupted_at_c)
+
+    result = batch(str(source), "--format", "jsonl", "--errors", str(errors))
+
+    assert result.code == ExitCode.INTERRUPTED
+    assert clients(result) == ["a"] and seen == ["a", "c"]
+    lines = result.err.strip().splitlines()
+    assert "1 scored, 1 rejected, 2 rows read" in lines[1] and "stopped early" in lines[1]
+    assert lines[-1].startswith("Interrupted;")
+    assert errors.read_text(encoding="utf-8").splitlines()[1].endswith(",b,sometimes")
