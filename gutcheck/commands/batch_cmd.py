@@ -56,7 +56,8 @@ question are ignored with a warning.
 
 Rows that cannot be scored are listed with row, column and reason, and all the others are
 still scored: scored + rejected always equals the rows read. --errors FILE writes the rejected
-rows as CSV to fix and re-run.
+rows as CSV to fix and re-run, their cells exactly as read. No output may be the input, the
+rule base or the history database (refused before reading, exit code 2).
 
 Exit codes: 0 every row scored; 3 the input could not be read, or some rows were rejected
 (everything for the good rows is still written); 5 with --fail-on-red-flag, some client
@@ -115,7 +116,8 @@ FailOnRedFlagOption = Annotated[
 SaveOption = Annotated[
     bool,
     typer.Option("--save", help="Save each client's assessment in the local history, under a "
-                 "profile named by the client id."),
+                 "profile named by the client id; one already saved (same rule base and "
+                 "answers) is not saved again, so a run can be repeated."),
 ]
 
 
@@ -159,6 +161,7 @@ def batch(
         fail_on_red_flag=fail_on_red_flag,
         save=save,
         input_format=input_format.value,
+        rules_path=rules,
     )
     run_batch(load(rules), options)
 

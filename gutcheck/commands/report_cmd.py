@@ -73,6 +73,8 @@ def report(
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
     chosen = fmt or format_for(output)
+    if output is not None:
+        _refuse_overlaps(output, source)
     assessment = read_assessment(source, profile)
     if output is None:
         from gutcheck.commands.output import emit_report
@@ -121,6 +123,17 @@ def read_assessment(source: str, profile: str = DEFAULT_PROFILE) -> Assessment:
 
 
 
+def _refuse_overlaps(output: Path, source: str) -> None:
+    """The report may never replace the saved assessment it is made from, nor the history."""
+    from gutcheck.files.overlap import refuse_overlaps
+    from gutcheck.files.paths import history_database_path
+
+    inputs = [("the history database", history_database_path())]
+    if source != "-":
+        inputs.insert(0, ("the saved assessment", Path(source)))
+    refuse_overlaps([("-o", output)], inputs)
+
+
 def _parse(text: str, display: str) -> Assessment:
     from gutcheck.engine.document import parse_assessment
 
@@ -155,7 +168,8 @@ def _from_history(reference: str, profile: str) -> Assessment:
     from gutcheck.errors import UsageError
     from gutcheck.history.store import History, database_path
 
-    if not database_path().exists():
+    path = database_path()
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise UsageError(
             f"No assessments are saved yet, so there is no {reference!r}; "
             "take the quiz or give a saved assessment JSON file."

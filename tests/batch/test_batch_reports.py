@@ -134,7 +134,7 @@ def test_save_rejects_rows_without_a_client_id(tmp_path: Path) -> None:
 
     assert result.code == ExitCode.INVALID_INPUT
     assert "row 3, column 'id': no client id to save the assessment under" in result.err
-    assert "Scored 1 of 2 rows" in result.err
+    assert "1 scored, 1 rejected, 2 rows read" in result.err
 
 
 def test_save_needs_an_id_column(tmp_path: Path) -> None:
