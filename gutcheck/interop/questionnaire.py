@@ -158,11 +158,12 @@ def _option(system: str, code: str, label: str, points: int | None, *, exclusive
 
 
 def _number(question: Question) -> dict[str, Any]:
+    low: dict[str, Any] = {"valueDecimal": question.minimum}
+    high: dict[str, Any] = {"valueDecimal": question.maximum}
+    kind = "decimal"
     if question.integer:
-        low: dict[str, float] = {"valueInteger": math.ceil(question.minimum)}
-        kind, high = "integer", {"valueInteger": math.floor(question.maximum)}
-    else:
-        kind, low, high = "decimal", {"valueDecimal": question.minimum}, {"valueDecimal": question.maximum}
+        kind = "integer"
+        low, high = {"valueInteger": math.ceil(question.minimum)}, {"valueInteger": math.floor(question.maximum)}
     extensions = [extension(MIN_VALUE, **low), extension(MAX_VALUE, **high)]
     if question.unit:
         extensions.append(extension(QUESTIONNAIRE_UNIT, valueCoding={"display": question.unit}))
