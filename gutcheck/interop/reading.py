@@ -49,6 +49,9 @@ def read_one_response(rules: RuleBase, text: str, display: str) -> tuple[dict[st
         raise InputError(f"{display}: holds {len(responses)} QuestionnaireResponses; give one, "
                          "or use `gutcheck batch` to score many")
     answers = read_response(rules, responses[0])
+    whole = [p.message for p in answers.problems if not p.where]
+    if whole:
+        raise InputError(f"{display}: {whole[0]}")
     parsed, problems = parse_response(rules, answers)
     if problems:
         raise InputError(f"{display}: the response cannot be scored with the rule base {rules.id}",

@@ -127,10 +127,19 @@ def _read_item(rules: RuleBase, item: Mapping[str, Any], result: ResponseAnswers
         result.problems.append(Problem(where, f"{len(values)} answers, but the question takes one"))
         return
     result.answers[question.id] = values if question.kind == "multi" else values[0]
-    result.texts[question.id] = "; ".join(str(v) for v in values)
+    result.texts[question.id] = "; ".join(_text(v) for v in values)
 
 
 _UNREADABLE = object()
+
+
+def _text(value: Any) -> str:
+    """An answer as a spreadsheet cell gutcheck reads back (for the errors file)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _has_value(answer: Mapping[str, Any]) -> bool:
