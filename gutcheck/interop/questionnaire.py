@@ -45,7 +45,7 @@ def questionnaire(rules: RuleBase, conditions: Mapping[str, Any]) -> dict[str, A
     maker = _Maker(rules, conditions)
     return {
         "resourceType": "Questionnaire",
-        "id": rules.id,
+        "id": re.sub(r"[^A-Za-z0-9.-]", "-", rules.id)[:64],  # FHIR ids take no '_'; the url keeps the id
         "url": questionnaire_url(rules.id),
         "version": rules.version,
         "name": computable_name(rules.id),
