@@ -88,8 +88,9 @@ class _Maker:
     def __init__(self, rules: RuleBase, conditions: Mapping[str, Any]) -> None:
         self.rules = rules
         self.conditions = conditions
-        audit = instruments.audit_c_factor(rules)
-        self.audit_factor = audit.id if audit is not None else None
+        audit = instruments.audit_c_items(rules)
+        self.audit_panel = audit[0].id if audit is not None and audit[0].questions == audit[1] else None
+        self.codes = instruments.item_codes(rules)
 
     def items(self) -> Iterator[dict[str, Any]]:
         yield {"linkId": DISCLAIMER_ITEM, "type": "display", "text": self.rules.disclaimer}
@@ -101,7 +102,7 @@ class _Maker:
             yield self.group(ABOUT_GROUP, ABOUT_TITLE, about)
         for factor in self.rules.factors:
             group = self.group(FACTOR_PREFIX + factor.id, factor.title, factor.questions)
-            if factor.id == self.audit_factor:
+            if factor.id == self.audit_panel:
                 group["code"] = [instruments.loinc(instruments.AUDIT_C_PANEL)]
             yield group
 
@@ -113,7 +114,7 @@ class _Maker:
         item: dict[str, Any] = {"linkId": question.id, "text": question.ask, **_kind(self.rules.id, question)}
         if not question.allow_skip:
             item["required"] = True
-        code = instruments.QUESTION_CODES.get(question.id) if question.factor == self.audit_factor else None
+        code = self.codes.get(question.id)
         if code is not None:
             item["code"] = [instruments.loinc(code)]
         shown = enable_fields(self.rules, self.conditions.get(question.id))

@@ -41,12 +41,11 @@ def is_response(resource: object) -> bool:
 def read_response(rules: RuleBase, resource: Mapping[str, Any]) -> ResponseAnswers:
     """The raw answers of one QuestionnaireResponse, or the problems that stop it being scored."""
     result = ResponseAnswers(client=response_client(resource))
-    refusal = questionnaire_problem(rules, resource)
-    if refusal:
-        result.problems.append(Problem("", refusal))
-        return result
     for item in _items(resource.get("item")):
         _read_item(rules, item, result)
+    refusal = questionnaire_problem(rules, resource)
+    if refusal:  # the answers are kept for the errors file, but nothing else is said of them
+        result.problems = [Problem("", refusal)]
     return result
 
 
@@ -183,6 +182,8 @@ def parse_response(rules: RuleBase, found: ResponseAnswers) -> tuple[dict[str, A
     """
     problems = list(found.problems)
     parsed: dict[str, Any] = {}
+    if any(not problem.where for problem in problems):
+        return parsed, problems  # refused as a whole
     from gutcheck.answers.parse import AnswerError
 
     for qid, raw in found.answers.items():
