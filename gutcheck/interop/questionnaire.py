@@ -38,6 +38,7 @@ from gutcheck.rulebook.model import Question, RuleBase
 
 SAFETY_TITLE = "Safety questions"
 ABOUT_TITLE = "About you"
+RADIO_LIMIT = 7  # choices with more options are a drop-down list
 
 
 def questionnaire(rules: RuleBase, conditions: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,14 +138,15 @@ def _kind(rules_id: str, question: Question) -> dict[str, Any]:
     options = [_option(system, o.value, o.label, o.points, exclusive=o.exclusive) for o in question.options]
     if question.allow_skip:
         options.append(_option(system, SKIP, SKIP_LABEL, None, exclusive=question.kind == "multi"))
-    fields: dict[str, Any] = {"type": "choice", "answerOption": options}
+    control = "radio-button" if len(options) <= RADIO_LIMIT else "drop-down"
+    control = "check-box" if question.kind == "multi" else control
+    fields: dict[str, Any] = {"type": "choice", "answerOption": options, "extension": [item_control(control)]}
     if question.kind == "multi":
         fields["repeats"] = True
-        limits = [extension(MIN_OCCURS, valueInteger=question.min_picks)] if question.min_picks else []
+        if question.min_picks:
+            fields["extension"].append(extension(MIN_OCCURS, valueInteger=question.min_picks))
         if question.max_picks:
-            limits.append(extension(MAX_OCCURS, valueInteger=question.max_picks))
-        if limits:
-            fields["extension"] = limits
+            fields["extension"].append(extension(MAX_OCCURS, valueInteger=question.max_picks))
     return fields
 
 

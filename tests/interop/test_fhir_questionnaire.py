@@ -64,6 +64,10 @@ def test_types_options_and_points_follow_each_question(mini_rules) -> None:
         "system": "urn:gutcheck:questionnaire:mini:drink_freq", "code": "prefer-not-to-say",
         "display": "Prefer not to say"}}
     assert "required" not in freq  # it may be declined
+    control = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+    shown_as = {link: next(e["valueCodeableConcept"]["coding"][0]["code"] for e in items[link]["extension"]
+                           if e["url"] == control) for link in ("drink_freq", "food_fibre", "food_stress")}
+    assert shown_as == {"drink_freq": "radio-button", "food_fibre": "check-box", "food_stress": "radio-button"}
 
 
 def test_show_if_becomes_enable_when_or_a_fhirpath_expression() -> None:
