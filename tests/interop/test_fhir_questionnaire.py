@@ -120,7 +120,7 @@ def test_every_item_of_the_bundled_export_is_shown_as_the_quiz_would() -> None:
         assert enabled(items[question.id], response) == (states[question.id] is not HIDDEN), question.id
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data(), rule_bases())
 def test_random_rule_bases_export_valid_questionnaires_that_show_what_gutcheck_shows(data, made) -> None:
     rules, raw = made
@@ -134,3 +134,20 @@ def test_random_rule_bases_export_valid_questionnaires_that_show_what_gutcheck_s
     validate(response)
     for question in rules.questions:
         assert enabled(items[question.id], response) == (states[question.id] is not HIDDEN), question.id
+
+
+def test_about_you_questions_get_their_own_group_after_the_safety_questions(mini_rules) -> None:
+    from dataclasses import dataclass, fields
+
+    from gutcheck.rulebook.model import Question, RuleBase
+
+    @dataclass(frozen=True)
+    class WithAbout(RuleBase):  # the shape of a rule base with `about:` questions
+        about: tuple[Question, ...] = ()
+
+    age = Question(id="age_band", ask="How old are you?", kind="yesno", factor=None, allow_skip=True)
+    given = {f.name: getattr(mini_rules, f.name) for f in fields(RuleBase) if f.name not in ("questions", "by_id")}
+    q = questionnaire(WithAbout(**given, about=(age,)), {})
+    validate(q)
+    assert [i["linkId"] for i in q["item"][:3]] == ["display:disclaimer", "group:safety", "group:about"]
+    assert q["item"][2]["item"] == [{"linkId": "age_band", "text": "How old are you?", "type": "boolean"}]
