@@ -48,7 +48,7 @@ def read_parsed_answers(
     text = _read_source(source, display)
     from gutcheck.interop.reading import looks_like_fhir
 
-    if looks_like_fhir(text):
+    if looks_like_fhir(text, any_resource=True):
         from gutcheck.interop.reading import read_one_response
 
         return read_one_response(rules, text, display)

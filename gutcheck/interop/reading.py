@@ -12,13 +12,18 @@ if TYPE_CHECKING:
     from gutcheck.rulebook.model import RuleBase
 
 _RESOURCE = re.compile(r'"resourceType"\s*:\s*"(QuestionnaireResponse|Bundle)"')
+_ANY_RESOURCE = re.compile(r'"resourceType"\s*:\s*"([A-Za-z]+)"')
 SNIFF_CHARS = 4096
 
 
-def looks_like_fhir(sample: str) -> bool:
-    """True when JSON text starts like a QuestionnaireResponse or a Bundle (or a list or lines of them)."""
+def looks_like_fhir(sample: str, *, any_resource: bool = False) -> bool:
+    """True when JSON text starts like a QuestionnaireResponse or a Bundle (or a list or lines of them).
+
+    With ``any_resource``, any FHIR resource counts (so that ``score`` can say what it was given).
+    """
     head = sample.lstrip("\ufeff \t\r\n")
-    return head[:1] in ("{", "[") and _RESOURCE.search(head[:SNIFF_CHARS]) is not None
+    pattern = _ANY_RESOURCE if any_resource else _RESOURCE
+    return head[:1] in ("{", "[") and pattern.search(head[:SNIFF_CHARS]) is not None
 
 
 def responses_in(resource: object) -> Iterator[Any]:
@@ -45,6 +50,10 @@ def read_one_response(rules: RuleBase, text: str, display: str) -> tuple[dict[st
         raise InputError(f"{where}: not valid JSON ({exc.msg}); fix the file and try again") from None
     found = [r for item in (data if isinstance(data, list) else [data]) for r in responses_in(item)]
     responses = [r for r in found if is_response(r)]
+    if not responses and isinstance(data, Mapping) and data.get("resourceType") not in (None, "Bundle"):
+        hint = ("fill it in with a form filler first" if data.get("resourceType") == "Questionnaire"
+                else "give a QuestionnaireResponse")
+        raise InputError(f"{display}: is a FHIR {data.get('resourceType')}, not a QuestionnaireResponse; {hint}")
     if len(responses) != 1:
         raise InputError(f"{display}: holds {len(responses)} QuestionnaireResponses; give one, "
                          "or use `gutcheck batch` to score many")

@@ -181,3 +181,10 @@ def test_a_bad_ndjson_line_is_rejected_alone_and_the_counts_add_up(tmp_path: Pat
 def test_a_broken_bundle_is_refused_with_its_line(tmp_path: Path) -> None:
     result = run("batch", write(tmp_path, "b.json", as_bundle()[:-30]), "--rules", MINI)
     assert result.code == 3 and "b.json, line" in result.err and "not valid JSON" in result.err
+
+
+def test_score_says_what_it_was_given_when_it_is_not_a_response(tmp_path: Path) -> None:
+    questionnaire = run("rules", "export", MINI).out
+    result = run("score", write(tmp_path, "q.json", questionnaire), "--rules", MINI)
+    assert result.code == 3
+    assert "is a FHIR Questionnaire, not a QuestionnaireResponse; fill it in with a form filler first" in result.err
