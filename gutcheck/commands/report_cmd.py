@@ -70,7 +70,7 @@ def report(
         str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
     ] = "default",
 ) -> None:
-    """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
+    """Render a saved assessment as Markdown, HTML, JSON, text or a FHIR Bundle, to stdout or a file."""
     chosen = fmt or format_for(output)
     assessment = read_assessment(source, profile)
     if output is None:
