@@ -22,6 +22,7 @@ from gutcheck.commands import (
 )
 from gutcheck.commands.options import RulesOption
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(
@@ -62,7 +63,7 @@ def root(
     *,
     rules: RulesOption = None,
     answers: quiz_cmd.AnswersOption = None,
-    profile: quiz_cmd.ProfileOption = quiz_cmd.DEFAULT_PROFILE,
+    profile: quiz_cmd.ProfileOption = DEFAULT_PROFILE,
     save: quiz_cmd.SaveOption = True,
     fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
     plain: quiz_cmd.PlainOption = False,

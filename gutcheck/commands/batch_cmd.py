@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
-
-if TYPE_CHECKING:
-
-
-    pass
-
-from gutcheck.commands.batch_run import BatchOptions, run_batch
 
 
 class OutputFormat(str, Enum):
@@ -158,6 +151,7 @@ def batch(
     input_format: InputFormatOption = InputFormatChoice.AUTO,
 ) -> None:
     """Score many clients from one export."""
+    from gutcheck.commands.batch_run import BatchOptions, run_batch
     from gutcheck.commands.options import load
 
     options = BatchOptions(

@@ -193,7 +193,7 @@ class SummaryTable(SummaryOutput):
 
     def add(self, summary: ClientSummary) -> None:
         """Keep one client's line."""
-        from gutcheck.render.terminal import level_word
+        from gutcheck.render.reportparts import level_word
 
         if not summary.has_red_flags and len(self.others) >= TABLE_LIMIT:
             self.hidden += 1

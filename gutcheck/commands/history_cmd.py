@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from gutcheck.commands.output import emit_text, notice, show
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable

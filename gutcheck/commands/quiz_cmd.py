@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from gutcheck.commands.options import RulesOption
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from gutcheck.quiz.session import Outcome, QuizSettings
     from gutcheck.quiz.steps import Prompter
 
-DEFAULT_PROFILE = "default"
 
 AnswersOption = Annotated[
     Path | None,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def report(
     ] = None,
     profile: Annotated[
         str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
-    ] = "default",
+    ] = DEFAULT_PROFILE,
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON, text or a FHIR Bundle, to stdout or a file."""
     chosen = fmt or format_for(output)
@@ -109,7 +110,7 @@ def format_for(output: Path | None) -> ReportFormat:
     return found
 
 
-def read_assessment(source: str, profile: str = "default") -> Assessment:
+def read_assessment(source: str, profile: str = DEFAULT_PROFILE) -> Assessment:
     """The assessment named by ``source``: a JSON file, '-' (stdin), or a history reference."""
     if source == "-":
         return _parse(_read_stdin(), "<stdin>")

@@ -69,7 +69,7 @@ def score_parsed(
 
 
 def score_factor(factor: Factor, shown: Mapping[str, Any], unanswered: set[str]) -> FactorResult:
-    """Score one factor from the answers of shown questions (as :meth:`RuleBase.visible` gives).
+    """Score one factor from the answers of shown questions (as :meth:`RuleBase.walk` gives).
 
     ``unanswered`` holds ids of shown questions left blank or declined. Tools such as the
     rule-base lint use this to explore scores exactly as :func:`score` computes them.
@@ -97,7 +97,7 @@ class Outline(NamedTuple):
     """An answer set's scores without report detail, as :meth:`Scorer.outline` gives them.
 
     ``factors`` are in the rule base's order; ``shown`` and ``unanswered`` are as
-    :meth:`RuleBase.visible` gives them.
+    :meth:`RuleBase.walk` gives them.
     """
 
     shown: dict[str, Any]

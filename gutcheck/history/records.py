@@ -9,9 +9,6 @@ from typing import Any
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import UsageError
 
-DEFAULT_PROFILE = "default"
-
-
 MAX_PROFILE_LENGTH = 100
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
 from gutcheck.files.paths import HOME_ENV, data_dir
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.history.migrations import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -41,7 +42,6 @@ from gutcheck.history.migrations import (
     run_script,
 )
 from gutcheck.history.records import (
-    DEFAULT_PROFILE,
     Draft,
     ProfileSummary,
     StoredAssessment,

@@ -18,7 +18,7 @@ from gutcheck.engine.assessment import RulesInfo
 from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
 from gutcheck.history.records import ProfileSummary, StoredAssessment
 from gutcheck.history.trends import Trend, build_trend, factor_percent, rules_key
-from gutcheck.render.terminal import level_word
+from gutcheck.render.reportparts import level_word
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 

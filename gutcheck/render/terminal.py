@@ -19,16 +19,12 @@ from rich.table import Table
 from rich.text import Text
 
 from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
-from gutcheck.render.reportparts import URGENCY_WORDS, source_entry, taken_text
+from gutcheck.render.reportparts import RED_FLAG_LEAD, URGENCY_WORDS, level_word, source_entry, taken_text
 
 LEVEL_STYLES = {"low": "green", "moderate": "yellow", "high": "red", "very-high": "bold red"}
 BAR_WIDTH = 20
 TOP_SUGGESTIONS = 6
 RED_FLAG_TITLE = "SEE A CLINICIAN"
-RED_FLAG_LEAD = (
-    "You reported a symptom that needs a clinician's attention. "
-    "This check cannot explain it, and its scores do not replace that visit."
-)
 
 
 def results_view(
@@ -85,11 +81,6 @@ def _overall(assessment: Assessment) -> Text:
     level = f"{level_word(overall.level).upper()} ({overall.percent:g}%)"
     text.append(level, style=Style.parse(_style(overall.level)) + Style(bold=True))
     return text.append(f"\n{overall.summary}\n")
-
-
-def level_word(level: str | None) -> str:
-    """A level id as a word for people ('very-high' -> 'very high')."""
-    return (level or "not scored").replace("-", " ").replace("_", " ")
 
 
 def _style(level: str | None) -> str:

@@ -273,14 +273,10 @@ class RuleBase:
             raise InputError(f"{count} not fit the rule base {self.id}; fix them and try again", tuple(problems))
         return parsed
 
-    def visible(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-        """Answers of the questions that are shown, and ids of shown questions left unanswered."""
-        shown, unanswered, _ = self.walk(answers)
-        return shown, unanswered
-
     def walk(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], dict[str, Any]]:
-        """Like :meth:`visible`, plus the state of every question: its answer if shown and
-        answered, else :data:`HIDDEN` or :data:`BLANK` (shown but unanswered or declined)."""
+        """Answers of the questions that are shown, ids of shown questions left unanswered, and
+        the state of every question: its answer if shown and answered, else :data:`HIDDEN` or
+        :data:`BLANK` (shown but unanswered or declined)."""
         shown: dict[str, Any] = {}
         states: dict[str, Any] = {}
         unanswered: list[str] = []

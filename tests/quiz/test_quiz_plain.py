@@ -34,15 +34,6 @@ def plain(*typed: str, options: tuple[str, ...] = ("--plain",)) -> Result:
     return run("--rules", MINI, *options, stdin="".join(line + "\n" for line in typed))
 
 
-def test_plain_mode_scores_exactly_like_score(tmp_path: Path) -> None:
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(SAME_AS_A_FILE, encoding="utf-8")
-    quiz = plain(*TYPED, options=("--plain", "--format", "json", "--no-save"))
-    assert quiz.code == 0, quiz.err
-    scored = run("score", str(answers), "--rules", MINI, "--format", "json")
-    assert json.loads(quiz.out) == json.loads(scored.out)
-
-
 def test_plain_mode_shows_numbered_options_on_stderr_and_results_on_stdout(
     gutcheck_home: Path,
 ) -> None:
