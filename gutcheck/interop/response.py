@@ -125,7 +125,8 @@ def _read_item(rules: RuleBase, item: Mapping[str, Any], result: ResponseAnswers
     if question.kind != "multi" and len(values) > 1:
         result.problems.append(Problem(where, f"{len(values)} answers, but the question takes one"))
         return
-    result.answers[question.id] = values if question.kind == "multi" else values[0]
+    single_text = question.kind == "multi" and len(values) == 1 and isinstance(values[0], str)
+    result.answers[question.id] = values if question.kind == "multi" and not single_text else values[0]
     result.texts[question.id] = "; ".join(_text(v) for v in values)
 
 
