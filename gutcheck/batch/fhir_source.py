@@ -153,4 +153,5 @@ def _whole_line(head: str) -> bool:
 def _kind(value: Any) -> str:
     if isinstance(value, Mapping):
         return "a resource without resourceType"
-    return f"a JSON {type(value).__name__}"
+    names = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
+    return f"a JSON {names.get(type(value), type(value).__name__)}"

@@ -29,7 +29,8 @@ def looks_like_fhir(sample: str, *, any_resource: bool = False) -> bool:
 def responses_in(resource: object) -> Iterator[Any]:
     """The QuestionnaireResponses a resource holds: itself, or a Bundle's entries (other resources skipped)."""
     if isinstance(resource, Mapping) and resource.get("resourceType") == "Bundle":
-        for entry in resource.get("entry") or []:
+        entries = resource.get("entry")
+        for entry in entries if isinstance(entries, list) else []:
             inner = entry.get("resource") if isinstance(entry, Mapping) else None
             if isinstance(inner, Mapping) and inner.get("resourceType") in ("QuestionnaireResponse", "Bundle"):
                 yield from responses_in(inner)

@@ -95,14 +95,14 @@ def _items(items: object) -> Iterator[Mapping[str, Any]]:
             continue
         yield item
         yield from _items(item.get("item"))
-        for answer in item.get("answer") or []:
+        for answer in _list(item.get("answer")):
             if isinstance(answer, Mapping):
                 yield from _items(answer.get("item"))
 
 
 def _read_item(rules: RuleBase, item: Mapping[str, Any], result: ResponseAnswers) -> None:
     link_id = item.get("linkId")
-    answers = [a for a in item.get("answer") or [] if isinstance(a, Mapping)]
+    answers = [a for a in _list(item.get("answer")) if isinstance(a, Mapping)]
     question = rules.by_id.get(link_id) if isinstance(link_id, str) else None
     where = f"item {link_id!r}"
     if question is None:
@@ -171,8 +171,13 @@ def _declined(item: Mapping[str, Any]) -> bool:
     """True when the item carries the data-absent-reason 'asked-declined' ("Prefer not to say")."""
     return any(
         isinstance(ext, Mapping) and ext.get("url") == DATA_ABSENT_REASON and ext.get("valueCode") == "asked-declined"
-        for ext in item.get("extension") or []
+        for ext in _list(item.get("extension"))
     )
+
+
+def _list(value: object) -> list[Any]:
+    """``value`` if it is a JSON array, else nothing (a damaged response is judged by what is left)."""
+    return value if isinstance(value, list) else []
 
 
 def parse_response(rules: RuleBase, found: ResponseAnswers) -> tuple[dict[str, Any], list[Problem]]:

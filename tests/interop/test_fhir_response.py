@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,7 @@ def test_a_bad_ndjson_line_is_rejected_alone_and_the_counts_add_up(tmp_path: Pat
     result = run("batch", write(tmp_path, "r.ndjson", text), "--rules", MINI, "--input-format", "fhir")
     assert result.code == 3
     assert "line 2: not valid JSON" in result.err
-    assert "line 3: expected a QuestionnaireResponse, not a JSON list" in result.err
+    assert "line 3: expected a QuestionnaireResponse, not a JSON array" in result.err
     assert "Scored 1 of 3 rows" in result.err
 
 
@@ -188,3 +189,73 @@ def test_score_says_what_it_was_given_when_it_is_not_a_response(tmp_path: Path) 
     result = run("score", write(tmp_path, "q.json", questionnaire), "--rules", MINI)
     assert result.code == 3
     assert "is a FHIR Questionnaire, not a QuestionnaireResponse; fill it in with a form filler first" in result.err
+
+
+def _json_values() -> Any:
+    from hypothesis import strategies as st
+
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+                       st.sampled_from(["weekly", "Weekly", "drink_freq", "blood", "food_fibre", "x", ""]))
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["linkId", "item", "answer", "valueCoding", "valueString", "valueBoolean",
+                                         "valueDecimal", "code", "display", "extension", "resource", "entry"]),
+                        inner, max_size=4)), max_leaves=12)
+
+
+def test_no_response_however_broken_gives_a_traceback() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from gutcheck.errors import InputError
+    from gutcheck.interop.reading import read_one_response
+    from gutcheck.rulebook.loading import load_rules
+
+    rules = load_rules(MINI)
+
+    item = st.fixed_dictionaries({"linkId": st.sampled_from(["blood", "drink_freq", "food_fibre", "drink_amount", 3])},
+                                 optional={"answer": _json_values(), "item": _json_values(),
+                                           "extension": _json_values()})
+    answer = st.dictionaries(st.sampled_from(["valueCoding", "valueString", "valueBoolean", "valueInteger"]),
+                             _json_values(), max_size=2)
+    items = st.one_of(_json_values(), st.lists(item, max_size=3),
+                      st.lists(item.map(lambda i: {**i, "answer": [{"valueBoolean": True}]}), max_size=2),
+                      st.lists(answer, max_size=2).map(lambda a: [{"linkId": "food_fibre", "answer": a}]))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(items, _json_values())
+    def check(items: Any, extra: Any) -> None:
+        resource = {"resourceType": "QuestionnaireResponse", "item": items, "questionnaire": extra}
+        bundles = ({"resourceType": "Bundle", "entry": [{"resource": resource}, extra]},
+                   {"resourceType": "Bundle", "entry": extra})
+        for data in (resource, *bundles):
+            try:
+                read_one_response(rules, json.dumps(data), "r.json")
+            except InputError as exc:
+                assert exc.message.startswith("r.json")
+
+    check()
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.one_of(_json_values(), items.map(lambda i: {**resource_of(i)})), min_size=1, max_size=4))
+    def check_batch(lines: list[Any]) -> None:
+        from gutcheck.batch.rows import ParsedRow, RejectedRow
+        from gutcheck.batch.sources import open_batch
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "r.ndjson"
+            path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+            try:
+                with open_batch(rules, str(path), input_format="fhir") as batch:
+                    rows = list(batch.rows())
+            except InputError as exc:
+                assert str(path) in exc.message
+                return
+            assert all(isinstance(row, (ParsedRow, RejectedRow)) for row in rows)
+            assert batch.rows_read == len(rows)
+
+    check_batch()
+
+
+def resource_of(items: Any) -> dict[str, Any]:
+    return {"resourceType": "QuestionnaireResponse", "item": items}
