@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
@@ -33,6 +34,11 @@ def questionnaire_url(rules_id: str) -> str:
     names the questionnaire and is never fetched.
     """
     return f"urn:gutcheck:questionnaire:{rules_id}"
+
+
+def resource_id(rules_id: str) -> str:
+    """The Questionnaire's resource id: the rule-base id with what FHIR ids cannot hold ('_') as '-'."""
+    return re.sub(r"[^A-Za-z0-9.-]", "-", rules_id)[:64]
 
 
 def answer_system(rules_id: str, question_id: str) -> str:

@@ -32,6 +32,7 @@ from gutcheck.interop.common import (
     extension,
     item_control,
     questionnaire_url,
+    resource_id,
 )
 from gutcheck.interop.enable_when import enable_fields
 from gutcheck.rulebook.model import Question, RuleBase
@@ -46,7 +47,7 @@ def questionnaire(rules: RuleBase, conditions: Mapping[str, Any]) -> dict[str, A
     maker = _Maker(rules, conditions)
     return {
         "resourceType": "Questionnaire",
-        "id": re.sub(r"[^A-Za-z0-9.-]", "-", rules.id)[:64],  # FHIR ids take no '_'; the url keeps the id
+        "id": resource_id(rules.id),
         "url": questionnaire_url(rules.id),
         "version": rules.version,
         "name": computable_name(rules.id),

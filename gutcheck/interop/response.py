@@ -15,7 +15,7 @@ from typing import Any
 
 from gutcheck.answers.parse import SKIP
 from gutcheck.errors import Problem
-from gutcheck.interop.common import DATA_ABSENT_REASON, questionnaire_url
+from gutcheck.interop.common import DATA_ABSENT_REASON, questionnaire_url, resource_id
 from gutcheck.rulebook.model import Question, RuleBase
 
 _VALUE_KEYS = ("valueCoding", "valueBoolean", "valueDecimal", "valueInteger", "valueString")
@@ -61,7 +61,9 @@ def questionnaire_problem(rules: RuleBase, resource: Mapping[str, Any]) -> str |
         return "'questionnaire' is not a canonical URL"
     url, _, version = reference.partition("|")
     own = questionnaire_url(rules.id)
-    if url != own and not url.endswith(f"/Questionnaire/{rules.id}"):
+    ids = {rules.id, resource_id(rules.id)}
+    on_a_server = any(url == f"Questionnaire/{i}" or url.endswith(f"/Questionnaire/{i}") for i in ids)
+    if url != own and not on_a_server:
         return (f"the response answers the questionnaire {reference!r}, not {own!r} of the rule base "
                 f"{rules.id}; score it with that questionnaire's rule base (--rules)")
     if version and version != rules.version:

@@ -98,6 +98,11 @@ def test_a_response_to_another_questionnaire_is_refused(tmp_path: Path, change: 
     assert words in result.err and "Traceback" not in result.err
 
 
+@pytest.mark.parametrize("reference", ["Questionnaire/mini", "https://fhir.example.org/r4/Questionnaire/mini|1.0.0"])
+def test_a_response_to_the_questionnaire_kept_on_a_server_is_accepted(tmp_path: Path, reference: str) -> None:
+    assert score_json(write(tmp_path, "r.json", response(questionnaire=reference)))["rules"]["id"] == "mini"
+
+
 def test_every_answer_that_does_not_fit_is_named_by_its_item(tmp_path: Path) -> None:
     bad = response()
     bad["item"][1]["item"][0]["answer"] = [coding("drink_freq", "sometimes", "Sometimes")]
