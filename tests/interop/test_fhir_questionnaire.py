@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rule_strategies import rule_bases
 
 from gutcheck.engine.scoring import score_parsed
-from gutcheck.interop.questionnaire import questionnaire, raw_conditions
+from gutcheck.interop.questionnaire import about_questions, questionnaire, raw_conditions
 from gutcheck.interop.response_out import response_resource
 from gutcheck.rulebook.loading import load_rules, load_rules_detailed
 from gutcheck.rulebook.model import HIDDEN
@@ -39,10 +39,14 @@ def test_the_bundled_rules_export_as_a_valid_r4_questionnaire() -> None:
     validate(q)
     rules = load_rules()
     assert (q["url"], q["version"], q["status"]) == ("urn:gutcheck:questionnaire:gut-barrier", rules.version, "active")
-    first, safety, *factors = q["item"]
+    first, safety, *groups = q["item"]
     assert first == {"linkId": "display:disclaimer", "type": "display", "text": rules.disclaimer}
     assert [i["linkId"] for i in safety["item"]] == [rf.question.id for rf in rules.red_flags]
-    assert [g["linkId"] for g in factors] == [f"factor:{f.id}" for f in rules.factors]
+    about = [question.id for question in about_questions(rules)]
+    if about:  # rule bases with `about:` questions have an "About you" group next
+        about_group, *groups = groups
+        assert (about_group["linkId"], [i["linkId"] for i in about_group["item"]]) == ("group:about", about)
+    assert [g["linkId"] for g in groups] == [f"factor:{f.id}" for f in rules.factors]
     questions = {k: v for k, v in by_link(q).items() if k in rules.by_id}
     assert set(questions) == set(rules.by_id)
 
@@ -146,7 +150,8 @@ def test_about_you_questions_get_their_own_group_after_the_safety_questions(mini
         about: tuple[Question, ...] = ()
 
     age = Question(id="age_band", ask="How old are you?", kind="yesno", factor=None, allow_skip=True)
-    given = {f.name: getattr(mini_rules, f.name) for f in fields(RuleBase) if f.name not in ("questions", "by_id")}
+    left_out = ("questions", "by_id", "about")
+    given = {f.name: getattr(mini_rules, f.name) for f in fields(RuleBase) if f.name not in left_out}
     q = questionnaire(WithAbout(**given, about=(age,)), {})
     validate(q)
     assert [i["linkId"] for i in q["item"][:3]] == ["display:disclaimer", "group:safety", "group:about"]
