@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from answer_strategies import answer_sets
 from fhir_check import validate
+from fhir_rule_bases import rule_bases
 from helpers import run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rule_strategies import rule_bases
 from strategies import valid_answers
 
 from gutcheck.engine.scoring import score, score_parsed

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from answer_strategies import answer_sets
 from fhir_check import all_items, enabled, validate
+from fhir_rule_bases import rule_bases
 from helpers import run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rule_strategies import rule_bases
 
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.interop.questionnaire import about_questions, questionnaire, raw_conditions

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random, valid rule bases (as YAML text, then loaded).
+"""Hypothesis strategies for random, valid rule bases written as YAML and loaded (for the FHIR tests).
 
 ``rule_bases()`` draws small rule bases that use every question type, "Prefer not to say",
 "none of these" options, pick limits, units, whole numbers, and ``show_if`` conditions of every
