@@ -57,7 +57,7 @@ def test_the_top_of_the_package_reads_like_the_pipeline() -> None:
     assert top == {
         "__init__.py", "__main__.py", "_version.py", "cli.py", "errors.py",
         "rulebook", "answers", "engine", "batch", "quiz", "history", "lint", "render",
-        "commands", "files", "schema",
+        "commands", "files", "schema", "interop",
     }
 
 
@@ -97,6 +97,22 @@ def test_tests_mirror_the_package() -> None:
     stages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists() and p.name != "schema"}
     mirrored = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
     assert stages <= mirrored
+
+
+def test_interop_is_plain_dicts_and_the_stdlib() -> None:
+    """The FHIR code needs no FHIR library and never reaches into commands, rendering or storage."""
+    forbidden = ("gutcheck.commands", "gutcheck.render", "gutcheck.quiz", "gutcheck.history", "gutcheck.batch")
+    crossing = {}
+    for path in (PACKAGE / "interop").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        outside = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                   for alias in node.names} | {node.module.split(".")[0] for node in ast.walk(tree)
+                                                 if isinstance(node, ast.ImportFrom) and node.module}
+        found = sorted(m for m in imported_modules(path) if m.startswith(forbidden))
+        found += sorted(outside & {"fhir", "fhirclient", "pydantic", "typer", "rich", "yaml"})
+        if found:
+            crossing[name_of(path)] = found
+    assert crossing == {}
 
 
 def test_help_and_version_load_no_stage_of_the_pipeline() -> None:

@@ -41,10 +41,17 @@ def read_parsed_answers(
     """Parsed answers of one person, and the client id a table names, from a path or ``-``.
 
     Besides a YAML or JSON mapping, this takes what ``gutcheck batch`` reads, for one person:
-    a CSV/TSV with a header and one row, a JSON array of one object, or one JSON line.
+    a CSV/TSV with a header and one row, a JSON array of one object, or one JSON line; and a
+    FHIR QuestionnaireResponse (alone, or the one in a Bundle).
     """
     display = "<stdin>" if source == "-" else source
     text = _read_source(source, display)
+    from gutcheck.interop.reading import looks_like_fhir
+
+    if looks_like_fhir(text, any_resource=True):
+        from gutcheck.interop.reading import read_one_response
+
+        return read_one_response(rules, text, display)
     if _is_table(source, text):
         from gutcheck.batch.sources import read_one_row
 

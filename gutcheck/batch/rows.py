@@ -67,7 +67,7 @@ ClientCheck = Callable[[str], "str | None"]
 
 @dataclass(frozen=True)
 class InputFormat:
-    """What kind of input this is: ``csv`` (with its delimiter), ``json`` (array) or ``jsonl``."""
+    """What kind of input this is: ``csv`` (with its delimiter), ``json`` (array), ``jsonl`` or ``fhir``."""
 
     kind: str
     delimiter: str = ","
@@ -78,6 +78,8 @@ class InputFormat:
             return "JSON array"
         if self.kind == "jsonl":
             return "JSON Lines"
+        if self.kind == "fhir":
+            return "FHIR QuestionnaireResponses"
         names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
         return f"{names.get(self.delimiter, repr(self.delimiter))}-separated CSV"
 

@@ -98,10 +98,12 @@ def read_sample(text_input: TextInput) -> str:
 
 
 def sniff_format(sample: str, display: str, hint: str = "auto") -> InputFormat:
-    """Tell CSV (and its delimiter), JSON array and JSON Lines apart from the start of the input."""
+    """Tell CSV (and its delimiter), JSON array, JSON Lines and FHIR resources apart from the start of the input."""
     head = sample.lstrip()
     if not head:
         raise InputError(f"{display}: is empty; expected a header row of question ids or texts")
+    if hint == "fhir" or (hint == "auto" and _is_fhir(head)):
+        return InputFormat("fhir")
     if hint in ("json", "jsonl"):
         return InputFormat(hint)
     if hint == "tsv":
@@ -109,6 +111,12 @@ def sniff_format(sample: str, display: str, hint: str = "auto") -> InputFormat:
     if hint == "auto" and head[0] in "[{":
         return InputFormat("json" if head[0] == "[" else "jsonl")
     return InputFormat("csv", sniff_delimiter(sample))
+
+
+def _is_fhir(head: str) -> bool:
+    from gutcheck.interop.reading import looks_like_fhir
+
+    return looks_like_fhir(head)
 
 
 _DELIMITERS = (",", ";", "\t", "|")

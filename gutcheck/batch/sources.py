@@ -50,6 +50,10 @@ class Batch:
         self.error_columns: tuple[str, ...] = ()
         if fmt.kind == "csv":
             self._source: RowSource = CsvSource(self, sample)
+        elif fmt.kind == "fhir":
+            from gutcheck.batch.fhir_source import FhirSource
+
+            self._source = FhirSource(self, sample)
         else:
             self._source = JsonSource(self, sample)
 

@@ -19,6 +19,7 @@ class OutputFormat(str, Enum):
     CSV = "csv"
     JSON = "json"
     JSONL = "jsonl"
+    FHIR = "fhir"
 
 
 class InputFormatChoice(str, Enum):
@@ -29,6 +30,7 @@ class InputFormatChoice(str, Enum):
     TSV = "tsv"
     JSON = "json"
     JSONL = "jsonl"
+    FHIR = "fhir"
 
 
 class ReportFileFormat(str, Enum):
@@ -47,7 +49,8 @@ class TemplateFormat(str, Enum):
     JSON = "json"
 
 
-BATCH_HELP = """Score many clients from one CSV, TSV, JSON or JSON Lines export (or - for stdin).
+BATCH_HELP = """Score many clients from one CSV, TSV, JSON or JSON Lines export (or - for stdin),
+or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON).
 
 Columns may be named by question id or question text (any case), cells may hold option values
 or labels, multi-select cells are split on ';' or ', '. An id, client, name or email column
@@ -69,13 +72,15 @@ writable (--save).
 InputArgument = Annotated[
     str,
     typer.Argument(metavar="INPUT", show_default=False,
-                   help="Export to score: a CSV, TSV, JSON or JSON Lines file, or - for stdin."),
+                   help="Export to score: a CSV, TSV, JSON or JSON Lines file, FHIR "
+                   "QuestionnaireResponses, or - for stdin."),
 ]
 
 
 OutputOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Summary on stdout: a table, or one record per client.",
+    typer.Option("--format", "-f", help="Summary on stdout: a table, one record per client, or "
+                 "(fhir) one FHIR Bundle per client as NDJSON.",
                  case_sensitive=False),
 ]
 

@@ -55,7 +55,7 @@ class BatchOptions:
     @property
     def needs_assessment(self) -> bool:
         """True when each client's full assessment is needed, not only its summary."""
-        return self.reports is not None or self.save
+        return self.reports is not None or self.save or self.output == "fhir"
 
 
 def run_batch(rules: RuleBase, options: BatchOptions) -> None:
@@ -133,6 +133,7 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> Gutchec
                 count(summary)
                 add(summary)
                 if assessment is not None:
+                    sinks.summary.assessment(assessment)
                     _keep(assessment, summary, sinks, tally)
             else:
                 tally.rejected += 1

@@ -130,6 +130,34 @@ class SummaryOutput:
     def finish(self, console: Console) -> None:
         """Write whatever is left once every row has been read."""
 
+    def assessment(self, assessment: Assessment) -> None:
+        """Take one client's full assessment (only outputs that need it do anything)."""
+
+
+class FhirLines(SummaryOutput):
+    """One FHIR Bundle per client, a line each (NDJSON), written as each client is scored."""
+
+    def __init__(self, rules: RuleBase) -> None:
+        import sys
+
+        self.out = sys.stdout
+        self.rules = rules
+
+    def add(self, summary: ClientSummary) -> None:
+        """The summary is not needed: the bundle comes from the full assessment."""
+
+    def assessment(self, assessment: Assessment) -> None:
+        """Write the client's Bundle as one JSON line."""
+        import json
+
+        from gutcheck.interop.bundle import assessment_bundle
+
+        self.out.write(json.dumps(assessment_bundle(assessment, self.rules), ensure_ascii=False) + "\n")
+
+    def finish(self, console: Console) -> None:
+        """Flush the lines."""
+        self.out.flush()
+
 
 class RecordLines(SummaryOutput):
     """CSV, JSON array or JSON Lines records, written to stdout as each client is scored."""
@@ -216,6 +244,8 @@ class SummaryTable(SummaryOutput):
 def summary_output(fmt: str, rules: RuleBase) -> SummaryOutput:
     if fmt == "table":
         return SummaryTable(rules)
+    if fmt == "fhir":
+        return FhirLines(rules)
     from gutcheck.render.batch_records import RecordMaker
 
     return RecordLines(fmt, RecordMaker(rules))

@@ -71,7 +71,7 @@ def report(
         str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
     ] = DEFAULT_PROFILE,
 ) -> None:
-    """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
+    """Render a saved assessment as Markdown, HTML, JSON, text or a FHIR Bundle, to stdout or a file."""
     chosen = fmt or format_for(output)
     if output is not None:
         _refuse_overlaps(output, source)

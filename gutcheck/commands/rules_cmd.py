@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ RulesArgument = Annotated[
 ]
 
 rules_app = typer.Typer(
-    help="Check, lint, show and describe rule bases.",
+    help="Check, lint, show, describe and export rule bases.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -69,6 +70,44 @@ def show(path: RulesArgument = None) -> None:
 
     rules = load(path)
     make_consoles().out.print(rules_view(rules))
+
+
+class ExportFormat(str, Enum):
+    """Formats a rule base can be exported to."""
+
+    FHIR = "fhir"
+
+
+@rules_app.command("export")
+def export(
+    path: RulesArgument = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="fhir: an HL7 FHIR R4 Questionnaire (JSON).",
+                                   case_sensitive=False),
+    ] = ExportFormat.FHIR,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False),
+    ] = None,
+) -> None:
+    """Export the rule base as a FHIR Questionnaire, for web form fillers such as LHC-Forms."""
+    import json
+
+    from gutcheck.interop.questionnaire import questionnaire, raw_conditions
+    from gutcheck.rulebook.loading import load_rules_detailed
+
+    loaded = load_rules_detailed(path)
+    conditions = raw_conditions(loaded.model.model_dump())
+    text = json.dumps(questionnaire(loaded.rules, conditions), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        from gutcheck.commands.output import emit_text
+
+        emit_text(text)
+        return
+    from gutcheck.files.access import write_text_atomic
+
+    write_text_atomic(output, text, "the questionnaire")
+    typer.echo(f"Wrote {output} ({fmt.value} Questionnaire of {loaded.rules.id} {loaded.rules.version}).", err=True)
 
 
 @rules_app.command("schema")

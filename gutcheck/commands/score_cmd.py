@@ -13,7 +13,8 @@ AnswersArgument = Annotated[
     str,
     typer.Argument(
         help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
-        "JSON array or JSON Lines file with one person's row, as batch reads), or - for stdin.",
+        "JSON array or JSON Lines file with one person's row, as batch reads, or a FHIR "
+        "QuestionnaireResponse), or - for stdin.",
         show_default=False,
     ),
 ]
@@ -59,7 +60,13 @@ def score(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
     assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
-    emit_report(assessment, fmt)
+    if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
+        from gutcheck.commands.output import emit_text
+        from gutcheck.render.fhir import render_fhir
+
+        emit_text(render_fhir(assessment, rule_base))
+    else:
+        emit_report(assessment, fmt)
     if save is True or (save is None and profile is not None):
         from gutcheck.history.store import save_assessment
 

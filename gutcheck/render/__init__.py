@@ -16,6 +16,7 @@ class ReportFormat(str, Enum):
     JSON = "json"
     MARKDOWN = "md"
     HTML = "html"
+    FHIR = "fhir"
 
 
 def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> str:
@@ -28,6 +29,10 @@ def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> st
         from gutcheck.render.markdown import render_markdown
 
         return render_markdown(assessment)
+    if fmt is ReportFormat.FHIR:
+        from gutcheck.render.fhir import render_fhir
+
+        return render_fhir(assessment)
     if fmt is ReportFormat.HTML:
         from gutcheck.render.html import render_html
 

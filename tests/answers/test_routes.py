@@ -1,7 +1,7 @@
 """Every route in reads the same answers the same way (issue 10).
 
-The same generated answer sets go through ``score`` on a YAML file, a JSON file and a one-row
-CSV, ``batch`` on a CSV and on JSON Lines, the quiz's ``--answers`` prefill, a quiz draft kept
+The same generated answer sets go through ``score`` on a YAML file, a JSON file, a one-row
+CSV and a FHIR QuestionnaireResponse, ``batch`` on a CSV, on JSON Lines and on FHIR NDJSON, the quiz's ``--answers`` prefill, a quiz draft kept
 and resumed, a questionary result and plain-mode typing; every route must give the same parsed
 answers and the same Assessment. The rule base is a coach's own (tests/data/coach.yaml), whose multi-select labels
 hold commas ("Beer, cider or wine"), the case that once split differently by route.
@@ -143,13 +143,35 @@ def _files(folder: Path, texts: Texts, natives: dict[str, object]) -> dict[str, 
     json_file.write_text(json.dumps(natives), encoding="utf-8")
     jsonl = folder / "clients.jsonl"
     jsonl.write_text(json.dumps(natives) + "\n" + json.dumps(texts) + "\n", encoding="utf-8")
+    response = folder / "response.json"
+    response.write_text(json.dumps(_response(natives)), encoding="utf-8")
+    responses = folder / "responses.ndjson"
+    responses.write_text(json.dumps(_response(natives)) + "\n" + json.dumps(_response(texts)) + "\n", encoding="utf-8")
     return {
         "yaml": yaml_file,
         "json": json_file,
         "csv": _write_csv(folder / "answers.csv", texts),
+        "fhir": response,
         "batch-csv": _write_csv(folder / "clients.csv", texts, rows=2),
         "batch-jsonl": jsonl,
+        "batch-fhir": responses,
     }
+
+
+def _response(answers: dict[str, object]) -> dict[str, Any]:
+    """The answers as a FHIR QuestionnaireResponse a form filler might write: texts as strings,
+    yes/no as booleans, numbers as numbers, a list as codings named by display only."""
+    def values(value: object) -> list[dict[str, Any]]:
+        if isinstance(value, bool):
+            return [{"valueBoolean": value}]
+        if isinstance(value, (int, float)):
+            return [{"valueDecimal": value}]
+        if isinstance(value, list):
+            return [{"valueCoding": {"display": str(item)}} for item in value]
+        return [{"valueString": str(value)}]
+
+    items = [{"linkId": qid, "answer": values(value)} for qid, value in answers.items()]
+    return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
 
 
 def _batch_rows(path: Path) -> list[dict[str, Any]]:
@@ -162,9 +184,9 @@ def _batch_rows(path: Path) -> list[dict[str, Any]]:
 def _parsed_by_route(files: dict[str, Path], texts: Texts, expected: dict[str, Any]) -> dict[str, Any]:
     """The parsed answers each route reads, keyed by route."""
     found: dict[str, Any] = {
-        name: read_parsed_answers(COACH, str(files[name]))[0] for name in ("yaml", "json", "csv")
+        name: read_parsed_answers(COACH, str(files[name]))[0] for name in ("yaml", "json", "csv", "fhir")
     }
-    for name in ("batch-csv", "batch-jsonl"):
+    for name in ("batch-csv", "batch-jsonl", "batch-fhir"):
         for number, answers in enumerate(_batch_rows(files[name]), 1):
             found[f"{name} row {number}"] = answers
     found["--answers prefill"] = read_prefill(COACH, files["yaml"])
@@ -207,11 +229,11 @@ def _assessment(result_out: str) -> dict[str, Any]:
 def _assessments_by_route(files: dict[str, Path], folder: Path) -> dict[str, dict[str, Any]]:
     """The Assessment JSON (minus taken_at and the client name) each command gives."""
     found: dict[str, dict[str, Any]] = {}
-    for name in ("yaml", "json", "csv"):
+    for name in ("yaml", "json", "csv", "fhir"):
         result = run("score", str(files[name]), "--rules", COACH_RULES, "--format", "json")
         assert result.code == 0, result.err
         found[f"score {name}"] = _assessment(result.out)
-    for name in ("batch-csv", "batch-jsonl"):
+    for name in ("batch-csv", "batch-jsonl", "batch-fhir"):
         reports = folder / f"reports-{name}"
         result = run("batch", str(files[name]), "--rules", COACH_RULES, "--reports", str(reports),
                      "--report-format", "json", "--format", "json")
@@ -240,7 +262,7 @@ def test_every_file_route_reads_the_same_answers_and_scores_them_alike(
         for route, answers in _parsed_by_route(files, texts, parsed).items():
             assert answers == parsed, route
         assessments = _assessments_by_route(files, folder)
-    assert len(assessments) == 7
+    assert len(assessments) == 10
     first = assessments.pop("score yaml")
     assert {route: found for route, found in assessments.items() if found != first} == {}
 
@@ -289,7 +311,7 @@ def example_files(tmp_path: Path) -> dict[str, Path]:
 
 def test_the_issue_example_reads_as_two_options_by_every_route(example_files: dict[str, Path]) -> None:
     found = _parsed_by_route(example_files, ISSUE_EXAMPLE, EXAMPLE_PARSED)
-    assert len(found) == 11
+    assert len(found) == 14
     for route, answers in found.items():
         assert answers["drink_kinds"] == ("beer", "spirits"), route
 
@@ -302,7 +324,7 @@ def test_the_issue_example_scores_alike_from_every_command(
         route: next(a["value"] for a in data["answers"] if a["question"] == "drink_kinds")
         for route, data in found.items()
     }
-    assert kinds == {route: ["beer", "spirits"] for route in found} and len(kinds) == 7
+    assert kinds == {route: ["beer", "spirits"] for route in found} and len(kinds) == 10
     typed = run("--rules", COACH_RULES, "--plain", "--no-save", "--format", "json",
                 stdin="y\nno\nweekly\n3\nBeer, cider or wine; Spirits\nyes\n1\n20\n")
     assert typed.code == 0, typed.err

@@ -83,8 +83,32 @@ def _modules_after(*args: str) -> set[str]:
 def test_start_up_does_not_import_the_prompt_stack(args: tuple[str, ...]) -> None:
     modules = _modules_after(*args)
     assert "gutcheck.cli" in modules  # the probe really ran the CLI
-    for heavy in ("questionary", "prompt_toolkit", "jinja2", "sqlite3"):
+    for heavy in ("questionary", "prompt_toolkit", "jinja2", "sqlite3", "gutcheck.interop"):
         assert heavy not in modules, f"{heavy} imported by gutcheck {' '.join(args)}"
+
+
+def test_the_quiz_reaches_its_first_question_without_the_fhir_code(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    listing = tmp_path / "modules.txt"
+    code = (
+        "import sys\nfrom gutcheck.cli import main\n"
+        f"sys.argv = ['gutcheck', '--rules', {str(ROOT / 'tests/data/mini.yaml')!r}, '--no-save']\n"
+        "try:\n    main()\nexcept BaseException:\n    pass\n"
+        f"open({str(listing)!r}, 'w').write('\\n'.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-c", code], env=env, encoding="utf-8", dimensions=(50, 200), timeout=20)
+    try:
+        child.expect_exact("Continue?")
+        child.send("y")
+        child.expect(r"Question 1 of \d+")
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    modules = set(listing.read_text().splitlines())
+    assert "questionary" in modules  # the probe really reached a question
+    assert not {m for m in modules if m.startswith("gutcheck.interop")}
 
 
 def test_python_dash_m_runs_the_cli() -> None:

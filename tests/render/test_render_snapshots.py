@@ -27,7 +27,12 @@ EXTENSIONS = {
     ReportFormat.HTML: "html",
     ReportFormat.JSON: "json",
     ReportFormat.TEXT: "txt",
+    ReportFormat.FHIR: "fhir.json",
 }
+
+
+def test_every_report_format_has_snapshots() -> None:
+    assert set(EXTENSIONS) == set(ReportFormat)
 
 
 @pytest.mark.parametrize("fmt", list(EXTENSIONS), ids=lambda fmt: fmt.value)
