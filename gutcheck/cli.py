@@ -15,12 +15,13 @@ from gutcheck._version import __version__
 from gutcheck.commands import (
     batch_cmd,
     history_cmd,
+    pager,
     quiz_cmd,
     report_cmd,
     rules_cmd,
     score_cmd,
 )
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
 from gutcheck.render import ReportFormat
 
@@ -66,8 +67,10 @@ def root(
     save: quiz_cmd.SaveOption = True,
     fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
     plain: quiz_cmd.PlainOption = False,
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Take the quiz (no command; the quiz options below apply), or run one of the commands."""
+    no_pager(pager_off)  # like git: 'gutcheck --no-pager report last' works for any command
     if ctx.invoked_subcommand is None:
         ctx.invoke(quiz_cmd.quiz, rules=rules, answers=answers, profile=profile, save=save,
                    fmt=fmt, plain=plain)
@@ -78,6 +81,7 @@ def root(
 
 def main() -> None:
     """Console-script entry point: run the app and turn errors into messages and exit codes."""
+    pager.disable(False)  # each run starts with paging on; --no-pager turns it off
     try:
         if len(sys.argv) <= 1:
             quiz_cmd.quiz()  # plain `gutcheck`: nothing to parse, so the quiz starts sooner

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gutcheck.commands.options import NoPagerOption, no_pager
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -69,14 +70,16 @@ def report(
     profile: Annotated[
         str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
     ] = "default",
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
+    no_pager(pager_off)
     chosen = fmt or format_for(output)
     assessment = read_assessment(source, profile)
     if output is None:
         from gutcheck.commands.output import emit_report
 
-        emit_report(assessment, chosen)
+        emit_report(assessment, chosen, closing=_closing(source, profile))
         return
     from gutcheck.files.access import write_text_atomic
     from gutcheck.render import render
@@ -118,6 +121,18 @@ def read_assessment(source: str, profile: str = "default") -> Assessment:
         return _parse(_read_file(path, source), source)
     return _from_history(source, profile)
 
+
+
+def _closing(source: str, profile: str) -> list[str]:
+    """The exact command that writes this report in full, and the history when it came from there."""
+    from gutcheck.commands.options import closing_lines, command_line, profile_words
+
+    if source != "-" and not Path(source).is_file() and _is_history_ref(source):
+        return closing_lines(command_line("gutcheck", "report", source.strip(), *profile_words(profile),
+                                          "-o", "report.html"), profile)
+    if source == "-":
+        return closing_lines("... | gutcheck report - -o report.html", None)
+    return closing_lines(command_line("gutcheck", "report", source, "-o", "report.html"), None)
 
 
 def _parse(text: str, display: str) -> Assessment:

@@ -48,6 +48,7 @@ def terminal_env(gutcheck_home: Path) -> dict[str, str]:
         "NO_COLOR": "1",
         "COLUMNS": str(COLUMNS),
         "LINES": str(ROWS),
+        "GUTCHECK_PAGER": "cat",  # these tests read the whole transcript; paging has its own tests
     }
 
 
