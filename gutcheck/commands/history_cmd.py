@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from gutcheck.commands.options import now
 from gutcheck.commands.output import emit_text, notice, show
 from gutcheck.history.records import DEFAULT_PROFILE
 
@@ -71,7 +72,7 @@ def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFo
     if fmt is ViewFormat.JSON:
         emit_text(history_json(profile, items))
         return
-    show(history_view(profile, items))
+    show(history_view(profile, items, now()))
 
 
 def compare(
@@ -100,7 +101,7 @@ def compare(
     if fmt is ViewFormat.JSON:
         emit_text(compare_json(comparison))
         return
-    show(compare_view(comparison))
+    show(compare_view(comparison, now()))
 
 
 def export(
@@ -167,7 +168,7 @@ def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
     if fmt is ViewFormat.JSON:
         emit_text(profiles_json(summaries))
         return
-    show(profiles_view(summaries))
+    show(profiles_view(summaries, now()))
 
 
 

@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gutcheck.render.fitting import fitted
 from gutcheck.rulebook.model import Bands, Factor, Question, RuleBase
 
 
@@ -15,12 +16,13 @@ def rules_view(rules: RuleBase) -> RenderableType:
         Text(f"{rules.title}  ({rules.id} {rules.version})", style="bold"),
         Text(rules.disclaimer, style="italic"),
         Text(""),
-        _red_flags(rules),
-        _overview(rules),
-        _bands_table("Overall bands (percent)", rules.overall),
+        fitted(_red_flags(rules)),
+        fitted(_overview(rules)),
+        fitted(_bands_table("Overall bands (percent)", rules.overall)),
     ]
     for factor in rules.factors:
-        parts.extend([_questions(factor), _bands_table(f"{factor.title}: bands (points)", factor.bands)])
+        bands = _bands_table(f"{factor.title}: bands (points)", factor.bands)
+        parts.extend([fitted(_questions(factor)), fitted(bands)])
     return Group(*parts)
 
 

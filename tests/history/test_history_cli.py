@@ -84,8 +84,8 @@ def test_history_shows_a_table_and_a_trend_read_at_a_glance() -> None:
     lines = result.out.splitlines()
     rows = [line for line in lines if line.strip().startswith(("1 ", "2 ", "3 "))]
     assert len(rows) == 3
-    assert "2026-01-01 09:00" in rows[0] and "100% high" in rows[0]
-    assert "2026-03-01 09:00" in rows[2] and "0% low" in rows[2]
+    assert "1 Jan 2026" in rows[0] and "100% high" in rows[0]  # local time in words, never cut
+    assert "today at 09:00" in rows[2] and "0% low" in rows[2]  # GUTCHECK_NOW is the last one
     assert "Trend over the last 3 assessments" in result.out
     overall = next(line for line in lines if line.strip().startswith("Overall") and "→" in line)
     assert "█▅▁" in overall
@@ -158,7 +158,7 @@ def test_compare_defaults_to_the_last_two_and_names_the_changed_answers() -> Non
     result = run("compare", "--profile", "anna")
     assert result.code == 0, result.err
     text = " ".join(result.out.replace("│", " ").split())
-    assert "Comparing #2 (2026-02-01 09:00, profile 'anna') → #3 (2026-03-01 09:00" in text
+    assert "Comparing #2 (1 Feb 2026, profile 'anna') → #3 (today at 09:00" in text
     assert "Answers that changed (5):" in text
     assert "How often do you drink? Weekly → Never" in text
     assert "Which of these do you eat most days? Vegetables; Sweets → Vegetables; Beans" in text
@@ -317,7 +317,7 @@ def test_profiles_lists_counts_and_dates() -> None:
     text = run("profiles").out
     anna = next(line for line in text.splitlines() if "anna" in line)
     assert anna.split("│")[1].strip() == "3"
-    assert "2026-01-01 09:00" in anna and "2026-03-01 09:00" in anna
+    assert "1 Jan 2026" in anna and "1 Mar 2026" in anna  # in words, never cut
     data = json.loads(run("profiles", "--format", "json").out)
     assert [(p["profile"], p["assessments"]) for p in data["profiles"]] == [("anna", 3), ("bob", 1)]
 
@@ -336,3 +336,14 @@ def test_a_corrupt_database_gives_exit_6_and_one_sentence(gutcheck_home: Path) -
         assert result.err.startswith(f"{path} is not a readable gutcheck history database")
         assert len(result.err.strip().splitlines()) == 1
     assert path.read_bytes() == before
+
+
+@pytest.mark.usefixtures("three")
+def test_history_compare_and_profiles_speak_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "EST+5")  # five hours behind UTC: 09:00 UTC is 04:00 here
+    assert "today at 04:00" in run("history", "--profile", "anna").out
+    assert "→ #3 (today at 04:00" in " ".join(run("compare", "--profile", "anna").out.split())
+    monkeypatch.setenv("GUTCHECK_NOW", "2026-03-02T08:00:00+00:00")  # 03:00 on 2 March here
+    assert "yesterday at 04:00" in run("profiles").out
+    exported = json.loads(run("history", "--profile", "anna", "--format", "json").out)
+    assert exported["assessments"][2]["taken_at"] == "2026-03-01T09:00:00Z"  # files keep ISO 8601
