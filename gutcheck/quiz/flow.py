@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 from gutcheck.answers.parse import SKIP, AnswerError
@@ -201,6 +202,7 @@ def take_quiz(
     prefill: Mapping[str, Any] | None = None,
     drafts: Drafts | None = None,
     resume_command: str = "gutcheck",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Offer to resume an unfinished quiz, then walk the questions; returns parsed answers.
 
@@ -210,7 +212,7 @@ def take_quiz(
     given = dict(prefill or {})
     with stopping_cleanly(lambda: stopped_message(drafts, resume_command)):
         answers, position = given, 0
-        restored = offer_resume(rules, prompter, drafts)
+        restored = offer_resume(rules, prompter, drafts, now)
         if restored is not None:
             answers, position = {**restored.answers, **given}, restored.position
         keep = drafts.save if drafts is not None else None
@@ -235,8 +237,13 @@ def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
     return prompter.confirm("Continue?", default=True)
 
 
-def offer_resume(rules: RuleBase, prompter: Prompter, drafts: Drafts | None) -> Restored | None:
-    """Offer an unfinished quiz of this profile and rule base; None to start afresh."""
+def offer_resume(
+    rules: RuleBase, prompter: Prompter, drafts: Drafts | None, now: datetime | None = None
+) -> Restored | None:
+    """Offer an unfinished quiz of this profile and rule base, saying when it was left in local
+    words ('today at 21:54'); None to start afresh."""
+    from gutcheck.render.when import when_words
+
     restored = drafts.load(rules) if drafts is not None else None
     if restored is None or drafts is None or not restored.answers:
         return None
@@ -247,7 +254,8 @@ def offer_resume(rules: RuleBase, prompter: Prompter, drafts: Drafts | None) -> 
             else f"{restored.dropped} saved answers no longer fit these rules and were left out."
         )
     choice = prompter.choose(
-        f"You have an unfinished check from {restored.saved_at} ({len(restored.answers)} answers).",
+        f"You have an unfinished check from {when_words(restored.saved_at, now or datetime.now(timezone.utc))} "
+        f"({len(restored.answers)} answer{'' if len(restored.answers) == 1 else 's'}).",
         (
             Choice("Resume where I left off", "resume"),
             Choice("Start over (forget those answers)", "restart"),

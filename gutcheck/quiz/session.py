@@ -95,7 +95,8 @@ def run_session(
     with history_store(settings.save) as (store, problem):  # opened after the welcome: lean start
         drafts = Drafts(store, f"{settings.profile}:{rules.id}", prompter.warn) if store else None
         answers = take_quiz(
-            rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command()
+            rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command(),
+            now=clock(),
         )
         assessment = score_parsed(rules, answers, taken_at=clock())
         if not settings.save:
