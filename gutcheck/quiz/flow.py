@@ -50,6 +50,23 @@ def shown_indices(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
     return shown
 
 
+def may_still_appear(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
+    """Indices of hidden questions that answers not given yet could still show: a follow-up
+    whose condition reads a question that is unanswered and shown, or may be shown itself."""
+    shown = set(shown_indices(rules, answers))
+    open_ids: set[str] = set()  # questions whose answer is not known yet, and may be given
+    maybe: list[int] = []
+    for index, question in enumerate(rules.questions):
+        value = answers.get(question.id)
+        if index in shown:
+            if value is None:
+                open_ids.add(question.id)
+        elif question.show_reads & open_ids:
+            maybe.append(index)
+            open_ids.add(question.id)
+    return maybe
+
+
 def prune(rules: RuleBase, answers: Mapping[str, Any]) -> dict[str, Any]:
     """``answers`` without those of questions that are now hidden (or unknown)."""
     shown = {rules.questions[index].id for index in shown_indices(rules, answers)}
@@ -84,6 +101,8 @@ class _Walk:
         if index is None:
             return None
         question = self.rules.questions[index]
+        without = {k: v for k, v in self.answers.items() if k != question.id}  # it may change now
+        maybe = set(may_still_appear(self.rules, without)) - set(askable)
         return Step(
             question=question,
             index=index,
@@ -92,7 +111,13 @@ class _Walk:
             section=self.section(question)[0],
             default=self.answers.get(question.id),
             can_go_back=askable[0] < index,
+            most=len(askable) + len(maybe),
         )
+
+    def count_range(self) -> tuple[int, int]:
+        """The fewest and the most questions the quiz can still ask in all, from here."""
+        askable = len(self.askable())
+        return askable, askable + len(may_still_appear(self.rules, self.answers))
 
     def section(self, question: Question) -> tuple[str, str | None]:
         """Title and note of the section a question belongs to."""
@@ -103,6 +128,7 @@ class _Walk:
         """Keep an answer, drop the answers it hides, and move past its question."""
         self.answers[step.question.id] = value
         self.answers = prune(self.rules, self.answers)
+        self.fixed = self.fixed - {step.question.id}  # asked here after all: it counts as asked
         self.position = step.index + 1
 
     def back(self, step: Step) -> bool:
@@ -190,9 +216,9 @@ def stopping_cleanly(message: Callable[[], str]) -> Iterator[None]:
 
 def greet(rules: RuleBase, prompter: Prompter, prefill: Mapping[str, Any]) -> bool:
     """The welcome and its 'continue?'; False if the person chose not to start."""
-    count = len(_Walk(rules, prefill, frozenset(prefill), 0).askable())
+    fewest, most = _Walk(rules, prefill, frozenset(prefill), 0).count_range()
     with stopping_cleanly(lambda: "Stopped before the first question; nothing new was saved."):
-        return welcome(rules, prompter, count)
+        return welcome(rules, prompter, fewest, most)
 
 
 def take_quiz(
@@ -221,13 +247,13 @@ def take_quiz(
         )
 
 
-def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
+def welcome(rules: RuleBase, prompter: Prompter, count: int, most: int | None = None) -> bool:
     """The welcome: title, disclaimer, what to expect, and an explicit 'continue?'."""
     prompter.heading(rules.title, f"Version {rules.version}")
     prompter.say(rules.disclaimer)
-    if count:
-        minutes = max(1, round(count / 4))
-        prompter.say(f"About {count} questions, roughly {minutes} minute{'s' if minutes != 1 else ''}.")
+    most = max(count, most or 0)
+    if most:
+        prompter.say(expect_words(count, most))
     else:
         prompter.say("Your answers file already answers every question.")
     prompter.say(
@@ -235,6 +261,16 @@ def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
         "Press Ctrl-C to stop at any time: your answers so far are kept."
     )
     return prompter.confirm("Continue?", default=True)
+
+
+def expect_words(fewest: int, most: int) -> str:
+    """'25 to 34 questions, about 6 to 9 minutes' (at about 15 seconds a question)."""
+    low, high = max(1, round(fewest / 4)), max(1, round(most / 4))
+    questions = f"{fewest} questions" if most == fewest else f"{fewest} to {most} questions"
+    if fewest == 0:  # an answers file answered everything but follow-ups that may appear
+        questions = f"Up to {most} questions"
+    minutes = f"{low} minute{'s' if low != 1 else ''}" if high == low else f"{low} to {high} minutes"
+    return f"{questions}, about {minutes}."
 
 
 def offer_resume(

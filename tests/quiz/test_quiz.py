@@ -111,10 +111,10 @@ def test_welcome_shows_the_disclaimer_and_progress_counts_shown_questions(
     assert mini_rules.disclaimer in session.text
     lines = [line for line in session.text.splitlines() if line.startswith("Question ")]
     assert lines == [
-        "Question 1 of 5 · Safety questions",
-        "Question 2 of 5 · Safety questions",
-        "Question 3 of 5 · Drinking",
-        "Question 4 of 5 · Food",
+        "Question 1 of 5 to 7 · Safety questions",  # two drinking follow-ups may appear
+        "Question 2 of 5 to 7 · Safety questions",
+        "Question 3 of 5 to 7 · Drinking",
+        "Question 4 of 5 · Food",  # 'Never' settled it: no follow-up can appear any more
         "Question 5 of 5 · Food",
     ]
     assert answers_of(session.outcome)["drink_freq"] == "never"
@@ -160,7 +160,7 @@ def test_back_keeps_the_previous_answer_as_default(mini_rules: RuleBase) -> None
     progress = [line.split(" · ")[0] for line in session.text.splitlines()
                 if line.startswith("Question ")]
     assert progress == [
-        "Question 1 of 5", "Question 2 of 5", "Question 3 of 5", "Question 4 of 6",
+        "Question 1 of 5 to 7", "Question 2 of 5 to 7", "Question 3 of 5 to 7", "Question 4 of 6 to 7",
         "Question 5 of 7", "Question 6 of 7", "Question 5 of 7", "Question 4 of 7",
         "Question 5 of 7", "Question 6 of 7", "Question 7 of 7",
     ]
@@ -174,9 +174,9 @@ def test_the_back_choice_returns_to_the_previous_question(mini_rules: RuleBase) 
     answers = answers_of(session.outcome)
     assert answers["blood"] is True  # re-answered Yes after going back
     assert [line for line in session.text.splitlines() if line.startswith("Question")][:3] == [
-        "Question 1 of 5 · Safety questions",
-        "Question 2 of 5 · Safety questions",
-        "Question 1 of 5 · Safety questions",
+        "Question 1 of 5 to 7 · Safety questions",
+        "Question 2 of 5 to 7 · Safety questions",
+        "Question 1 of 5 to 7 · Safety questions",
     ]
 
 
@@ -214,7 +214,7 @@ def test_an_invalid_number_is_refused_and_asked_again(mini_rules: RuleBase) -> N
     answers = answers_of(session.outcome)
     assert answers["drink_amount"] == 5.0  # decimal comma accepted
     assert answers["drink_binge"] is False
-    assert session.text.count("Question 4 of 6 · Drinking") == 3  # asked until a number fitted
+    assert session.text.count("Question 4 of 6 to 7 · Drinking") == 3  # asked until a number fitted
 
 
 def test_multi_select_enforces_its_limits_and_exclusive_option(mini_rules: RuleBase) -> None:
@@ -291,7 +291,7 @@ def test_starting_over_forgets_the_draft(mini_rules: RuleBase) -> None:
     session = take(mini_rules, CONTINUE, start_over, *NO_FLAGS, NEVER,
                    SPACE + ENTER, ENTER)
     assert answers_of(session.outcome)["blood"] is False
-    assert "Question 1 of 5 · Safety questions" in session.text
+    assert "Question 1 of 5 to 7 · Safety questions" in session.text
 
 
 def test_drafts_are_kept_per_profile(mini_rules: RuleBase) -> None:
