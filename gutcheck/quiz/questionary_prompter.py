@@ -83,16 +83,32 @@ def build_prompt(step: Step) -> questionary.Question:
     return _with_keys(builder(step), back=step.can_go_back, text=step.question.kind == "number")
 
 
+def wrapped(ask: str, instruction: str, width: int | None = None) -> tuple[str, str]:
+    """The question and its instruction wrapped at spaces to the terminal's width, under the
+    '? ' mark; the instruction goes on a line of its own when it would not fit after the text."""
+    width = max(20, (width or _columns()) - 1)
+    lines = textwrap.wrap(ask, width - 2, break_long_words=False, break_on_hyphens=False) or [ask]
+    if len(lines) == 1 and len(ask) + len(instruction) + 3 <= width:
+        return ask, instruction
+    message = "\n  ".join(lines)
+    if len(lines[-1]) + len(instruction) + 3 > width:
+        message += "\n "
+        instruction = "\n  ".join(textwrap.wrap(instruction, width - 2, break_long_words=False))
+    return message, instruction
+
+
+def _columns() -> int:
+    from prompt_toolkit.application.current import get_app_session
+
+    return get_app_session().output.get_size().columns
+
+
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
-    return questionary.select(
-        step.question.ask,
-        choices=items,
-        default=preset(step),
-        instruction=_instruction("↑/↓ to move, Enter to choose", step),
-    )
+    message, instruction = wrapped(step.question.ask, _instruction("↑/↓ to move, Enter to choose", step))
+    return questionary.select(message, choices=items, default=preset(step), instruction=instruction)
 
 
 def _checkbox(step: Step) -> questionary.Question:
@@ -104,24 +120,40 @@ def _checkbox(step: Step) -> questionary.Question:
     ]
     limits = picks_hint(question)
     keys = "Space to pick, Enter when done" + (f", {limits}" if limits else "")
-    return questionary.checkbox(
-        question.ask,
-        choices=items,
-        instruction=_instruction(keys, step),
-    )
+    message, instruction = wrapped(question.ask, _instruction(keys, step))
+    return questionary.checkbox(message, choices=items, instruction=instruction)
 
 
 def _number(step: Step) -> questionary.Question:
+    """A text line for a number. After a refused entry the line starts empty (the message above
+    quotes what was typed), and ↑ brings the refused text back to edit."""
     question = step.question
     what = f"Type {number_hint(question)}"
     if question.allow_skip:
         what += ", or skip if you prefer not to say"
     back = "; ← at the start of the line goes back" if step.can_go_back else ""
-    return questionary.text(
-        question.ask,
-        default=starting_point(step) or "",
-        instruction=f"({what}{back})",
+    if step.retry is not None:
+        back += "; ↑ brings back what you typed"
+    message, instruction = wrapped(question.ask, f"({what}{back})")
+    default = "" if step.retry is not None else starting_point(step) or ""
+    prompt = questionary.text(message, default=default, instruction=instruction)
+    return prompt if step.retry is None else _recall(prompt, str(step.retry))
+
+
+def _recall(prompt: questionary.Question, text: str) -> questionary.Question:
+    """↑ puts ``text`` (the refused entry) back on the line, cursor at its end, to edit."""
+    extra = KeyBindings()
+
+    @extra.add(Keys.Up, eager=True)
+    def _bring_back(event: KeyPressEvent) -> None:
+        event.current_buffer.text = text
+        event.current_buffer.cursor_position = len(text)
+
+    application = prompt.application
+    application.key_bindings = merge_key_bindings(
+        [keys for keys in (application.key_bindings, extra) if keys is not None]
     )
+    return prompt
 
 
 _BUILDERS: dict[str, Callable[[Step], questionary.Question]] = {

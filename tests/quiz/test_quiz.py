@@ -204,10 +204,9 @@ def test_an_invalid_number_is_refused_and_asked_again(mini_rules: RuleBase) -> N
     assert "is not a whole number from 0 to 40" in (problem_with(amount, "50") or "")
     assert problem_with(amount, "2,5") == "2.5 is not a whole number."
     assert problem_with(amount, " ") == "Please type a whole number from 0 to 40 drinks."
-    clear = CTRL_U  # the refused text is offered again to fix; clear it, as a person might
-    fix_it = BACKSPACE + ",0"  # "50" becomes "5,0": the refused text is there to edit
+    fix_it = UP + BACKSPACE + ",0"  # the line starts empty; ↑ brings "50" back: "5,0"
     session = take(mini_rules, CONTINUE, *NO_FLAGS, DOWN + ENTER,
-                   "lots" + ENTER, clear + "50" + ENTER, fix_it + ENTER,
+                   "lots" + ENTER, "50" + ENTER, fix_it + ENTER,
                    DOWN + ENTER, VEG_AND_BEANS, A_LOT)
     assert "'lots' is not a number. Please try again." in session.text
     assert "50 is not a whole number from 0 to 40 drinks. Please try again." in session.text
@@ -399,3 +398,38 @@ def test_a_failing_draft_store_is_reported_once_and_the_quiz_goes_on(
     assert store.attempts == 1  # after the first failure no more writes are tried
     assert stopped.value.message == (
         "Stopped; your answers could not be kept. Cannot write the history database (disk full).")
+
+
+# -- long questions wrap at spaces -----------------------------------------------------------------
+
+
+def test_long_questions_wrap_at_spaces_under_the_question_mark() -> None:
+    from gutcheck.quiz.questionary_prompter import wrapped
+
+    ask = ("Are you about 50 or older, and have your bowel habits changed in recent months, for "
+           "example new diarrhoea or constipation that has lasted?")
+    message, instruction = wrapped(ask, "(↑/↓ to move, Enter to choose, ← to go back)", width=50)
+    lines = message.split("\n")
+    assert len(lines[0]) + 2 <= 49 and all(len(line) <= 49 for line in lines)  # "? " leads the first
+    assert " ".join(message.split()) == ask  # every word whole: no "constipat/ion"
+    assert all(line.startswith("  ") for line in lines[1:-1]) and lines[-1] == " "
+    assert instruction.startswith("(↑/↓") and message.endswith("\n ")  # its own line: no room after
+    short = wrapped("How often do you drink?", "(↑/↓ to move)", width=80)
+    assert short == ("How often do you drink?", "(↑/↓ to move)")  # short text is left alone
+
+
+def test_prompts_wrap_to_the_terminal_width(mini_rules: RuleBase) -> None:
+    from dataclasses import replace as with_
+
+    from prompt_toolkit.formatted_text import fragment_list_to_text, to_formatted_text
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    long_ask = "How often do you drink, counting every glass of wine, beer, cider or spirits with friends?"
+    question = with_(mini_rules.by_id["drink_freq"], ask=long_ask)
+    with create_app_session(output=DummyOutput()):  # 80 columns
+        prompt = build_prompt(Step(question, 2, 3, 5, "Drinking"))
+    texts = [fragment_list_to_text(to_formatted_text(w.content.text))
+             for w in prompt.application.layout.find_all_windows() if isinstance(w.content, FormattedTextControl)]
+    first = next(text for text in texts if "How often" in text).rstrip()
+    assert len(first) <= 80 and first.startswith("? How often")
+    assert long_ask[len(first) - 2] == " "  # the first line ends between two words
