@@ -7,6 +7,7 @@ jinja2, sqlite) are imported inside the commands that use them.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -14,6 +15,7 @@ import typer
 from gutcheck._version import __version__
 from gutcheck.commands import (
     batch_cmd,
+    completion_cmd,
     history_cmd,
     pager,
     quiz_cmd,
@@ -43,7 +45,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd):
+for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, completion_cmd):
     module.register(app)
 
 
@@ -83,7 +85,9 @@ def main() -> None:
     """Console-script entry point: run the app and turn errors into messages and exit codes."""
     pager.disable(False)  # each run starts with paging on; --no-pager turns it off
     try:
-        if len(sys.argv) <= 1:
+        if os.environ.get(completion_cmd.COMPLETE_VAR):
+            _complete()
+        elif len(sys.argv) <= 1:
             quiz_cmd.quiz()  # plain `gutcheck`: nothing to parse, so the quiz starts sooner
         else:
             _run_app()
@@ -99,6 +103,14 @@ def main() -> None:
         _report([f"Unexpected error: {type(error).__name__}: {error}. "
                  "Rerun with --debug and report the traceback, please."])
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _complete() -> None:
+    """A shell asked for completions (see ``gutcheck completion``): answer, run nothing."""
+    from typer._completion_classes import completion_init
+
+    completion_init()
+    app(prog_name="gutcheck")
 
 
 def _run_app() -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import now
 from gutcheck.commands.output import emit_text, notice, show
 from gutcheck.history.records import DEFAULT_PROFILE
@@ -56,11 +57,11 @@ FormatOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the history commands to ``app``."""
-    app.command("history")(history)
-    app.command("compare")(compare)
-    app.command("export")(export)
-    app.command("forget")(forget)
-    app.command("profiles")(profiles)
+    app.command("history", **command_help("history"))(history)
+    app.command("compare", **command_help("compare"))(compare)
+    app.command("export", **command_help("export"))(export)
+    app.command("forget", **command_help("forget"))(forget)
+    app.command("profiles", **command_help("profiles"))(profiles)
 
 
 def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFormat.TEXT) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.render import ReportFormat
 
@@ -65,7 +66,7 @@ PlainOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``quiz`` command to ``app``."""
-    app.command("quiz")(quiz)
+    app.command("quiz", **command_help("quiz"))(quiz)
 
 
 def quiz(

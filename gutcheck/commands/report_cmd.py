@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, no_pager
 from gutcheck.render import ReportFormat
 
@@ -42,8 +43,8 @@ class SchemaName(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``schema`` commands to ``app``."""
-    app.command("report")(report)
-    app.command("schema")(schema)
+    app.command("report", **command_help("report"))(report)
+    app.command("schema", **command_help("schema"))(schema)
 
 
 def report(

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
+
 RulesArgument = Annotated[
     Path | None,
     typer.Argument(
@@ -27,7 +29,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", **command_help("rules validate"))
 def validate(path: RulesArgument = None) -> None:
     """Check a rule base and list every problem with file:line:column."""
     from gutcheck.rulebook.loading import load_rules_detailed
@@ -40,7 +42,7 @@ def validate(path: RulesArgument = None) -> None:
     )
 
 
-@rules_app.command("lint")
+@rules_app.command("lint", **command_help("rules lint"))
 def lint(path: RulesArgument = None) -> None:
     """Check content beyond validity: sources, identifiers, links, hype, reachability."""
     from gutcheck.errors import RulesError
@@ -56,7 +58,7 @@ def lint(path: RulesArgument = None) -> None:
     typer.echo(f"{rules.source}: lint clean ({rules.id} {rules.version}).")
 
 
-@rules_app.command("show")
+@rules_app.command("show", **command_help("rules show"))
 def show(path: RulesArgument = None) -> None:
     """Show factors, questions, points and bands as tables."""
     from gutcheck.commands.options import load
@@ -67,7 +69,7 @@ def show(path: RulesArgument = None) -> None:
     make_consoles().out.print(rules_view(rules))
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", **command_help("rules schema"))
 def schema() -> None:
     """Print the JSON Schema of the rule-base format (for editor completion)."""
     from gutcheck.commands.output import emit_text

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.render import ReportFormat
 
@@ -33,7 +34,7 @@ SaveOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``score`` command to ``app``."""
-    app.command("score")(score)
+    app.command("score", **command_help("score"))(score)
 
 
 def score(
