@@ -232,7 +232,13 @@ def test_export_csv_is_one_row_per_assessment() -> None:
     assert [row["overall_level"] for row in rows] == ["high", "moderate", "low"]
     assert rows[0]["drink_percent"] == "100.0"
     assert rows[0]["answer:food_fibre"] == "Sweets; Fried food"
-    assert rows[2]["answer:drink_amount"] == ""
+    assert rows[0]["answer:drink_amount (drinks)"] == "8"  # a number, its unit in the header
+    assert rows[1]["answer:drink_amount (drinks)"] == "4"
+    assert rows[2]["answer:drink_amount (drinks)"] == ""  # not asked that time
+    assert "answer:drink_amount" not in rows[0]
+    jsonl = [json.loads(line) for line in run("export", "-f", "jsonl").out.splitlines()]
+    amounts = [a["value"] for a in jsonl[0]["assessment"]["answers"] if a["question"] == "drink_amount"]
+    assert amounts == [8.0]
 
 
 def test_export_csv_neutralises_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -347,3 +353,15 @@ def test_history_compare_and_profiles_speak_the_local_time_zone(monkeypatch: pyt
     assert "yesterday at 04:00" in run("profiles").out
     exported = json.loads(run("history", "--profile", "anna", "--format", "json").out)
     assert exported["assessments"][2]["taken_at"] == "2026-03-01T09:00:00Z"  # files keep ISO 8601
+
+
+def test_export_csv_keeps_decimal_answers_as_numbers() -> None:
+    from gutcheck.engine.assessment import AnswerRecord
+    from gutcheck.render.history_export import answer_cell
+
+    sleep = AnswerRecord("sleep_hours", "How many hours do you sleep?", 5.5, "5.5 hours")
+    assert answer_cell(sleep) == ("answer:sleep_hours (hours)", 5.5)
+    assert answer_cell(AnswerRecord("n", "?", 3.0, "3")) == ("answer:n", 3)
+    assert answer_cell(AnswerRecord("t", "?", -2.0, "-2 °C")) == ("answer:t (°C)", -2)  # not a formula
+    assert answer_cell(AnswerRecord("b", "?", True, "Yes")) == ("answer:b", "Yes")
+    assert answer_cell(AnswerRecord("s", "?", "skip", "Prefer not to say")) == ("answer:s", "Prefer not to say")
