@@ -133,3 +133,23 @@ def test_rules_show_reads_at_80_and_120_columns(width: int, monkeypatch: pytest.
     for question in RULES.questions:
         assert re.search(rf"(?<![\w]){re.escape(question.id)}(?![\w])", result.out), question.id
     check("rules-show", width, result.out)
+
+
+def test_a_long_history_at_80_columns_shows_the_newest_that_fit(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for day in range(1, 10):
+        file = tmp_path / f"d{day}.yaml"
+        file.write_text(yaml.safe_dump(answers_for(RULES, day)), encoding="utf-8")
+        monkeypatch.setenv("GUTCHECK_NOW", f"2026-11-0{day}T08:00:00+00:00")
+        assert run("score", str(file), "-p", "kim", "-f", "json").code == 0
+    monkeypatch.setenv("GUTCHECK_NOW", NOW)
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = run("history", "-p", "kim").out
+    assert all(len(line) <= 80 for line in narrow.splitlines()) and "…" not in narrow.replace("0% … █", "")
+    shown = re.findall(r"#(\d+)", narrow.split("Trend over", 1)[0])
+    assert shown and shown[-1] == "9" and len(shown) < 9  # the newest, as many as fit
+    assert f"Showing the newest {len(shown)} of 9 assessments" in " ".join(narrow.split())
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = run("history", "-p", "kim").out
+    assert "Showing the newest" not in wide and "Taken" in wide  # one row per assessment: all nine
+    assert all(re.search(rf"^ *{n} .*{n} Nov 2026", wide, re.M) for n in range(1, 10))
