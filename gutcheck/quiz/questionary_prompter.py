@@ -97,6 +97,30 @@ def wrapped(ask: str, instruction: str, width: int | None = None) -> tuple[str, 
     return message, instruction
 
 
+class Rewrapping(str):
+    """A question's text that wraps itself again to the terminal's width each time the prompt is
+    drawn (questionary formats it into the prompt on every redraw), so that after a resize the
+    question still breaks at spaces."""
+
+    ask: str
+    instruction: str
+
+    def __new__(cls, ask: str, instruction: str) -> Rewrapping:
+        """Keep the plain text as the string's value; the wrapping happens when formatted."""
+        text = super().__new__(cls, ask)
+        text.ask, text.instruction = ask, instruction
+        return text
+
+    def __format__(self, spec: str) -> str:
+        """The text wrapped to the width of the terminal now."""
+        return wrapped(self.ask, self.instruction)[0]
+
+
+def fitting(ask: str, instruction: str) -> tuple[str, str]:
+    """The message (re-wrapped on every redraw) and instruction for a questionary prompt."""
+    return Rewrapping(ask, instruction), wrapped(ask, instruction)[1]
+
+
 def _columns() -> int:
     from prompt_toolkit.application.current import get_app_session
 
@@ -107,7 +131,7 @@ def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
-    message, instruction = wrapped(step.question.ask, _instruction("↑/↓ to move, Enter to choose", step))
+    message, instruction = fitting(step.question.ask, _instruction("↑/↓ to move, Enter to choose", step))
     return questionary.select(message, choices=items, default=preset(step), instruction=instruction)
 
 
@@ -120,7 +144,7 @@ def _checkbox(step: Step) -> questionary.Question:
     ]
     limits = picks_hint(question)
     keys = "Space to pick, Enter when done" + (f", {limits}" if limits else "")
-    message, instruction = wrapped(question.ask, _instruction(keys, step))
+    message, instruction = fitting(question.ask, _instruction(keys, step))
     return questionary.checkbox(message, choices=items, instruction=instruction)
 
 
@@ -134,7 +158,7 @@ def _number(step: Step) -> questionary.Question:
     back = "; ← at the start of the line goes back" if step.can_go_back else ""
     if step.retry is not None:
         back += "; ↑ brings back what you typed"
-    message, instruction = wrapped(question.ask, f"({what}{back})")
+    message, instruction = fitting(question.ask, f"({what}{back})")
     default = "" if step.retry is not None else starting_point(step) or ""
     prompt = questionary.text(message, default=default, instruction=instruction)
     return prompt if step.retry is None else _recall(prompt, str(step.retry))
@@ -191,7 +215,42 @@ def _with_keys(prompt: questionary.Question, *, back: bool, text: bool = False) 
     application.key_bindings = merge_key_bindings(
         [keys for keys in (application.key_bindings, extra) if keys is not None]
     )
+    return _redraw_cleanly_on_resize(prompt)
+
+
+def _redraw_cleanly_on_resize(prompt: questionary.Question) -> questionary.Question:
+    """When the terminal narrows it re-flows the prompt already drawn onto more rows, so
+    prompt_toolkit, erasing as many rows as it drew, would leave the first line twice: move up
+    over the extra rows first."""
+    application = prompt.application
+    redraw = application._on_resize
+
+    def on_resize() -> None:
+        rows = reflowed_rows(application)
+        if rows:
+            application.output.cursor_up(rows)
+        redraw()
+
+    setattr(application, "_on_resize", on_resize)  # noqa: B010 - replace the handler on this app only
     return prompt
+
+
+def reflowed_rows(application: Any) -> int:
+    """How many more rows than it drew the prompt now takes above the cursor, the terminal having
+    wrapped each drawn row to its new, narrower width (0 when it grew or nothing was drawn)."""
+    renderer = application.renderer
+    screen, size = renderer._last_screen, renderer._last_size
+    width = int(application.output.get_size().columns)
+    if screen is None or size is None or width <= 0 or width >= size.columns:
+        return 0
+    cursor_x, cursor_y = int(renderer._cursor_pos.x), int(renderer._cursor_pos.y)
+    widths = (_row_width(screen.data_buffer.get(y, {})) for y in range(cursor_y))
+    return sum(max(0, -(-drawn // width) - 1) for drawn in widths) + cursor_x // width
+
+
+def _row_width(row: Any) -> int:
+    drawn = [x for x, char in row.items() if char.char != " "]
+    return int(max(drawn)) + 1 if drawn else 0
 
 
 def _run(prompt: questionary.Question) -> Any:
