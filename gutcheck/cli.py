@@ -17,6 +17,7 @@ from gutcheck.commands import (
     batch_cmd,
     completion_cmd,
     history_cmd,
+    learn_cmd,
     pager,
     quiz_cmd,
     report_cmd,
@@ -25,6 +26,7 @@ from gutcheck.commands import (
 )
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(
@@ -45,7 +47,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, completion_cmd):
+for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, learn_cmd, completion_cmd):
     module.register(app)
 
 
@@ -65,7 +67,7 @@ def root(
     *,
     rules: RulesOption = None,
     answers: quiz_cmd.AnswersOption = None,
-    profile: quiz_cmd.ProfileOption = quiz_cmd.DEFAULT_PROFILE,
+    profile: quiz_cmd.ProfileOption = DEFAULT_PROFILE,
     save: quiz_cmd.SaveOption = True,
     fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
     plain: quiz_cmd.PlainOption = False,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from gutcheck.answers.parse import SKIP, SKIP_LABEL
 from gutcheck.rulebook.model import Question, RuleBase
 
-_SPLITTERS = (";", ",", "\n")
+_SPLITTERS = (";", "\n")  # a label with a comma is read whole (gutcheck.answers.parse)
 
 
 def raw_answer_for(question: Question) -> st.SearchStrategy[object]:

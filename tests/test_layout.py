@@ -97,3 +97,26 @@ def test_tests_mirror_the_package() -> None:
     stages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists() and p.name != "schema"}
     mirrored = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
     assert stages <= mirrored
+
+
+def test_help_and_version_load_no_stage_of_the_pipeline() -> None:
+    """Start-up stays lean: the command line's modules only; every stage loads when a command runs."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom gutcheck.cli import main\n"
+        "for argv in (['gutcheck', '--version'], ['gutcheck', '--help']):\n"
+        "    sys.argv = argv\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('gutcheck'))), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ), check=False)
+    loaded = set(done.stderr.split())
+    assert "gutcheck.cli" in loaded, done.stderr  # the probe really ran the command line
+    allowed = {"gutcheck", "gutcheck._version", "gutcheck.cli", "gutcheck.errors", "gutcheck.render",
+               "gutcheck.history"}
+    assert {m for m in loaded - allowed if not m.startswith("gutcheck.commands")} == set()
+    assert {"gutcheck.commands.batch_run", "gutcheck.commands.batch_sinks"} & loaded == set()

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gutcheck.errors import InputError, Location
+from gutcheck.errors import InputError
 from gutcheck.files.access import read_user_text
-from gutcheck.rulebook.yamlsource import YamlProblems, load_yaml
+from gutcheck.rulebook.yamlsource import SourceMap, YamlProblems, load_yaml
 
 if TYPE_CHECKING:
     from gutcheck.rulebook.model import RuleBase
@@ -71,6 +71,8 @@ def _is_table(source: str, text: str) -> bool:
             json.loads(text)
         except json.JSONDecodeError as exc:
             return exc.msg == "Extra data"
+        except ValueError:  # a number too long to convert: a mapping, refused when it is read
+            return False
         return False
     lines = (line for line in head.splitlines() if line.strip() and not line.startswith(("#", "---")))
     first = next(lines, "")
@@ -101,15 +103,25 @@ def _read_source(source: str, display: str) -> str:
 
 
 def _parse(text: str, display: str) -> tuple[Any, Callable[[str], str]]:
-    stripped = text.lstrip()
+    stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
+        data, source = _load_json(text.removeprefix("\ufeff"), display)
+    else:
         try:
-            return json.loads(text), lambda key: f"{display}, key '{key.split(chr(0))[-1]}'"
-        except json.JSONDecodeError as exc:
-            where = Location(display, exc.lineno, exc.colno)
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); fix the file and try again") from None
-    try:
-        data, source = load_yaml(text, display)
-    except YamlProblems as exc:
-        raise InputError(f"{display}: not a valid answers file", tuple(exc.problems)) from None
+            data, source = load_yaml(text, display)
+        except YamlProblems as exc:
+            raise InputError(f"{display}: not a valid answers file", tuple(exc.problems)) from None
     return data, lambda key: str(source.locate(tuple(key.split(chr(0))), key=True))
+
+
+def _load_json(text: str, display: str) -> tuple[Any, SourceMap]:
+    """A JSON answers file, read as a YAML one is: duplicate keys refused, problems located."""
+    from gutcheck.files.json_located import JsonProblems, load_json
+
+    try:
+        return load_json(text, display)
+    except JsonProblems as exc:
+        first = exc.problems[0]
+        if len(exc.problems) == 1 and first.message.startswith("not valid JSON"):
+            raise InputError(f"{first}; fix the file and try again") from None
+        raise InputError(f"{display}: not a valid answers file", tuple(exc.problems)) from None

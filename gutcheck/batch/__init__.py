@@ -1,1 +1,1 @@
-"""batch."""
+"""Batch input: sniffing the format, matching the header, reading CSV and JSON rows, parsing cells, summaries."""

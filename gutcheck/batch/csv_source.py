@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import itertools
 from collections.abc import Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from gutcheck.errors import InputError
 
@@ -13,28 +11,47 @@ if TYPE_CHECKING:
     from gutcheck.batch.sources import Batch
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.header import HeaderMatch
-from gutcheck.batch.rows import NOT_UTF8, NOTES_MARK, BatchRow, ClientCheck, ParsedRow, RejectedRow
+from gutcheck.batch.lines import NOT_UTF8_CHAR, RecordLines, RecordTooLong
+from gutcheck.batch.rows import (
+    MAX_CELL_CHARS,
+    MAX_RECORD_CHARS,
+    NOT_UTF8,
+    NOT_UTF8_CELL,
+    NOTES_MARK,
+    BatchRow,
+    ClientCheck,
+    ParsedRow,
+    RejectedRow,
+)
 from gutcheck.batch.sniff import SEP_LINE
 from gutcheck.files.formulas import unneutralise
 
 
 class RowSource:
+    """Where a batch's rows come from: one kind of input (CSV, JSON)."""
+
     def rows(self) -> Iterator[BatchRow]:
         """Every data row of the input, in order."""
         raise NotImplementedError
 
 
 class CsvSource(RowSource):
-    """CSV/TSV rows: the header is matched once, then each row is a list lookup per question."""
+    """CSV/TSV rows: the header is matched once, then each row is a list lookup per question.
+
+    A row that cannot be used (too long, bytes that are not UTF-8, unreadable as CSV) is a
+    rejected row like any other, and reading goes on with the next one.
+    """
 
     def __init__(self, batch: Batch, sample: str) -> None:
         import csv
 
         self.batch = batch
-        lines = _chain_lines(sample, batch.input.stream)
+        if csv.field_size_limit() <= MAX_RECORD_CHARS:
+            csv.field_size_limit(MAX_RECORD_CHARS + 1)  # RecordLines bounds every record itself
+        self.lines = RecordLines(sample, batch.input.stream)
         if SEP_LINE.match(sample.split("\n", 1)[0]):
-            next(lines)
-        self.records = csv.reader(lines, delimiter=batch.format.delimiter, skipinitialspace=True)
+            next(self.lines)
+        self.records = csv.reader(self.lines, delimiter=batch.format.delimiter, skipinitialspace=True)
         self.row_number = 0
         self.header, self.match = self._read_header()
         batch.error_columns = tuple(self.header)
@@ -47,24 +64,23 @@ class CsvSource(RowSource):
             batch.warn(unknown_columns_warning(batch.display, self.match.unknown, batch.rules.id))
 
     def _next_record(self) -> list[str] | None:
+        """The next record before the data rows (the header); any problem refuses the file."""
         import csv
 
+        self.lines.start_record()
         try:
             record = next(self.records, None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise self._unreadable(exc, self.row_number) from None
+        except RecordTooLong:
+            raise InputError(f"{self.batch.display}, row {self.row_number + 1}: is longer than "
+                             f"{MAX_RECORD_CHARS} characters; is this a CSV export?") from None
+        except csv.Error as exc:
+            raise InputError(f"{self.batch.display}, row {self.row_number + 1}: cannot be read as "
+                             f"CSV ({exc}); check the quoting of that row") from None
         if record is not None:
             self.row_number += 1
+        if self.lines.bad_bytes:
+            raise InputError(f"{self.batch.display}: {NOT_UTF8}")
         return record
-
-    def _unreadable(self, exc: Exception, rows_so_far: int) -> InputError:
-        """The error for input that cannot be decoded or parsed after ``rows_so_far`` records."""
-        if isinstance(exc, UnicodeDecodeError):
-            return InputError(f"{self.batch.display}, after row {rows_so_far}: {NOT_UTF8}")
-        return InputError(
-            f"{self.batch.display}, row {rows_so_far + 1}: cannot be read as CSV ({exc}); "
-            "check the quoting of that row"
-        )
 
     def _read_header(self) -> tuple[list[str], HeaderMatch]:
         record = self._next_record()
@@ -77,25 +93,45 @@ class CsvSource(RowSource):
 
     def rows(self) -> Iterator[BatchRow]:
         """Every data row after the header (and any notes rows right under it)."""
-        import csv
-
-        batch = self.batch
+        batch, lines = self.batch, self.lines
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
         notes_allowed = True
         number = self.row_number
-        try:
-            for record in self.records:
-                number += 1
-                if notes_allowed:
-                    if record and record[0].lstrip().startswith(NOTES_MARK):
-                        continue  # the notes rows `gutcheck template` puts under the header
-                    notes_allowed = False
-                if not any(map(str.strip, record)):
-                    continue
+        while True:
+            lines.start_record()
+            record = self._read_record()
+            if record is None:
+                return
+            number += 1
+            if isinstance(record, str):
                 batch.rows_read += 1
+                yield RejectedRow(number, f"row {number}", (f"row {number}: {record}",), ())
+                continue
+            if notes_allowed:
+                if record and record[0].lstrip().startswith(NOTES_MARK):
+                    continue  # the notes rows `gutcheck template` puts under the header
+                notes_allowed = False
+            if not any(map(str.strip, record)):
+                continue
+            batch.rows_read += 1
+            if lines.bad_bytes or lines.size > MAX_CELL_CHARS:
+                yield parse.checked(number, record, bad_bytes=lines.bad_bytes)
+            else:
                 yield parse(number, record)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise self._unreadable(exc, number) from None
+
+    def _read_record(self) -> list[str] | str | None:
+        """The next record, None at the end, or why the record could not be read."""
+        import csv
+
+        try:
+            return next(self.records, None)
+        except RecordTooLong:
+            return (f"is longer than {MAX_RECORD_CHARS} characters (a quote may be missing its "
+                    "closing quote); it is not copied to the errors file, fix it in the input")
+        except csv.Error as exc:
+            return f"cannot be read as CSV ({exc}); check the quoting of that row"
+        except UnicodeDecodeError:  # only a stream opened without surrogateescape: stop here
+            raise InputError(f"{self.batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
 
 
 class _CsvRowParser:
@@ -139,10 +175,38 @@ class _CsvRowParser:
             return self._reject(row, record, tuple(reasons))
         return ParsedRow(row, client or f"row {row}", answers, bool(client))
 
+    def checked(self, row: int, record: list[str], *, bad_bytes: bool) -> BatchRow:
+        """Parse ``record`` after checking the cells that are used: no bytes that were not
+        UTF-8, none longer than any answer can be."""
+        used = [index for index, *_ in self.columns if index < len(record)]
+        if self.id_index is not None and self.id_index < len(record):
+            used.insert(0, self.id_index)
+        if bad_bytes:  # every cell counts here: the whole row may have been decoded wrongly
+            used = list(range(len(record)))
+        for index in used:
+            problem = _cell_problem(record[index], bad_bytes)
+            if problem:
+                name = self.header[index] if index < self.width else f"number {index + 1}"
+                return self._reject(row, record, (f"row {row}, column {name!r}: {problem}",))
+        return self(row, record)
+
     def _reject(self, row: int, record: list[str], reasons: tuple[str, ...]) -> RejectedRow:
         text = record[self.id_index] if self.id_index is not None and self.id_index < len(record) else ""
-        client = unneutralise(text.strip()) or f"row {row}"
-        return RejectedRow(row, client, reasons, _fit(record, self.width))
+        client = unneutralise(text.strip()) if len(text) <= MAX_CELL_CHARS else ""
+        if NOT_UTF8_CHAR.search(client):
+            client = ""
+        return RejectedRow(row, client or f"row {row}", reasons, tuple(record))
+
+
+def _cell_problem(cell: str, bad_bytes: bool) -> str | None:
+    """Why a cell cannot be used before it is even parsed, or None."""
+    if bad_bytes and NOT_UTF8_CHAR.search(cell):
+        return NOT_UTF8_CELL
+    if len(cell) > MAX_CELL_CHARS:
+        return (f"the cell holds {len(cell):,} characters, more than any answer ({MAX_CELL_CHARS:,} "
+                "at most); a quote may be missing its closing quote, or text was pasted into "
+                "the wrong cell")
+    return None
 
 
 def _ragged_reason(row: int, cells: int, width: int) -> str:
@@ -157,18 +221,7 @@ def _ragged_reason(row: int, cells: int, width: int) -> str:
     )
 
 
-def _fit(record: list[str], width: int) -> tuple[str, ...]:
-    """The record's cells padded or extended to line up under the header of the errors file."""
-    return tuple(record) + ("",) * (width - len(record)) if len(record) < width else tuple(record)
-
-
 def unknown_columns_warning(display: str, unknown: Sequence[str], rules_id: str) -> str:
     names = ", ".join(repr(name) for name in unknown[:8]) + (", ..." if len(unknown) > 8 else "")
-    return (
-        f"{display}: ignoring {len(unknown)} column(s) that name no question of {rules_id}: {names}"
-    )
-
-
-def _chain_lines(sample: str, stream: IO[str]) -> Iterator[str]:
-    """The sampled lines, then the rest of the stream, as one line iterator."""
-    return itertools.chain(io.StringIO(sample, newline=""), stream)
+    columns = "1 column that names" if len(unknown) == 1 else f"{len(unknown)} columns that name"
+    return f"{display}: ignoring {columns} no question of {rules_id}: {names}"

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.csv_source import RowSource, unknown_columns_warning
 from gutcheck.batch.header import find_id_column
+from gutcheck.batch.lines import NOT_UTF8_CHAR
 from gutcheck.batch.rows import (
     IGNORED_COLUMNS,
     JSON_CHUNK_CHARS,
     KEY_CACHE_LIMIT,
     MAX_JSON_RECORD_CHARS,
     NOT_UTF8,
+    NOT_UTF8_CELL,
     BatchRow,
     ParsedRow,
     RejectedRow,
@@ -41,7 +43,8 @@ class JsonSource(RowSource):
 
     def __init__(self, batch: Batch, sample: str) -> None:
         self.batch = batch
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(object_pairs_hook=self._object)
+        self.duplicate: str | None = None  # a key given twice in the record being decoded
         self.buffer = sample
         self.pos = 0
         self.line = 1
@@ -61,16 +64,12 @@ class JsonSource(RowSource):
             number += 1
             place = f"item {number}" if in_array else f"line {self.value_line}"
             self.batch.rows_read += 1
+            row = number if in_array else self.value_line
             if isinstance(value, _BadLine):
-                yield self._bad_line_row(value)
+                yield RejectedRow(row, f"row {row}", (f"{place}: {value.reason}",), ())
                 continue
-            yield self._row(number if in_array else self.value_line, place, value)
+            yield self._row(row, place, value)
         self._expect_end()
-
-    def _bad_line_row(self, bad: _BadLine) -> RejectedRow:
-        """A JSON Lines line that is not valid JSON: rejected alone, the other lines still count."""
-        reason = f"line {bad.line}: not valid JSON ({bad.reason}); fix that line"
-        return RejectedRow(bad.line, f"row {bad.line}", (reason,), ("",) * (len(self.batch.rules.questions) + 1))
 
     # -- decoding
 
@@ -126,36 +125,60 @@ class JsonSource(RowSource):
             return _END
         return self._decode()
 
+    def _object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """A decoded JSON object; a key given twice is remembered, so the record is rejected."""
+        result = dict(pairs)
+        if len(result) != len(pairs) and self.duplicate is None:
+            self.duplicate = _first_repeated(key for key, _ in pairs)
+        return result
+
     def _decode(self) -> Any:
         while True:
+            self.duplicate = None
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                if self.batch.format.kind != "json":
+                    return self._skip_line("is nested too deeply to be a record")
+                raise self._syntax("a record is nested too deeply to be read") from None
             except json.JSONDecodeError as exc:
                 if self._can_grow():
                     continue
                 if self.batch.format.kind != "json":
-                    return self._skip_line(exc.msg)
+                    return self._skip_line(self._line_problem(exc.msg))
                 if not self.buffer[exc.pos:].strip():
                     raise self._syntax("the file ends in the middle of a record; is it cut short?") from None
                 raise self._syntax(f"not valid JSON ({exc.msg})", exc.pos) from None
             self.value_line = self.line
+            bad_bytes = NOT_UTF8_CHAR.search(self.buffer, self.pos, end) is not None
             self.line += self.buffer.count("\n", self.pos, end)
             self.pos = end
-            return value
+            if self.duplicate is not None:
+                return _BadLine(self.value_line, f"key {self.duplicate!r} is given twice; keep one of them")
+            return _BadLine(self.value_line, NOT_UTF8_CELL) if bad_bytes else value
 
     def _skip_line(self, reason: str) -> _BadLine:
-        """Step over the rest of a JSON Lines line that does not decode."""
-        while self.buffer.find("\n", self.pos) < 0 and self._can_grow():
-            pass
-        end = self.buffer.find("\n", self.pos)
+        """Step over the rest of a JSON Lines line that does not decode (never holding more
+        than a chunk of it), so that line alone is rejected."""
         self.value_line = self.line
+        while (end := self.buffer.find("\n", self.pos)) < 0:
+            self.pos = len(self.buffer)
+            if not self._fill():
+                break
         self.pos = len(self.buffer) if end < 0 else end
-        return _BadLine(self.value_line, reason)
+        return _BadLine(self.value_line, f"{reason}; fix that line")
 
     def _can_grow(self) -> bool:
         if len(self.buffer) - self.pos > MAX_JSON_RECORD_CHARS:
+            if self.batch.format.kind != "json":
+                return False  # a JSON Lines line this long is rejected alone
             raise self._syntax(f"a record is longer than {MAX_JSON_RECORD_CHARS} characters")
         return self._fill()
+
+    def _line_problem(self, message: str) -> str:
+        if len(self.buffer) - self.pos > MAX_JSON_RECORD_CHARS:
+            return f"is longer than {MAX_JSON_RECORD_CHARS} characters, too long for one record"
+        return f"not valid JSON ({message})"
 
     def _expect_end(self) -> None:
         if self._skip_space() != "":
@@ -232,7 +255,17 @@ class _BadLine:
     """A JSON Lines line that could not be decoded."""
 
     line: int
-    reason: str
+    reason: str  # what is wrong, after "line N: " or "item N: "
+
+
+def _first_repeated(keys: Iterator[str]) -> str | None:
+    """The first key that comes a second time."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 def _flatten_answers(record: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,12 @@ JSON_CHUNK_CHARS = 64 * 1024
 MAX_JSON_RECORD_CHARS = 4 * 1024 * 1024
 
 
+MAX_RECORD_CHARS = MAX_JSON_RECORD_CHARS  # a CSV row longer than this is rejected unread
+
+
+MAX_CELL_CHARS = 10_000  # no answer or client id is longer; a longer cell is a rejected row
+
+
 CELL_CACHE_LIMIT = 512
 
 
@@ -44,6 +50,12 @@ KEY_CACHE_LIMIT = 1000
 NOT_UTF8 = (
     "is not UTF-8 text; if it is a spreadsheet (.xlsx, .ods) or a legacy export, "
     "save it as 'CSV UTF-8' and try again"
+)
+
+
+NOT_UTF8_CELL = (
+    "holds bytes that are not UTF-8 text (part of the file was saved in another encoding); "
+    "retype that cell, or save the file as 'CSV UTF-8', and run it again"
 )
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from gutcheck.batch.rows import NOT_UTF8, SAMPLE_CHARS, InputFormat
+from gutcheck.batch.lines import NOT_UTF8_CHAR
+from gutcheck.batch.rows import MAX_RECORD_CHARS, NOT_UTF8, SAMPLE_CHARS, InputFormat
 from gutcheck.errors import InputError
 
 # --------------------------------------------------------------------------- input
@@ -52,7 +53,8 @@ def open_text(source: str) -> Iterator[TextInput]:
 
     display = source
     hint = "give the path of a CSV, TSV, JSON or JSON Lines file, or - for stdin"
-    with open_user_text(Path(source), display, error=InputError, hint=hint) as stream:
+    with open_user_text(Path(source), display, error=InputError, hint=hint,
+                        errors="surrogateescape") as stream:
         yield TextInput(stream, display, _regular_size(source))
 
 
@@ -70,21 +72,27 @@ def _stdin_input() -> TextInput:
         raise InputError("<stdin>: nothing was piped in; give a file path, or pipe the export to '-'")
     raw = getattr(stdin, "buffer", None)
     if raw is not None:
-        stdin = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        stdin = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return TextInput(stdin, "<stdin>")
 
 
 def read_sample(text_input: TextInput) -> str:
-    """The first ~64 KiB of the input, completed to the end of its last line."""
+    """The first ~64 KiB of the input, completed to the end of its last line (within limits).
+
+    A sample that is not UTF-8 text (or holds NUL bytes, as binary files do) refuses the whole
+    file before anything is written: the file as a whole is in another encoding.
+    """
     stream, display = text_input.stream, text_input.display
     try:
         sample = stream.read(SAMPLE_CHARS)
         if len(sample) == SAMPLE_CHARS and not sample.endswith(("\n", "\r")):
-            sample += stream.readline()
+            sample += stream.readline(MAX_RECORD_CHARS)
     except UnicodeDecodeError:
         raise InputError(f"{display}: {NOT_UTF8}") from None
+    except OSError as exc:
+        raise InputError(f"{display}: cannot be read ({exc.strerror or exc})") from None
     sample = sample.removeprefix("\ufeff")
-    if "\x00" in sample:
+    if "\x00" in sample or NOT_UTF8_CHAR.search(sample):
         raise InputError(f"{display}: {NOT_UTF8}")
     return sample
 

@@ -1,4 +1,4 @@
-"""TEMP"""
+"""Opening a batch input: its format, header and rows read lazily; and one person's row for ``score``."""
 
 from __future__ import annotations
 

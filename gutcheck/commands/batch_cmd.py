@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
-
-if TYPE_CHECKING:
-
-
-    pass
-
-from gutcheck.commands.batch_run import BatchOptions, run_batch
 
 
 class OutputFormat(str, Enum):
@@ -64,7 +57,8 @@ question are ignored with a warning.
 
 Rows that cannot be scored are listed with row, column and reason, and all the others are
 still scored: scored + rejected always equals the rows read. --errors FILE writes the rejected
-rows as CSV to fix and re-run.
+rows as CSV to fix and re-run, their cells exactly as read. No output may be the input, the
+rule base or the history database (refused before reading, exit code 2).
 
 Exit codes: 0 every row scored; 3 the input could not be read, or some rows were rejected
 (everything for the good rows is still written); 5 with --fail-on-red-flag, some client
@@ -123,7 +117,8 @@ FailOnRedFlagOption = Annotated[
 SaveOption = Annotated[
     bool,
     typer.Option("--save", help="Save each client's assessment in the local history, under a "
-                 "profile named by the client id."),
+                 "profile named by the client id; one already saved (same rule base and "
+                 "answers) is not saved again, so a run can be repeated."),
 ]
 
 
@@ -154,6 +149,7 @@ def batch(
     input_format: InputFormatOption = InputFormatChoice.AUTO,
 ) -> None:
     """Score many clients from one export."""
+    from gutcheck.commands.batch_run import BatchOptions, run_batch
     from gutcheck.commands.options import load
 
     options = BatchOptions(
@@ -166,6 +162,7 @@ def batch(
         fail_on_red_flag=fail_on_red_flag,
         save=save,
         input_format=input_format.value,
+        rules_path=rules,
     )
     run_batch(load(rules), options)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from gutcheck.render import ReportFormat
+from gutcheck.render.reportparts import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from gutcheck.batch.sources import Batch
     from gutcheck.batch.summary import ClientSummary
     from gutcheck.engine.assessment import Assessment
+    from gutcheck.errors import GutcheckError
     from gutcheck.history.store import History
     from gutcheck.rulebook.model import RuleBase
 
@@ -37,7 +39,7 @@ class BatchOptions:
     def __init__(
         self, *, source: str, output: str, reports: Path | None, report_format: ReportFormat,
         errors: Path | None, id_column: str | None, fail_on_red_flag: bool, save: bool,
-        input_format: str,
+        input_format: str, rules_path: Path | None = None,
     ) -> None:
         self.source = source
         self.output = output
@@ -48,6 +50,7 @@ class BatchOptions:
         self.fail_on_red_flag = fail_on_red_flag
         self.save = save
         self.input_format = input_format
+        self.rules_path = rules_path
 
     @property
     def needs_assessment(self) -> bool:
@@ -63,10 +66,12 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
 
     consoles = make_consoles()
     notices = Notices()
+    _refuse_overlaps(options)
     _prepare_outputs(options)
+    tally = Tally()
     with ExitStack() as stack:
+        batch = stack.enter_context(_open_input(rules, options, notices))  # may refuse the file
         store = stack.enter_context(_open_history()) if options.save else None
-        batch = stack.enter_context(_open_input(rules, options, notices))
         sinks = Sinks(
             summary=summary_output(options.output, rules),
             errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),
@@ -76,11 +81,14 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
             progress=stack.enter_context(progress(consoles.err, batch.input)),
         )
         try:
-            tally = _score_rows(batch, options.needs_assessment, sinks)
+            stopped = _score_rows(batch, options.needs_assessment, sinks, tally)
             sinks.summary.finish(consoles.out)
         except BrokenPipeError:
             _stdout_closed()
-    _conclude(batch, options, tally, notices, store)
+    if sinks.errors is not None and sinks.errors.failure is not None:
+        tally.errors_lost = True
+        stopped = stopped or sinks.errors.failure
+    _conclude(batch, options, tally, notices, store=store, stopped=stopped)
 
 
 def _stdout_closed() -> NoReturn:
@@ -110,26 +118,35 @@ class Sinks:
         self.progress = progress
 
 
-def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
+def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> GutcheckError | None:
+    """Feed every row to its sinks; the error that stopped reading early, if any (the rows
+    before it are counted, scored and written as usual)."""
     from gutcheck.batch.rows import ParsedRow
+    from gutcheck.errors import GutcheckError, Interrupted
 
-    tally = Tally()
     score = _scorer(batch.rules, full)
     add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
-    for item in batch.rows():
-        if isinstance(item, ParsedRow):
-            summary, assessment = score(item)
-            add(summary)
-            count(summary)
-            if assessment is not None:
-                _keep(assessment, summary, sinks.reports, sinks.store)
-        else:
-            tally.rejected += 1
-            sinks.notices.row_error(item)
-            if sinks.errors is not None:
-                sinks.errors.add(item)
-        tick()
-    return tally
+    try:
+        for item in batch.rows():
+            if isinstance(item, ParsedRow):
+                summary, assessment = score(item)
+                count(summary)
+                add(summary)
+                if assessment is not None:
+                    _keep(assessment, summary, sinks, tally)
+            else:
+                tally.rejected += 1
+                sinks.notices.row_error(item)
+                if sinks.errors is not None:
+                    sinks.errors.add(item)
+            tick()
+    except GutcheckError as stop:
+        batch.rows_read = tally.scored_count + tally.rejected  # a row cut short is not counted
+        return stop
+    except KeyboardInterrupt:  # Ctrl-C: what was read so far is still counted and written
+        batch.rows_read = tally.scored_count + tally.rejected
+        return Interrupted("Interrupted; the rows counted above were read, the rest were not.")
+    return None
 
 
 def _scorer(
@@ -154,12 +171,12 @@ def _scorer(
     return score
 
 
-def _keep(assessment: Assessment, summary: ClientSummary, reports: ReportWriter | None,
-          store: History | None) -> None:
+def _keep(assessment: Assessment, summary: ClientSummary, sinks: Sinks, tally: Tally) -> None:
+    reports, store = sinks.reports, sinks.store
     if reports is not None:
         reports.write(summary.client, assessment)
-    if store is not None:
-        store.save(assessment, profile=summary.client)
+    if store is not None and store.save_once(assessment, profile=summary.client) is None:
+        tally.already_saved += 1
 
 
 # --------------------------------------------------------------------------- inputs and outputs
@@ -179,6 +196,28 @@ def _prepare_outputs(options: BatchOptions) -> None:
         raise UsageError(f"{options.errors}: its folder does not exist; choose another --errors file")
     if options.errors is not None and options.errors.is_dir():
         raise UsageError(f"{options.errors}: is a folder; give --errors a file name")
+
+
+def _refuse_overlaps(options: BatchOptions) -> None:
+    """No output may be a file the run reads, whatever its name: checked before reading starts."""
+    from gutcheck.errors import UsageError
+    from gutcheck.files.overlap import holds, refuse_overlaps
+    from gutcheck.files.paths import bundled_rules_path, history_database_path
+
+    source = None if options.source == "-" else Path(options.source)
+    inputs = [("the input file", source)] if source is not None else []
+    inputs.append(("the rule base", options.rules_path or bundled_rules_path()))
+    database = ("the history database", history_database_path())
+    outputs = [("--errors", options.errors)] if options.errors is not None else []
+    refuse_overlaps(outputs, [*inputs, database])
+    if options.save:
+        refuse_overlaps([database], inputs)
+    suffix = f".{options.report_format.value}"
+    reports = options.reports
+    for what, path in inputs if reports is not None else []:
+        if reports is not None and holds(reports, path, suffix):
+            raise UsageError(f"{options.reports}: the reports folder holds {what} {path}, which a "
+                             "report could replace; choose another --reports folder.")
 
 
 def _open_history() -> History:
@@ -215,39 +254,54 @@ def _profile_problem(client: str) -> str | None:
 # --------------------------------------------------------------------------- the end
 
 
-def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices,
-              store: History | None) -> None:
-    """Closing notices on stderr, then the exit code: 5 for red flags if asked, 3 for rejects."""
+def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices, *,
+              store: History | None, stopped: GutcheckError | None) -> None:
+    """Closing notices on stderr, then the exit code: 5 for red flags if asked, then the error
+    that stopped reading early, then 3 for rejected rows."""
     from gutcheck.errors import InputError, RedFlagReported
 
+    if batch.rows_read == 0 and stopped is not None:
+        raise stopped  # nothing was read: the file is refused as a whole
     if batch.rows_read == 0:
         raise InputError(f"{batch.display}: has a header but no rows to score; add a row per client")
-    for line in _closing_lines(batch, options, tally, notices, store):
+    for line in _closing_lines(batch, options, tally, notices, store=store, stopped=stopped):
         notices.say(line)
     if options.fail_on_red_flag and tally.red_flag_count:
-        raise RedFlagReported(f"Exit code 5: {tally.red_flag_count} client(s) reported a red flag "
+        if stopped is not None:
+            notices.say(stopped.message)
+        raise RedFlagReported(f"Exit code 5: {plural(tally.red_flag_count, 'client')} reported a red flag "
                               "(--fail-on-red-flag).")
+    if stopped is not None:
+        raise stopped
     if tally.rejected:
         where = f"see {options.errors}" if options.errors else "use --errors FILE to get them as CSV"
         raise InputError(f"{tally.rejected} of {batch.rows_read} rows were rejected ({where}); "
                          "fix them and run again")
 
 
-def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices,
-                   store: History | None) -> Iterator[str]:
+def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices, *,
+                   store: History | None, stopped: GutcheckError | None) -> Iterator[str]:
     if notices.hidden_errors:
         yield f"... and {notices.hidden_errors} more rejected rows not shown here."
-    yield (f"Scored {tally.scored_count} of {batch.rows_read} rows from {batch.display} "
-           f"({batch.format.describe()}); {tally.rejected} rejected.")
-    if options.errors is not None:
+    yield (f"{tally.scored_count} scored, {tally.rejected} rejected, {batch.rows_read} rows read "
+           f"from {batch.display} ({batch.format.describe()})"
+           + ("; reading stopped early, see below." if stopped is not None else "."))
+    if options.errors is not None and not tally.errors_lost:
         yield f"Rejected rows written to {options.errors}."
     if options.reports is not None:
-        yield f"{tally.scored_count} report(s) written to {options.reports}."
+        yield f"{plural(tally.scored_count, 'report')} written to {options.reports}."
     if store is not None:
-        yield f"Saved {tally.scored_count} assessment(s) in {store.location}."
+        yield _saved_line(tally, store)
     if tally.red_flag_count:
         names = ", ".join(tally.red_flag_names)
         more = f" and {tally.red_flag_count - len(tally.red_flag_names)} more" if (
             tally.red_flag_count > len(tally.red_flag_names)) else ""
-        yield (f"RED FLAG: {tally.red_flag_count} client(s) reported a symptom that needs a "
-               f"clinician's attention: {names}{more}.")
+        yield (f"RED FLAG: {plural(tally.red_flag_count, 'client')} answered yes to a red-flag question "
+               f"(an alarm symptom that needs a clinician, or a reason to mention to a doctor; each "
+               f"report says which): {names}{more}.")
+
+
+def _saved_line(tally: Tally, store: History) -> str:
+    """How many assessments were saved, and how many were already in the history."""
+    known = f" ({tally.already_saved} already saved before, not saved again)" if tally.already_saved else ""
+    return f"Saved {plural(tally.scored_count - tally.already_saved, 'assessment')} in {store.location}{known}."

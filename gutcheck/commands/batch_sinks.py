@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from gutcheck.batch.sniff import TextInput
     from gutcheck.batch.summary import ClientSummary
     from gutcheck.engine.assessment import Assessment
+    from gutcheck.errors import GutcheckError
     from gutcheck.render.batch_records import RecordMaker
     from gutcheck.rulebook.model import RuleBase
 
@@ -46,17 +47,29 @@ class ErrorsFile:
 
         self.file = AtomicTextFile(path, "the errors file")
         self.csv = ErrorsCsv(columns)
-        self.file.write(self.csv.header())
+        self.failure: GutcheckError | None = None  # why it could not be written, if so
+        self._write(self.csv.header())
 
     def add(self, rejected: RejectedRow) -> None:
         """Write one rejected row."""
-        self.file.write(self.csv.row(rejected))
+        self._write(self.csv.row(rejected))
+
+    def _write(self, text: str) -> None:
+        from gutcheck.errors import GutcheckError
+
+        try:
+            self.file.write(text)
+        except GutcheckError as exc:
+            self.failure = exc  # the temporary file is gone; the target is left as it was
+            raise
 
 
 def errors_file(
     path: Path | None, columns: tuple[str, ...]
 ) -> AbstractContextManager[ErrorsFile | None]:
     from contextlib import contextmanager
+
+    from gutcheck.errors import GutcheckError
 
     @contextmanager
     def managed() -> Iterator[ErrorsFile | None]:
@@ -70,7 +83,11 @@ def errors_file(
         except BaseException:
             errors.file.discard()
             raise
-        errors.file.commit()
+        if errors.failure is None:
+            try:
+                errors.file.commit()
+            except GutcheckError as exc:
+                errors.failure = exc
 
     return managed()
 
@@ -165,7 +182,7 @@ class SummaryTable(SummaryOutput):
 
     def add(self, summary: ClientSummary) -> None:
         """Keep one client's line."""
-        from gutcheck.render.terminal import level_word
+        from gutcheck.render.reportparts import level_word
 
         if not summary.has_red_flags and len(self.others) >= TABLE_LIMIT:
             self.hidden += 1
@@ -243,6 +260,8 @@ class Tally:
         self.rejected = 0
         self.red_flag_count = 0
         self.red_flag_names: list[str] = []
+        self.already_saved = 0  # --save: assessments the history held already (not saved twice)
+        self.errors_lost = False  # the errors file could not be written
 
     def scored(self, summary: ClientSummary) -> None:
         """Count one scored client."""

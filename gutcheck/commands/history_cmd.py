@@ -15,7 +15,7 @@ import typer
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import now
 from gutcheck.commands.output import emit_text, notice, show
-from gutcheck.history.records import DEFAULT_PROFILE
+from gutcheck.history import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,13 +91,15 @@ def compare(
     fmt: FormatOption = ViewFormat.TEXT,
 ) -> None:
     """Compare two assessments (default: the last two): scores that moved, answers changed."""
+    from gutcheck.errors import UsageError
     from gutcheck.history.compare import compare as compare_items
     from gutcheck.render.history import compare_json, compare_view
 
     older_ref, newer_ref = first or "last~1", second or "last"
-    older, newer = _write(
-        lambda store: (store.find(older_ref, profile), store.find(newer_ref, profile))
-    )
+    found = _read(lambda store: (store.find(older_ref, profile), store.find(newer_ref, profile)), None)
+    if found is None:  # no database: a read-only command never creates one
+        raise UsageError(f"No assessments are saved for profile {profile!r} yet.")
+    older, newer = found
     comparison = compare_items(older, newer)
     if fmt is ViewFormat.JSON:
         emit_text(compare_json(comparison))
@@ -149,15 +151,22 @@ def forget(
 
     if (profile is None) == (not everything):
         raise UsageError("Say what to forget: either --profile NAME or --all (not both).")
+    from gutcheck.history.store import database_path
+
+    if not database_path().exists():
+        notice("Nothing is saved yet; nothing was deleted.")
+        return
     no_names: list[str] = []
     count, names = _read(lambda store: (store.count(profile), store.profiles()), (0, no_names))
     if profile is not None and profile not in names:
         notice(f"There is no profile {profile!r}; nothing was deleted.")
         return
     what = f"profile {profile!r}" if profile is not None else "every profile"
-    _confirm(f"Delete {count} saved assessment(s) and any quiz draft of {what} for good?", yes)
+    from gutcheck.render.reportparts import plural
+
+    _confirm(f"Delete {plural(count, 'saved assessment')} and any quiz draft of {what} for good?", yes)
     deleted = _write(lambda store: store.forget(profile) if profile is not None else store.forget_all())
-    notice(f"Forgot {what}: {deleted} assessment(s) deleted and the database compacted.")
+    notice(f"Forgot {what}: {plural(deleted, 'assessment')} deleted and the database compacted.")
 
 
 def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
@@ -180,14 +189,15 @@ def _read(action: Callable[[History], T], empty: T) -> T:
     """Run ``action`` on the history database, or return ``empty`` when none exists yet."""
     from gutcheck.history.store import History, database_path
 
-    if not database_path().exists():
-        return empty
+    path = database_path()
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return empty  # nothing saved yet; an empty file is left as it is
     with History.open() as store:
         return action(store)
 
 
 def _write(action: Callable[[History], T]) -> T:
-    """Run ``action`` on the history database (created if needed)."""
+    """Run ``action`` on the history database (only ``forget`` writes, and only to one that exists)."""
     from gutcheck.history.store import History
 
     with History.open() as store:

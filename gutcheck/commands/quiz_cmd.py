@@ -15,6 +15,7 @@ import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from gutcheck.quiz.session import Outcome, QuizSettings
     from gutcheck.quiz.steps import Prompter
 
-DEFAULT_PROFILE = "default"
 
 AnswersOption = Annotated[
     Path | None,

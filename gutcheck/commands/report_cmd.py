@@ -15,6 +15,7 @@ import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, no_pager
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -41,6 +42,19 @@ class SchemaName(str, Enum):
     RULES = "rules"
 
 
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option("--format", "-f", help="Output format (default: from the -o file's extension, else text).",
+                 case_sensitive=False, show_default=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
+                 show_default=False),
+]
+ReportProfileOption = Annotated[str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``schema`` commands to ``app``."""
     app.command("report", **command_help("report"))(report)
@@ -49,33 +63,16 @@ def register(app: typer.Typer) -> None:
 
 def report(
     source: Annotated[str, typer.Argument(help=SOURCE_HELP, show_default=False)],
-    fmt: Annotated[
-        ReportFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format (default: from the -o file's extension, else text).",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file (atomically) instead of stdout.",
-            show_default=False,
-        ),
-    ] = None,
-    profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
-    ] = "default",
+    fmt: ReportFormatOption = None,
+    output: OutputOption = None,
+    profile: ReportProfileOption = DEFAULT_PROFILE,
     pager_off: NoPagerOption = False,
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON or text, to stdout or a file."""
     no_pager(pager_off)
     chosen = fmt or format_for(output)
+    if output is not None:
+        _refuse_overlaps(output, source)
     assessment = read_assessment(source, profile)
     if output is None:
         from gutcheck.commands.output import emit_report
@@ -113,7 +110,7 @@ def format_for(output: Path | None) -> ReportFormat:
     return found
 
 
-def read_assessment(source: str, profile: str = "default") -> Assessment:
+def read_assessment(source: str, profile: str = DEFAULT_PROFILE) -> Assessment:
     """The assessment named by ``source``: a JSON file, '-' (stdin), or a history reference."""
     if source == "-":
         return _parse(_read_stdin(), "<stdin>")
@@ -134,6 +131,15 @@ def _closing(source: str, profile: str) -> list[str]:
     if source == "-":
         return closing_lines("... | gutcheck report - -o report.html", None)
     return closing_lines(command_line("gutcheck", "report", source, "-o", "report.html"), None)
+def _refuse_overlaps(output: Path, source: str) -> None:
+    """The report may never replace the saved assessment it is made from, nor the history."""
+    from gutcheck.files.overlap import refuse_overlaps
+    from gutcheck.files.paths import history_database_path
+
+    inputs = [("the history database", history_database_path())]
+    if source != "-":
+        inputs.insert(0, ("the saved assessment", Path(source)))
+    refuse_overlaps([("-o", output)], inputs)
 
 
 def _parse(text: str, display: str) -> Assessment:
@@ -170,7 +176,8 @@ def _from_history(reference: str, profile: str) -> Assessment:
     from gutcheck.errors import UsageError
     from gutcheck.history.store import History, database_path
 
-    if not database_path().exists():
+    path = database_path()
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise UsageError(
             f"No assessments are saved yet, so there is no {reference!r}; "
             "take the quiz or give a saved assessment JSON file."

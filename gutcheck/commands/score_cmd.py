@@ -51,7 +51,7 @@ def score(
     from gutcheck.commands.options import load, now
     from gutcheck.commands.output import emit_report, notice
     from gutcheck.engine.scoring import score_parsed
-    from gutcheck.history.records import DEFAULT_PROFILE
+    from gutcheck.history import DEFAULT_PROFILE
 
     no_pager(pager_off)
     if profile is not None and save is not False:

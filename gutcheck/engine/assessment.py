@@ -75,6 +75,7 @@ class FactorResult:
     contributions: tuple[Contribution, ...]
     unanswered: tuple[str, ...]
     references: tuple[str, ...]
+    learn: tuple[str, ...] = ()
 
     def top_contributions(self, count: int = 3) -> tuple[Contribution, ...]:
         """The answers that raised this factor most, largest first."""
@@ -93,13 +94,67 @@ class OverallResult:
 
 @dataclass(frozen=True)
 class RedFlagResult:
-    """A red flag answered 'yes': its question and what to do."""
+    """A red flag answered 'yes': its question, its kind and what to do, how soon.
+
+    ``kind`` is 'alarm' (a symptom or sign that needs a clinician) or 'risk' (a reason to
+    mention something to a doctor, such as a family history). ``urgency`` and ``advice`` are
+    already resolved for this person's answers (age, say).
+    """
 
     id: str
     ask: str
     advice: str
     urgency: str
     references: tuple[str, ...]
+    kind: str = "alarm"
+
+    @property
+    def is_alarm(self) -> bool:
+        """True for a symptom or sign that needs a clinician (not a risk marker)."""
+        return self.kind != "risk"
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    """A published instrument's own result inside a factor (such as AUDIT-C 5 of 12, positive).
+
+    ``note`` says when the cut-off had to be chosen without an answer it depends on.
+    """
+
+    factor: str
+    id: str
+    name: str
+    total: int
+    max: int
+    at_least: int
+    label: str
+    positive: bool
+    result: str
+    note: str | None = None
+    references: tuple[str, ...] = ()
+
+    @property
+    def line(self) -> str:
+        """One line: 'AUDIT-C 5 of 12: a positive screen for hazardous drinking (cut-off 4 for men)'."""
+        return f"{self.name} {self.total} of {self.max}: {self.result} ({self.label})"
+
+
+@dataclass(frozen=True)
+class LearnParagraph:
+    """One paragraph of a learn topic and the sources it cites."""
+
+    text: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LearnTopic:
+    """A short, sourced explainer (``gutcheck learn TOPIC``)."""
+
+    id: str
+    title: str
+    summary: str
+    paragraphs: tuple[LearnParagraph, ...]
 
 
 @dataclass(frozen=True)
@@ -113,6 +168,14 @@ class SuggestionResult:
     evidence: str
     caution: str | None
     references: tuple[str, ...]
+    priority: str = "standard"
+    short: str = ""
+    learn: tuple[str, ...] = ()
+
+    @property
+    def step(self) -> str:
+        """The one-line step shown in 'Your first steps'."""
+        return self.short or self.text
 
     @property
     def evidence_words(self) -> str:
@@ -155,11 +218,32 @@ class Assessment:
     unanswered: tuple[str, ...]
     references: dict[str, ReferenceInfo] = field(default_factory=dict)
     client: str | None = None
+    instruments: tuple[InstrumentResult, ...] = ()
+    first_steps: tuple[str, ...] = ()
+    about: tuple[AnswerRecord, ...] = ()
+    learn: tuple[LearnTopic, ...] = ()
 
     @property
     def has_red_flags(self) -> bool:
-        """True when any alarm symptom was reported."""
+        """True when any red flag (alarm symptom or risk marker) was answered yes."""
         return bool(self.red_flags)
+
+    @property
+    def has_alarm(self) -> bool:
+        """True when an alarm symptom (not only a risk marker) was reported."""
+        return any(flag.is_alarm for flag in self.red_flags)
+
+    def steps(self) -> tuple[SuggestionResult, ...]:
+        """The suggestions of 'Your first steps', in order (for a document saved before first
+        steps existed: its first five suggestions that are not lab-only)."""
+        by_id = {s.id: s for s in self.suggestions}
+        if not self.first_steps:
+            return tuple([s for s in self.suggestions[:5] if s.evidence != "lab"] or self.suggestions[:3])
+        return tuple(by_id[i] for i in self.first_steps if i in by_id)
+
+    def instrument_of(self, factor: str) -> InstrumentResult | None:
+        """The instrument result of a factor, if it has one."""
+        return next((i for i in self.instruments if i.factor == factor), None)
 
     def top_factor(self) -> FactorResult | None:
         """The factor that weighs most for this person (weight times percent), if any scored."""
@@ -174,6 +258,8 @@ class Assessment:
         }
         for item, suggestion in zip(data["suggestions"], self.suggestions, strict=True):
             item["evidence_words"] = suggestion.evidence_words
+        for item, instrument in zip(data["instruments"], self.instruments, strict=True):
+            item["line"] = instrument.line
         return {"schema": ASSESSMENT_SCHEMA, **data}
 
     @classmethod
@@ -199,6 +285,7 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
                 "contributions": tuple(Contribution(**c) for c in f["contributions"]),
                 "unanswered": tuple(f["unanswered"]),
                 "references": tuple(f["references"]),
+                "learn": tuple(f.get("learn", ())),
             }
         )
         for f in data["factors"]
@@ -212,6 +299,10 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
         red_flags=tuple(
             RedFlagResult(**{**r, "references": tuple(r["references"])}) for r in data["red_flags"]
         ),
+        instruments=tuple(_instrument_from(i) for i in data.get("instruments", ())),
+        first_steps=tuple(data.get("first_steps", ())),
+        about=tuple(AnswerRecord(**a) for a in data.get("about", ())),
+        learn=tuple(_topic_from(t) for t in data.get("learn", ())),
         suggestions=tuple(_suggestion_from(s) for s in data["suggestions"]),
         answers=tuple(AnswerRecord(**a) for a in data["answers"]),
         unanswered=tuple(data["unanswered"]),
@@ -226,4 +317,16 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
 def _suggestion_from(item: dict[str, Any]) -> SuggestionResult:
     fields = {k: v for k, v in item.items() if k != "evidence_words"}
     fields["references"] = tuple(fields["references"])
+    fields["learn"] = tuple(fields.get("learn", ()))
     return SuggestionResult(**fields)
+
+
+def _instrument_from(item: dict[str, Any]) -> InstrumentResult:
+    fields = {k: v for k, v in item.items() if k != "line"}
+    fields["references"] = tuple(fields.get("references", ()))
+    return InstrumentResult(**fields)
+
+
+def _topic_from(item: dict[str, Any]) -> LearnTopic:
+    paragraphs = tuple(LearnParagraph(p["text"], tuple(p["references"])) for p in item["paragraphs"])
+    return LearnTopic(item["id"], item["title"], item["summary"], paragraphs)

@@ -27,14 +27,19 @@ from gutcheck.engine.assessment import (
     Assessment,
     Contribution,
     FactorResult,
+    InstrumentResult,
+    LearnParagraph,
+    LearnTopic,
     OverallResult,
     RedFlagResult,
     ReferenceInfo,
     RulesInfo,
     SuggestionResult,
 )
+from gutcheck.engine.instruments import instrument_result
+from gutcheck.engine.ranking import first_steps, rank_suggestions
 from gutcheck.rulebook.conditions import FACT_KEYS
-from gutcheck.rulebook.model import Factor, RuleBase, Suggestion
+from gutcheck.rulebook.model import Factor, RedFlag, RuleBase, Suggestion
 
 NOT_SCORED = "Not enough answers to score this."
 MEMO_LIMIT = 32768  # factor results one Scorer remembers, over all its factors
@@ -69,7 +74,7 @@ def score_parsed(
 
 
 def score_factor(factor: Factor, shown: Mapping[str, Any], unanswered: set[str]) -> FactorResult:
-    """Score one factor from the answers of shown questions (as :meth:`RuleBase.visible` gives).
+    """Score one factor from the answers of shown questions (as :meth:`RuleBase.walk` gives).
 
     ``unanswered`` holds ids of shown questions left blank or declined. Tools such as the
     rule-base lint use this to explore scores exactly as :func:`score` computes them.
@@ -88,6 +93,7 @@ class FactorOutcome:
     result: FactorResult
     suggestions: tuple[SuggestionResult, ...]
     weighted: float
+    instrument: InstrumentResult | None = None
 
 
 _WEIGHTED = attrgetter("weighted")
@@ -97,7 +103,7 @@ class Outline(NamedTuple):
     """An answer set's scores without report detail, as :meth:`Scorer.outline` gives them.
 
     ``factors`` are in the rule base's order; ``shown`` and ``unanswered`` are as
-    :meth:`RuleBase.visible` gives them.
+    :meth:`RuleBase.walk` gives them.
     """
 
     shown: dict[str, Any]
@@ -111,16 +117,12 @@ class Outline(NamedTuple):
         return sorted(self.factors, key=_WEIGHTED, reverse=True)  # reverse keeps ties in order
 
     def suggestions(self, limit: int | None = None) -> tuple[SuggestionResult, ...]:
-        """The suggestions that apply, by how much their factor weighs, then in rule order.
+        """The suggestions that apply, in the one order of :mod:`gutcheck.engine.ranking`.
 
         With ``limit``, only the first ``limit`` of them.
         """
-        chosen: list[SuggestionResult] = []
-        for outcome in self.ranked():
-            chosen.extend(outcome.suggestions)
-            if limit is not None and len(chosen) >= limit:
-                return tuple(chosen[:limit])
-        return tuple(chosen)
+        ranked = rank_suggestions((o.weighted, o.suggestions) for o in self.factors)
+        return ranked if limit is None else ranked[:limit]
 
     def top_factor(self) -> FactorResult | None:
         """The scored factor with a percent above 0 that weighs most (first in rule order on ties)."""
@@ -146,12 +148,10 @@ class Scorer:
         self.info = RulesInfo(rules.id, rules.version, rules.title, rules.content_hash)
         budget = _MemoBudget(MEMO_LIMIT)
         self.factors = tuple(_FactorScorer(f, detail=detail, budget=budget) for f in rules.factors)
-        self.flags = tuple(
-            (rf.question.id, RedFlagResult(rf.question.id, rf.question.ask, rf.advice, rf.urgency, rf.references))
-            for rf in rules.red_flags
-        )
+        self.flags = tuple((rf.question.id, rf, _flag_result(rf, rf.urgency, rf.advice)) for rf in rules.red_flags)
         self._lookups = tuple((s.key_of, s.memo.get, s) for s in self.factors)
         self._overalls: dict[float, OverallResult] = {}
+        self.topics: tuple[LearnTopic, ...] = _topics(rules) if detail else ()
 
     def __call__(
         self, parsed: Mapping[str, Any], *, taken_at: datetime | str, client: str | None = None
@@ -161,6 +161,7 @@ class Scorer:
         factors = tuple(outcome.result for outcome in outline.factors)
         suggestions = outline.suggestions()
         detail = self.detail
+        instruments = tuple(o.instrument for o in outline.factors if o.instrument is not None)
         return Assessment(
             rules=self.info,
             taken_at=taken_at.isoformat() if isinstance(taken_at, datetime) else taken_at,
@@ -171,8 +172,12 @@ class Scorer:
             suggestions=suggestions,
             answers=_answer_records(self.rules, parsed, outline.shown) if detail else (),
             unanswered=outline.unanswered,
-            references=_cited(self.rules, factors, suggestions, outline.red_flags) if detail else {},
+            references=_cited(self.rules, factors, suggestions, outline.red_flags, self.topics) if detail else {},
             client=client,
+            instruments=instruments,
+            first_steps=tuple(s.id for s in first_steps(suggestions)),
+            about=_about_records(self.rules, outline.shown) if detail else (),
+            learn=self.topics,
         )
 
     def outline(self, parsed: Mapping[str, Any]) -> Outline:
@@ -184,7 +189,9 @@ class Scorer:
             found = remembered(key)
             outcomes.append(found if found is not None else scorer.outcome_for(key, shown, unanswered))
         flagged = shown.get
-        red_flags = tuple([result for qid, result in self.flags if flagged(qid) is True])
+        red_flags = tuple([
+            _resolved(flag, result, shown) for qid, flag, result in self.flags if flagged(qid) is True
+        ])
         return Outline(shown, unanswered, tuple(outcomes), red_flags, self._overall(outcomes))
 
     def _overall(self, outcomes: list[FactorOutcome]) -> OverallResult:
@@ -232,8 +239,12 @@ class _FactorScorer:
         self.budget = budget or _MemoBudget(MEMO_LIMIT)
         self.ids = tuple(q.id for q in factor.questions)
         own = set(self.ids) | FACT_KEYS
-        # Answers to other questions that this factor's suggestions read belong in the memo key.
-        self.extra = tuple(sorted({key for s in factor.suggestions for key in s.reads} - own))
+        # Answers to other questions that this factor's suggestions (or its instrument's
+        # cut-offs) read belong in the memo key.
+        reads = {key for s in factor.suggestions for key in s.reads}
+        if factor.instrument is not None:
+            reads |= factor.instrument.reads
+        self.extra = tuple(sorted(reads - own))
         self.results = tuple((s, _suggestion_result(s)) for s in factor.suggestions)
         keys = (*self.ids, *self.extra)
         self.key_of: Callable[[Mapping[str, Any]], Any] = itemgetter(*keys) if len(keys) > 1 else itemgetter(keys[0])
@@ -247,10 +258,11 @@ class _FactorScorer:
         ``key`` is this factor's :attr:`key_of` of :meth:`RuleBase.walk`'s question states.
         """
         result = self.score(shown, unanswered)
-        suggestions = self.suggestions(result, shown)
+        instrument = instrument_result(self.factor, shown, unanswered)
+        suggestions = self.suggestions(result, shown, instrument)
         found = self._shared(
-            self.same_outcomes, (result, suggestions),
-            lambda: FactorOutcome(result, suggestions, result.weight * (result.percent or 0.0)),
+            self.same_outcomes, (result, suggestions, instrument),
+            lambda: FactorOutcome(result, suggestions, result.weight * (result.percent or 0.0), instrument),
         )
         if self.budget.take():
             self.memo[key] = found
@@ -307,11 +319,15 @@ class _FactorScorer:
             percent=percent, level=band.level if band else None,
             summary=band.summary if band else NOT_SCORED, explanation=factor.explanation,
             contributions=contributions, unanswered=unanswered, references=factor.references,
+            learn=factor.learn,
         )
 
-    def suggestions(self, result: FactorResult, shown: Mapping[str, Any]) -> tuple[SuggestionResult, ...]:
+    def suggestions(
+        self, result: FactorResult, shown: Mapping[str, Any], instrument: InstrumentResult | None = None
+    ) -> tuple[SuggestionResult, ...]:
         """The factor's suggestions whose ``when`` holds for this result and these answers."""
-        facts = {"level": result.level, "percent": result.percent, "points": result.raw}
+        screen = None if instrument is None else ("positive" if instrument.positive else "negative")
+        facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen}
         return tuple(made for s, made in self.results if s.when is None or s.when(shown, facts))
 
 
@@ -319,7 +335,35 @@ def _suggestion_result(suggestion: Suggestion) -> SuggestionResult:
     return SuggestionResult(
         suggestion.id, suggestion.factor, suggestion.text, suggestion.why,
         suggestion.evidence, suggestion.caution, suggestion.references,
+        suggestion.priority, suggestion.short, suggestion.learn,
     )
+
+
+def _flag_result(flag: RedFlag, urgency: str, advice: str) -> RedFlagResult:
+    question = flag.question
+    return RedFlagResult(question.id, question.ask, advice, urgency, flag.references, flag.kind)
+
+
+def _resolved(flag: RedFlag, default: RedFlagResult, shown: Mapping[str, Any]) -> RedFlagResult:
+    """The red flag's result with its urgency and advice for these answers (age, say)."""
+    if not flag.urgency_if:
+        return default
+    urgency, advice = flag.resolve(shown)
+    return default if urgency == default.urgency and advice == default.advice else _flag_result(flag, urgency, advice)
+
+
+def _about_records(rules: RuleBase, shown: Mapping[str, Any]) -> tuple[AnswerRecord, ...]:
+    return tuple(
+        AnswerRecord(q.id, q.ask, shown[q.id], q.label(shown[q.id])) for q in rules.about if q.id in shown
+    )
+
+
+def _topics(rules: RuleBase) -> tuple[LearnTopic, ...]:
+    """Every topic of the rule base's learn file (none when it has no learn file)."""
+    from gutcheck.rulebook.learn import load_learn
+
+    book = load_learn(rules)
+    return book.topics if book is not None else ()
 
 
 def _answer_records(
@@ -342,9 +386,15 @@ def _cited(
     factors: tuple[FactorResult, ...],
     suggestions: tuple[SuggestionResult, ...],
     red_flags: tuple[RedFlagResult, ...],
+    topics: tuple[LearnTopic, ...] = (),
 ) -> dict[str, ReferenceInfo]:
     ids: dict[str, None] = {}
-    holders: list[FactorResult | SuggestionResult | RedFlagResult] = [*factors, *suggestions, *red_flags]
+    holders: list[FactorResult | SuggestionResult | RedFlagResult | LearnParagraph] = [
+        *factors, *suggestions, *red_flags, *(p for t in topics for p in t.paragraphs)
+    ]
     for holder in holders:
         ids.update(dict.fromkeys(holder.references))
+    for factor in rules.factors:
+        if factor.instrument is not None and any(f.id == factor.id for f in factors):
+            ids.update(dict.fromkeys(factor.instrument.references))
     return {ref_id: rules.references[ref_id] for ref_id in ids if ref_id in rules.references}

@@ -1,1 +1,1 @@
-"""files."""
+"""Files: reading and atomic writing, the CSV formula rule, data paths, safe report names."""

@@ -27,11 +27,16 @@ def read_user_text(path: Path, display: str, *, error: type[GutcheckError], hint
         raise error(f"{display}: cannot read this file", tuple(exc.problems)) from None
 
 
-def open_user_text(path: Path, display: str, *, error: type[GutcheckError], hint: str) -> IO[str]:
+def open_user_text(
+    path: Path, display: str, *, error: type[GutcheckError], hint: str, errors: str = "strict"
+) -> IO[str]:
     """Open a UTF-8 text file (a byte-order mark is skipped) for streaming, as
-    :func:`read_user_text` reads one: every failure is ``error`` naming the file."""
+    :func:`read_user_text` reads one: every failure is ``error`` naming the file.
+
+    With ``errors="surrogateescape"`` bytes that are not UTF-8 are kept as lone surrogates, so
+    a reader can reject the row holding them and write them back unchanged."""
     try:
-        return path.open(encoding="utf-8-sig", newline="")
+        return path.open(encoding="utf-8-sig", errors=errors, newline="")
     except OSError as exc:
         raise refusal(exc, display, error, hint) from None
 
@@ -72,12 +77,14 @@ class AtomicTextFile:
 
     def _open(self) -> IO[str]:
         if self.path.exists() and not self.path.is_file():
-            return self.path.open("w", encoding="utf-8", newline="")  # a device or a pipe
+            return self.path.open("w", encoding="utf-8", errors="surrogateescape", newline="")
         target = Path(os.path.realpath(self.path))
         self.target = target
         self.mode = target.stat().st_mode & 0o777 if target.exists() else None
         handle, self.temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        return os.fdopen(handle, "w", encoding="utf-8", newline="")
+        # Bytes of an input that were not UTF-8 (read as lone surrogates) are written back as
+        # they were, so a rejected row is copied unchanged.
+        return os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape", newline="")
 
     def write(self, text: str) -> None:
         """Add ``text`` to the file."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 BUNDLED_RULES_NAME = "gut-barrier.yaml"
 HOME_ENV = "GUTCHECK_HOME"
+HISTORY_FILENAME = "history.sqlite3"
 
 
 def bundled_rules_dir() -> Path:
@@ -29,3 +30,8 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("gutcheck", appauthor=False))
+
+
+def history_database_path() -> Path:
+    """Where the history database is (or would be), without opening it or importing sqlite3."""
+    return data_dir() / HISTORY_FILENAME

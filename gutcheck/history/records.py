@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import UsageError
-
-DEFAULT_PROFILE = "default"
-
 
 MAX_PROFILE_LENGTH = 100
 
@@ -68,10 +66,33 @@ def utc_stamp(taken_at: str) -> str:
         stamp = stamp.replace(tzinfo=timezone.utc)
     return stamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
+
 def now_stamp() -> str:
+    """The current UTC time, to the second, as ISO text ending in Z."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def draft_profile(key: str) -> str:
     """The profile part of a draft key ``profile:rules_id`` (rule ids never hold ':')."""
     return key.rpartition(":")[0]
+
+
+def json_default(value: object) -> object:
+    """JSON for the values quiz drafts may hold besides plain data: sets become sorted lists."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def answers_key(document: Any) -> str | None:
+    """The answers of an assessment document (or of its JSON text) as one canonical text, to
+    tell two assessments made from the same answers (None for a document that holds none)."""
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    answers = document.get("answers") if isinstance(document, dict) else None
+    if not isinstance(answers, (list, tuple)):
+        return None
+    return json.dumps(answers, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -31,7 +31,8 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.files.paths import HOME_ENV, data_dir
+from gutcheck.files.paths import HISTORY_FILENAME, HOME_ENV, data_dir
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.history.migrations import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -41,59 +42,33 @@ from gutcheck.history.migrations import (
     run_script,
 )
 from gutcheck.history.records import (
-    DEFAULT_PROFILE,
     Draft,
     ProfileSummary,
     StoredAssessment,
+    answers_key,
     check_profile,
     draft_profile,
+    json_default,
     now_stamp,
     utc_stamp,
 )
 from gutcheck.history.sqlite_file import connect, ensure_directory, ensure_file, explain, tighten
 
-DB_FILENAME = "history.sqlite3"
-
-
+DB_FILENAME = HISTORY_FILENAME
 DEFAULT_TIMEOUT = 5.0
-
-
 _LAST_REF = re.compile(r"^last(?:~(\d+))?$")
 
-
 # Every query of whole assessments selects these columns, document last.
-_SELECT_BY_PROFILE = (
-    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
-    "WHERE profile = ? ORDER BY taken_at, id"
-)
-
-
-_SELECT_ALL = (
-    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
-    "ORDER BY profile, taken_at, id"
-)
-
-
-_SELECT_BY_ID = "SELECT id, profile, taken_at, saved_at, document FROM assessments WHERE id = ?"
-
-
-_SELECT_BACK = (
-    "SELECT id, profile, taken_at, saved_at, document FROM assessments "
-    "WHERE profile = ? ORDER BY taken_at DESC, id DESC LIMIT 1 OFFSET ?"
-)
+_SELECT = "SELECT id, profile, taken_at, saved_at, document FROM assessments "
+_SELECT_BY_PROFILE = _SELECT + "WHERE profile = ? ORDER BY taken_at, id"
+_SELECT_ALL = _SELECT + "ORDER BY profile, taken_at, id"
+_SELECT_BY_ID = _SELECT + "WHERE id = ?"
+_SELECT_BACK = _SELECT + "WHERE profile = ? ORDER BY taken_at DESC, id DESC LIMIT 1 OFFSET ?"
 
 
 def database_path(directory: Path | None = None) -> Path:
     """Where the history database is (or would be) for ``directory`` or the data folder."""
     return (directory if directory is not None else data_dir()) / DB_FILENAME
-
-
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 class History:
@@ -223,18 +198,39 @@ class History:
     def save(self, assessment: Assessment, profile: str = DEFAULT_PROFILE) -> int:
         """Store ``assessment`` under ``profile`` in one transaction; return its new id."""
         check_profile(profile)
+        with self._guard(), self._transaction():
+            return self._insert(assessment, profile)
+
+    def save_once(self, assessment: Assessment, profile: str = DEFAULT_PROFILE) -> int | None:
+        """Store ``assessment`` unless ``profile`` holds one already made by the same rule base
+        (same content hash) from the same answers; the new id, or None when it was there.
+
+        Checked and stored in one transaction, so running a batch again, or after it was
+        stopped half-way, never saves anyone twice, even with two runs at once."""
+        check_profile(profile)
+        key = answers_key(assessment.to_dict())
+        with self._guard(), self._transaction():
+            found = self._db.execute(
+                "SELECT document FROM assessments WHERE profile = ? AND rules_hash = ?",
+                (profile, assessment.rules.hash),
+            )
+            if any(answers_key(document) == key for (document,) in found):
+                return None
+            return self._insert(assessment, profile)
+
+    def _insert(self, assessment: Assessment, profile: str) -> int:
+        """Insert ``assessment`` (inside the caller's transaction); its new id."""
         document = json.dumps(assessment.to_dict(), ensure_ascii=False, sort_keys=True)
         rules, overall = assessment.rules, assessment.overall
-        with self._guard(), self._transaction():
-            self._db.execute(
-                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (profile, now_stamp())
-            )
-            cursor = self._db.execute(
-                "INSERT INTO assessments (profile, taken_at, saved_at, rules_id, rules_version, "
-                "rules_hash, overall_percent, overall_level, document) VALUES (?,?,?,?,?,?,?,?,?)",
-                (profile, utc_stamp(assessment.taken_at), now_stamp(), rules.id, rules.version,
-                 rules.hash, overall.percent, overall.level, document),
-            )
+        self._db.execute(
+            "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (profile, now_stamp())
+        )
+        cursor = self._db.execute(
+            "INSERT INTO assessments (profile, taken_at, saved_at, rules_id, rules_version, "
+            "rules_hash, overall_percent, overall_level, document) VALUES (?,?,?,?,?,?,?,?,?)",
+            (profile, utc_stamp(assessment.taken_at), now_stamp(), rules.id, rules.version,
+             rules.hash, overall.percent, overall.level, document),
+        )
         return int(cursor.lastrowid or 0)
 
     def list(self, profile: str = DEFAULT_PROFILE) -> list[StoredAssessment]:
@@ -289,7 +285,8 @@ class History:
             raise UsageError(f"No assessments are saved for profile {profile!r} yet.")
         name = "last" if back == 0 else f"last~{back}"
         raise UsageError(
-            f"Profile {profile!r} has only {count} saved assessment(s), so there is no {name!r}."
+            f"Profile {profile!r} has only {count} saved {'assessment' if count == 1 else 'assessments'}, "
+            f"so there is no {name!r}."
         )
 
     def count(self, profile: str | None = None) -> int:
@@ -358,7 +355,7 @@ class History:
 
     def save_draft(self, key: str, answers: dict[str, object], position: int) -> None:
         """Store (or replace) the quiz draft under ``key`` (``profile:rules_id``) atomically."""
-        payload = json.dumps(answers, ensure_ascii=False, default=_json_default)
+        payload = json.dumps(answers, ensure_ascii=False, default=json_default)
         with self._guard(), self._transaction():
             self._db.execute(
                 "INSERT INTO drafts (key, profile, answers, position, saved_at) VALUES (?,?,?,?,?) "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gutcheck.answers.parse import SKIP
+from gutcheck.engine.instruments import instrument_result
 from gutcheck.engine.scoring import score_factor
 from gutcheck.lint.findings import Finding, PathKey, ValueTest
 from gutcheck.rulebook import spec
@@ -113,6 +114,8 @@ def explore_factor(
 ) -> Reach:
     """Walk every distinguishable set of answers for ``factor`` and record what it reaches."""
     whens = [s.when for s in factor_spec.suggestions]
+    if factor_spec.instrument is not None:
+        whens += [c.when for c in factor_spec.instrument.cutoffs]
     order = _walk_order(rules, factor, [q.show_if for q in factor_spec.questions] + whens, show_ifs)
     atoms = [atom for raw in whens for atom in condition_atoms(raw)]
     atoms += [atom for q in order for raw in show_ifs.get(q.id, []) for atom in condition_atoms(raw)]
@@ -172,7 +175,9 @@ class _Walker:
         if result.level is not None:
             self.reach.levels.add(result.level)
             self.reach.points.add(min(max(result.raw, 0), result.max))
-        facts = {"level": result.level, "percent": result.percent, "points": result.raw}
+        instrument = instrument_result(self.factor, shown, unanswered)
+        screen = None if instrument is None else ("positive" if instrument.positive else "negative")
+        facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen}
         for suggestion in self.factor.suggestions:
             if suggestion.id not in self.reach.suggestions and (
                 suggestion.when is None or suggestion.when(shown, facts)

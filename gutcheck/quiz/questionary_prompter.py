@@ -23,7 +23,17 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import create_output
 
 from gutcheck.answers.parse import number_hint
-from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, picks_hint, preset, starting_point
+from gutcheck.quiz.steps import (
+    CHOOSE_LABEL,
+    UNCHOSEN,
+    Choice,
+    Nav,
+    Step,
+    choices_for,
+    picks_hint,
+    preset,
+    starting_point,
+)
 
 BACK_LABEL = "← Back"
 
@@ -129,9 +139,14 @@ def _columns() -> int:
 
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
+    keys = "↑/↓ to move, Enter to choose"
+    if step.deliberate and preset(step) is None:
+        # A safety question starts on a neutral entry: a single Enter records nothing.
+        items.insert(0, questionary.Choice(CHOOSE_LABEL, value=UNCHOSEN))
+        keys = "↑/↓ to pick Yes or No, then Enter"
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
-    message, instruction = fitting(step.question.ask, _instruction("↑/↓ to move, Enter to choose", step))
+    message, instruction = fitting(step.question.ask, _instruction(keys, step))
     return questionary.select(message, choices=items, default=preset(step), instruction=instruction)
 
 

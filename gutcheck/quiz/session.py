@@ -11,6 +11,7 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import GutcheckError, StorageError
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.quiz.drafts import Drafts
 from gutcheck.quiz.flow import greet, take_quiz
 from gutcheck.quiz.steps import Prompter
@@ -26,7 +27,7 @@ class QuizSettings:
 
     rules: Path | None = None
     answers: Path | None = None
-    profile: str = "default"
+    profile: str = DEFAULT_PROFILE
     save: bool = True
     plain: bool = False
 
@@ -35,7 +36,7 @@ class QuizSettings:
         words = ["gutcheck"]
         if self.rules is not None:
             words += ["--rules", str(self.rules)]
-        if self.profile != "default":
+        if self.profile != DEFAULT_PROFILE:
             words += ["--profile", self.profile]
         return " ".join(words)
 
@@ -84,8 +85,6 @@ def run_session(
     prefill: Mapping[str, Any] | None = None,
 ) -> Outcome | None:
     """Take the quiz, score it with the one scorer, and save it; None if not started."""
-    from gutcheck.engine.scoring import score_parsed
-
     if settings.save:
         from gutcheck.history.records import check_profile
 
@@ -98,6 +97,8 @@ def run_session(
             rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command(),
             now=clock(),
         )
+        from gutcheck.engine.scoring import score_parsed  # after the welcome: a sooner first prompt
+
         assessment = score_parsed(rules, answers, taken_at=clock())
         if not settings.save:
             return Outcome(assessment, not_saved="not saved (--no-save)")

@@ -20,8 +20,8 @@ from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
 from gutcheck.history.records import ProfileSummary, StoredAssessment
 from gutcheck.history.trends import Trend, build_trend
 from gutcheck.render.fitting import fitted
-from gutcheck.render.history_tables import RED_FLAG_MARK, history_table, percent_text
-from gutcheck.render.terminal import level_word
+from gutcheck.render.history_tables import RED_FLAG_MARK, RISK_MARK, history_table, percent_text
+from gutcheck.render.reportparts import level_word
 from gutcheck.render.when import when_words
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -75,9 +75,12 @@ def history_view(profile: str, items: Sequence[StoredAssessment], now: datetime)
             f"'gutcheck score FILE --profile {profile}' to save one."
         )
     parts: list[RenderableType] = [history_table(profile, items, now)]
-    if any(item.assessment.red_flags for item in items):
+    if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "
                           "a clinician about it, whatever the scores say.", style="bold red"))
+    if any(item.assessment.red_flags and not item.assessment.has_alarm for item in items):
+        parts.append(Text(f"{RISK_MARK} a reason to mention to your doctor (not a symptom, such as a "
+                          "family history) was reported that time.", style="bold yellow"))
     trend = build_trend(items)
     if trend is not None and len(items) >= 2:
         parts.append(fitted(_trend_table(trend)))
@@ -103,10 +106,12 @@ def _trend_table(trend: Trend) -> Table:
 
 
 def _left_out_note(trend: Trend) -> Text:
+    one = trend.left_out == 1
     return Text(
-        f"The {trend.left_out} earlier assessment(s) were scored by a different rule base, so "
-        f"they are left out of the trend (their numbers are not comparable with those of "
-        f"{rules_name(trend.rules)}); the table above still lists them."
+        f"The {trend.left_out} earlier {'assessment was' if one else 'assessments were'} scored by a "
+        f"different rule base, so {'it is' if one else 'they are'} left out of the trend "
+        f"({'its' if one else 'their'} numbers are not comparable with those of "
+        f"{rules_name(trend.rules)}); the table above still lists {'it' if one else 'them'}."
     )
 
 

@@ -18,10 +18,11 @@ from gutcheck.engine.assessment import Assessment
 from gutcheck.history.records import StoredAssessment
 from gutcheck.history.trends import factor_percent, rules_key
 from gutcheck.render.fitting import FirstThatFits
-from gutcheck.render.terminal import level_word
+from gutcheck.render.reportparts import level_word
 from gutcheck.render.when import local_zone, when_words
 
-RED_FLAG_MARK = "⚠"
+RED_FLAG_MARK = "⚠"  # an alarm symptom
+RISK_MARK = "†"  # only a risk marker (a reason to mention to a doctor)
 MAX_COLUMNS = 40  # never try more assessment columns than this, however wide the terminal
 
 
@@ -59,7 +60,9 @@ def history_table(profile: str, items: Sequence[StoredAssessment], now: datetime
 def _overall_cell(assessment: Assessment) -> str:
     overall = assessment.overall
     cell = f"{percent_text(overall.percent)} {level_word(overall.level)}"
-    return f"{cell} {RED_FLAG_MARK}" if assessment.red_flags else cell
+    if not assessment.red_flags:
+        return cell
+    return f"{cell} {RED_FLAG_MARK if assessment.has_alarm else RISK_MARK}"
 
 
 def percent_text(percent: float | None) -> str:

@@ -10,8 +10,3 @@ from gutcheck.engine.assessment import Assessment
 def render_json(assessment: Assessment) -> str:
     """Pretty, stable JSON (keys in a fixed order, UTF-8 kept) with a trailing newline."""
     return json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_json_line(assessment: Assessment) -> str:
-    """The same document on one line, for JSON Lines output."""
-    return json.dumps(assessment.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -50,7 +50,9 @@ def _one_line(text: str) -> str:
 
 def _groups(rules: RuleBase) -> list[tuple[str, tuple[Question, ...]]]:
     """Questions in quiz order, grouped under a heading each."""
-    groups = [("Red flags (any 'yes' means: see a clinician)", tuple(f.question for f in rules.red_flags))]
+    groups = [("Red flags (any 'yes' means: see a clinician or mention it to your doctor)",
+               tuple(f.question for f in rules.red_flags))]
+    groups.append(("About you (optional, never scored)", rules.about))
     groups += [(factor.title, factor.questions) for factor in rules.factors]
     return [(title, questions) for title, questions in groups if questions]
 

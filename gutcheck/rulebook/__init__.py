@@ -1,1 +1,1 @@
-"""rulebook."""
+"""The rulebook: rule file -> checked model -> compiled RuleBase (see docs/architecture.md)."""

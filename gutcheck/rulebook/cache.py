@@ -19,16 +19,19 @@ from gutcheck.files.paths import data_dir
 NO_CACHE_ENV = "GUTCHECK_NO_CACHE"
 
 
-def _entry(text: str) -> Path | None:
+def _entry(text: str, kind: str) -> Path | None:
     if os.environ.get(NO_CACHE_ENV):
         return None
-    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
-    return data_dir() / "cache" / f"rules-{digest[:32]}.json"
+    digest = hashlib.sha256(f"{__version__}\0{kind}\0{text}".encode()).hexdigest()
+    return data_dir() / "cache" / f"{kind}-{digest[:32]}.json"
 
 
-def lookup(text: str) -> dict[str, Any] | None:
-    """The normalised data of ``text`` if it passed its checks before, else None."""
-    entry = _entry(text)
+def lookup(text: str, kind: str = "rules") -> dict[str, Any] | None:
+    """The normalised data of ``text`` if it passed its checks before, else None.
+
+    ``kind`` keeps rule bases and learn files apart ('rules' or 'learn').
+    """
+    entry = _entry(text, kind)
     if entry is None:
         return None
     try:
@@ -38,9 +41,9 @@ def lookup(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("format") == 1 else None
 
 
-def store(text: str, normal: dict[str, Any]) -> None:
+def store(text: str, normal: dict[str, Any], kind: str = "rules") -> None:
     """Remember that ``text`` passed its checks, with its normalised data (best effort)."""
-    entry = _entry(text)
+    entry = _entry(text, kind)
     if entry is None:
         return
     try:

@@ -27,11 +27,19 @@ def check_rule_base(model: spec.RuleBaseSpec, rule_base: RuleBase, source: Sourc
         *_unknown_references(model),
         *_question_shapes(model),
         *_band_problems(model, rule_base),
+        *_about_problems(model),
+        *_instrument_problems(model, rule_base),
     ]
     return [Problem(str(source.locate(path)), message) for path, message in found]
 
 
 def _all_questions(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, Any]]:
+    yield from _scored_questions(model)
+    for i, question in enumerate(model.about):
+        yield ("about", i), question
+
+
+def _scored_questions(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, Any]]:
     for i, flag in enumerate(model.red_flags):
         yield ("red_flags", i), flag
     for f, factor in enumerate(model.factors):
@@ -85,6 +93,8 @@ def _unknown_references(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str
     ]
     for f, factor in enumerate(model.factors):
         holders.append((("factors", f), factor.references))
+        if factor.instrument is not None:
+            holders.append((("factors", f, "instrument"), factor.instrument.references))
         holders.extend(
             (("factors", f, "suggestions", s), sug.references) for s, sug in enumerate(factor.suggestions)
         )
@@ -95,7 +105,7 @@ def _unknown_references(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str
 
 
 def _question_shapes(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]]:
-    for path, question in _all_questions(model):
+    for path, question in _scored_questions(model):
         if isinstance(question, spec.NumberQuestion):
             yield from _number_shape(path, question)
         if isinstance(question, spec.MultiQuestion):
@@ -163,3 +173,48 @@ def check_bands(
             message = f"{unit} from {band.below:g} to {top:g} fall in no band; drop 'below' on the last band"
             yield (*where, "below"), message
         expected = band.below if band.below is not None else expected
+
+
+def _about_problems(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]]:
+    """About questions are choice questions with at least two options, all worth 0 points."""
+    for i, question in enumerate(model.about):
+        path: PathKey = ("about", i)
+        if question.type != "choice":
+            yield (*path, "type"), "about questions are choice questions; use type: choice"
+        if len(question.options) < 2:
+            yield (*path, "options"), "an about question needs at least two options"
+        for o, option in enumerate(question.options):
+            if option.points != 0:
+                message = "about questions are never scored: give this option 0 points (or leave points out)"
+                yield (*path, "options", o, "points"), message
+
+
+def _instrument_problems(model: spec.RuleBaseSpec, rule_base: RuleBase) -> Iterator[tuple[PathKey, str]]:
+    """An instrument's items are questions of its factor; its cut-offs fit its total."""
+    for f, (factor, compiled) in enumerate(zip(model.factors, rule_base.factors, strict=True)):
+        instrument = factor.instrument
+        if instrument is None:
+            continue
+        path: PathKey = ("factors", f, "instrument")
+        points = {q.id: q.max_points for q in compiled.questions}
+        for i, item in enumerate(instrument.items):
+            if item not in points:
+                message = f"{item!r} is not a question of the factor {factor.id!r} (its questions: {', '.join(points)})"
+                yield (*path, "items", i), message
+        yield from _duplicates([((*path, "items", i), item) for i, item in enumerate(instrument.items)], "item")
+        top = sum(points.get(item, 0) for item in set(instrument.items))
+        yield from _cutoff_problems(instrument, top, path)
+
+
+def _cutoff_problems(instrument: spec.InstrumentSpec, top: int, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    for i, cutoff in enumerate(instrument.cutoffs):
+        if not 1 <= cutoff.at_least <= top:
+            message = f"at_least must be from 1 to {top}, the most {instrument.name} can total"
+            yield (*path, "cutoffs", i, "at_least"), message
+    last = len(instrument.cutoffs) - 1
+    if instrument.cutoffs[last].when is not None:
+        message = "the last cut-off must have no 'when', so that one always applies (say why in its label)"
+        yield (*path, "cutoffs", last), message
+    for i, cutoff in enumerate(instrument.cutoffs[:last]):
+        if cutoff.when is None:
+            yield (*path, "cutoffs", i), "only the last cut-off may leave out 'when'; the ones after it are never used"

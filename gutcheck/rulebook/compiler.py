@@ -9,19 +9,52 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import Location, Problem
 from gutcheck.rulebook.conditions import Subject, compile_condition, condition_keys
-from gutcheck.rulebook.model import Band, Bands, Factor, Option, Question, RedFlag, RuleBase, Suggestion
+from gutcheck.rulebook.model import (
+    Band,
+    Bands,
+    Cutoff,
+    Factor,
+    Instrument,
+    Option,
+    Question,
+    RedFlag,
+    RuleBase,
+    Suggestion,
+    UrgencyRule,
+)
 
 PathKey = tuple[str | int, ...]
 
 
+# Keys added to the format later, with the values that mean "not used": left out of the hash,
+# so a rule base that does not use them keeps the hash it had before they existed.
+_LATER_DEFAULTS: dict[str, tuple[Any, ...]] = {
+    "about": ([],), "learn": (None, []), "kind": ("alarm",), "urgency_if": ([],),
+    "instrument": (None,), "priority": ("standard",), "short": (None,),
+}
+
+
+def _without_later_defaults(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_without_later_defaults(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    return {
+        key: _without_later_defaults(value)
+        for key, value in data.items()
+        if not (key in _LATER_DEFAULTS and any(value == default for default in _LATER_DEFAULTS[key]))
+    }
+
+
 def content_hash(data: Any) -> str:
     """A stable hash of normalised rule-base data (formatting and key order do not matter)."""
-    canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    canonical = json.dumps(_without_later_defaults(data), sort_keys=True, default=str, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -69,12 +102,24 @@ class _Context:
 
 
 def compile_rules(
-    data: dict[str, Any], source: Locator, content_hash: str
+    data: dict[str, Any], source: Locator, content_hash: str, directory: str | None = None
 ) -> tuple[RuleBase, list[Problem]]:
-    """Compile normalised rule-base data; returns the rule base and any condition problems."""
+    """Compile normalised rule-base data; returns the rule base and any condition problems.
+
+    ``directory`` is the folder of the rule file, against which its ``learn`` path is resolved
+    (without it, the rule base has no learn file).
+    """
     context = _Context(source)
-    red_flags = tuple(_red_flag(context, rf) for rf in data["red_flags"])
+    flag_questions = [_red_flag_question(context, rf) for rf in data["red_flags"]]
+    about = tuple(
+        _question(context, {**q, "type": "choice"}, None, ("about", i)) for i, q in enumerate(data.get("about") or [])
+    )
+    red_flags = tuple(
+        _red_flag(context, rf, question, i)
+        for i, (rf, question) in enumerate(zip(data["red_flags"], flag_questions, strict=True))
+    )
     factors = tuple(_factor(context, f, i) for i, f in enumerate(data["factors"]))
+    learn = data.get("learn")
     rule_base = RuleBase(
         id=data["id"],
         version=data["version"],
@@ -86,6 +131,8 @@ def compile_rules(
         red_flags=red_flags,
         factors=factors,
         overall=_bands(data["overall"]["bands"]),
+        about=about,
+        learn_file=str(Path(directory) / learn) if learn and directory is not None else None,
     )
     return rule_base, context.problems
 
@@ -96,10 +143,26 @@ def _reference(key: str, ref: dict[str, Any]) -> ReferenceInfo:
     )
 
 
-def _red_flag(context: _Context, item: dict[str, Any]) -> RedFlag:
+def _red_flag_question(context: _Context, item: dict[str, Any]) -> Question:
     question = Question(id=item["id"], ask=item["ask"], kind="yesno", factor=None, yes_points=0)
     context.subjects.setdefault(item["id"], Subject(item["id"], "yesno"))
-    return RedFlag(question, item["advice"], item["urgency"], tuple(item["references"]))
+    return question
+
+
+def _red_flag(context: _Context, item: dict[str, Any], question: Question, index: int) -> RedFlag:
+    """A red flag; its ``urgency_if`` conditions may read every red flag and about question."""
+    rules = tuple(
+        UrgencyRule(
+            context.condition(rule["when"], dict(context.subjects), ("red_flags", index, "urgency_if", i, "when")),
+            rule["urgency"],
+            rule.get("advice"),
+        )
+        for i, rule in enumerate(item.get("urgency_if") or [])
+    )
+    return RedFlag(
+        question, item["advice"], item["urgency"], tuple(item["references"]),
+        kind=item.get("kind", "alarm"), urgency_if=rules,
+    )
 
 
 def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
@@ -108,36 +171,75 @@ def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
         _question(context, q, item["id"], (*path, "questions", i)) for i, q in enumerate(item["questions"])
     )
     bands = _bands(item["bands"])
-    subjects = {**context.subjects, **_fact_subjects(bands, sum(q.max_points for q in questions))}
+    instrument = _instrument(context, item.get("instrument"), (*path, "instrument"))
+    facts = _fact_subjects(bands, sum(q.max_points for q in questions), instrument is not None)
+    subjects = {**context.subjects, **facts}
     suggestions = tuple(
-        Suggestion(
-            id=s["id"],
-            factor=item["id"],
-            text=s["text"],
-            why=s["why"],
-            evidence=s["evidence"],
-            references=tuple(s["references"]),
-            caution=s["caution"],
-            when=context.condition(s["when"], subjects, (*path, "suggestions", i, "when")),
-            reads=condition_keys(s["when"]),
-        )
+        _suggestion(context, s, item["id"], subjects, (*path, "suggestions", i))
         for i, s in enumerate(item["suggestions"])
     )
     return Factor(
         item["id"], item["title"], item["weight"], item["explanation"], tuple(item["references"]),
-        questions, bands, suggestions,
+        questions, bands, suggestions, instrument, tuple(item.get("learn") or ()),
     )
 
 
-def _fact_subjects(bands: Bands, max_points: int) -> dict[str, Subject]:
-    return {
+def _suggestion(
+    context: _Context, item: dict[str, Any], factor: str, subjects: dict[str, Subject], path: PathKey
+) -> Suggestion:
+    return Suggestion(
+        id=item["id"],
+        factor=factor,
+        text=item["text"],
+        why=item["why"],
+        evidence=item["evidence"],
+        references=tuple(item["references"]),
+        caution=item["caution"],
+        when=context.condition(item["when"], subjects, (*path, "when")),
+        reads=condition_keys(item["when"]),
+        priority=item.get("priority") or "standard",
+        short=item.get("short") or first_sentence(item["text"]),
+        learn=tuple(item.get("learn") or ()),
+    )
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` on one line (the whole text when it has no full stop)."""
+    flat = " ".join(text.split())
+    for index, char in enumerate(flat):
+        if char in ".!?" and (index + 1 == len(flat) or flat[index + 1] == " "):
+            return flat[: index + 1]
+    return flat
+
+
+def _instrument(context: _Context, item: dict[str, Any] | None, path: PathKey) -> Instrument | None:
+    """An instrument; its cut-off conditions may read every question asked so far."""
+    if item is None:
+        return None
+    subjects = dict(context.subjects)
+    cutoffs = tuple(
+        Cutoff(context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c["at_least"], c["label"])
+        for i, c in enumerate(item["cutoffs"])
+    )
+    reads = frozenset().union(*(condition_keys(c["when"]) for c in item["cutoffs"]))
+    return Instrument(
+        item["id"], item["name"], tuple(item["items"]), tuple(item["references"]),
+        item["positive"], item["negative"], cutoffs, reads,
+    )
+
+
+def _fact_subjects(bands: Bands, max_points: int, screened: bool) -> dict[str, Subject]:
+    facts = {
         "level": Subject("level", "choice", frozenset(bands.levels), from_facts=True),
         "percent": Subject("percent", "number", minimum=0, maximum=100, from_facts=True),
         "points": Subject("points", "number", minimum=0, maximum=max_points, from_facts=True),
     }
+    if screened:
+        facts["screen"] = Subject("screen", "choice", frozenset({"positive", "negative"}), from_facts=True)
+    return facts
 
 
-def _question(context: _Context, item: dict[str, Any], factor: str, path: PathKey) -> Question:
+def _question(context: _Context, item: dict[str, Any], factor: str | None, path: PathKey) -> Question:
     show_if = context.condition(item["show_if"], dict(context.subjects), (*path, "show_if"))
     question = Question(
         id=item["id"], ask=item["ask"], kind=item["type"], factor=factor, help=item["help"],
@@ -168,7 +270,9 @@ def _kind_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _options(item: dict[str, Any]) -> tuple[Option, ...]:
-    return tuple(Option(o["value"], o["label"], o["points"], o["exclusive"]) for o in item["options"])
+    return tuple(
+        Option(o["value"], o["label"], o["points"], o.get("exclusive", False)) for o in item["options"]
+    )
 
 
 def _subject(question: Question) -> Subject:

@@ -1,8 +1,9 @@
 """The condition language of ``show_if`` and ``when``: data, checked at load, compiled once.
 
 A condition is a mapping. ``all: [...]``, ``any: [...]`` and ``not: {...}`` combine others;
-any other key names a subject (a question id, or for suggestions ``level``, ``percent`` or
-``points`` of the factor) and maps to a value (equality) or to operators:
+any other key names a subject (a question id, or for suggestions ``level``, ``percent``,
+``points`` of the factor, or ``screen``, positive or negative, of the factor's instrument)
+and maps to a value (equality) or to operators:
 ``equals``, ``in``, ``not_in``, ``contains`` (multi), ``gt``/``gte``/``lt``/``lte`` (numbers),
 ``answered`` (true/false). Several keys in one mapping must all hold. A question that is
 unanswered (hidden, skipped or missing) satisfies no operator except ``answered: false``.
@@ -22,7 +23,7 @@ Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
 Locate = Callable[[tuple[str | int, ...]], str]
 
 COMBINATORS = frozenset({"all", "any", "not"})
-FACT_KEYS = frozenset({"level", "percent", "points"})
+FACT_KEYS = frozenset({"level", "percent", "points", "screen"})
 _NUMERIC_OPS = {
     "gt": lambda a, b: a > b,
     "gte": lambda a, b: a >= b,

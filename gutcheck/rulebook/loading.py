@@ -36,30 +36,40 @@ class LoadedRules:
 def load_rules(path: str | Path | None = None) -> RuleBase:
     """Load, check and compile a rule base (the bundled one when ``path`` is None)."""
     text, display = _read(path)
+    directory = _directory(path)
     cached = rules_cache.lookup(text)
     if cached is not None:
-        rules, _ = compile_rules(cached, FileLocator(display), content_hash(cached))
+        rules, _ = compile_rules(cached, FileLocator(display), content_hash(cached), directory)
         return rules
-    return _check(text, display).rules
+    return _check(text, display, directory).rules
 
 
 def load_rules_detailed(path: str | Path | None = None) -> LoadedRules:
     """Check a rule base in full, returning the validated model and the source map too."""
     text, display = _read(path)
-    return _check(text, display)
+    return _check(text, display, _directory(path))
 
 
-def load_rules_text(text: str, display: str = "<rules>") -> RuleBase:
-    """Check and compile a rule base from YAML text; ``display`` names it in messages."""
-    return _check(text, display).rules
+def load_rules_text(text: str, display: str = "<rules>", directory: str | None = None) -> RuleBase:
+    """Check and compile a rule base from YAML text; ``display`` names it in messages.
+
+    Its ``learn`` file, if it names one, is found in ``directory`` (without it, none is loaded).
+    """
+    return _check(text, display, directory).rules
 
 
-def _check(text: str, display: str) -> LoadedRules:
+def _check(text: str, display: str, directory: str | None) -> LoadedRules:
     from gutcheck.rulebook.validation import validate_text
 
-    normal, model, source, rules = validate_text(text, display)
+    normal, model, source, rules = validate_text(text, display, directory)
     rules_cache.store(text, normal)
     return LoadedRules(rules, model, source)
+
+
+def _directory(path: str | Path | None) -> str:
+    """The folder a rule file's ``learn`` path is relative to."""
+    file = Path(path) if path is not None else bundled_rules_path()
+    return str(file.parent)
 
 
 def _read(path: str | Path | None) -> tuple[str, str]:

@@ -183,7 +183,7 @@ class Bands:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A compiled suggestion with its condition."""
+    """A compiled suggestion with its condition, priority and one-line step."""
 
     id: str
     factor: str
@@ -194,6 +194,39 @@ class Suggestion:
     caution: str | None
     when: Predicate | None
     reads: frozenset[str] = frozenset()
+    priority: str = "standard"
+    short: str = ""
+    learn: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """An instrument cut-off: used when ``when`` holds (always when it is None)."""
+
+    when: Predicate | None
+    at_least: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A published scale inside a factor (such as AUDIT-C): its items, cut-offs and wording."""
+
+    id: str
+    name: str
+    items: tuple[str, ...]
+    references: tuple[str, ...]
+    positive: str
+    negative: str
+    cutoffs: tuple[Cutoff, ...]
+    reads: frozenset[str] = frozenset()
+
+    def cutoff_for(self, answers: Mapping[str, Any]) -> Cutoff | None:
+        """The first cut-off whose condition holds for these answers."""
+        for cutoff in self.cutoffs:
+            if cutoff.when is None or cutoff.when(answers, _NO_FACTS):
+                return cutoff
+        return None
 
 
 @dataclass(frozen=True)
@@ -208,6 +241,8 @@ class Factor:
     questions: tuple[Question, ...]
     bands: Bands
     suggestions: tuple[Suggestion, ...]
+    instrument: Instrument | None = None
+    learn: tuple[str, ...] = ()
 
     @cached_property
     def max_points(self) -> int:
@@ -216,13 +251,35 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class UrgencyRule:
+    """An urgency (and advice) that replaces a red flag's default when ``when`` holds."""
+
+    when: Predicate
+    urgency: str
+    advice: str | None
+
+
+@dataclass(frozen=True)
 class RedFlag:
-    """A compiled red flag: the yes/no question and the advice for a 'yes'."""
+    """A compiled red flag: the yes/no question, its kind and the advice for a 'yes'.
+
+    ``kind`` is 'alarm' (a symptom that needs a clinician) or 'risk' (a reason to mention
+    something to a doctor).
+    """
 
     question: Question
     advice: str
     urgency: str
     references: tuple[str, ...]
+    kind: str = "alarm"
+    urgency_if: tuple[UrgencyRule, ...] = ()
+
+    def resolve(self, answers: Mapping[str, Any]) -> tuple[str, str]:
+        """The urgency and advice for these answers: the first rule that holds, else the default."""
+        for rule in self.urgency_if:
+            if rule.when(answers, _NO_FACTS):
+                return rule.urgency, rule.advice or self.advice
+        return self.urgency, self.advice
 
 
 @dataclass(frozen=True)
@@ -239,12 +296,16 @@ class RuleBase:
     red_flags: tuple[RedFlag, ...]
     factors: tuple[Factor, ...]
     overall: Bands
+    about: tuple[Question, ...] = ()
+    learn_file: str | None = None
     questions: tuple[Question, ...] = ()
     by_id: Mapping[str, Question] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        questions = tuple(rf.question for rf in self.red_flags) + tuple(
-            q for f in self.factors for q in f.questions
+        questions = (
+            tuple(rf.question for rf in self.red_flags)
+            + self.about
+            + tuple(q for f in self.factors for q in f.questions)
         )
         object.__setattr__(self, "questions", questions)
         object.__setattr__(self, "by_id", {q.id: q for q in questions})
@@ -274,14 +335,10 @@ class RuleBase:
             raise InputError(f"{count} not fit the rule base {self.id}; fix them and try again", tuple(problems))
         return parsed
 
-    def visible(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-        """Answers of the questions that are shown, and ids of shown questions left unanswered."""
-        shown, unanswered, _ = self.walk(answers)
-        return shown, unanswered
-
     def walk(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], dict[str, Any]]:
-        """Like :meth:`visible`, plus the state of every question: its answer if shown and
-        answered, else :data:`HIDDEN` or :data:`BLANK` (shown but unanswered or declined)."""
+        """Answers of the questions that are shown, ids of shown questions left unanswered, and
+        the state of every question: its answer if shown and answered, else :data:`HIDDEN` or
+        :data:`BLANK` (shown but unanswered or declined)."""
         shown: dict[str, Any] = {}
         states: dict[str, Any] = {}
         unanswered: list[str] = []

@@ -11,8 +11,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT_VERSION = 1
-
 Identifier = Annotated[
     str,
     Field(
@@ -23,6 +21,7 @@ Identifier = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 EvidenceKind = Literal["rct", "human", "review", "guideline", "lab"]
+Urgency = Literal["emergency", "urgent", "soon", "routine"]
 Condition = Annotated[
     dict[str, Any],
     Field(
@@ -59,6 +58,14 @@ class OptionSpec(_Strict):
     exclusive: bool = Field(
         default=False, description="multi only: this option ('none of these') excludes the rest"
     )
+
+
+class AboutOptionSpec(_Strict):
+    """One answer option of an 'about you' question: never scored, so its points are 0."""
+
+    value: Identifier
+    label: Text
+    points: int = Field(default=0, ge=-100, le=100, description="must be 0: about questions are never scored")
 
 
 class RangeSpec(_Strict):
@@ -124,6 +131,16 @@ QuestionSpec = Annotated[
 ]
 
 
+class AboutQuestionSpec(_QuestionBase):
+    """An optional question about the person (age band, sex): asked after the red flags, never scored."""
+
+    type: Literal["choice", "scale", "multi", "yesno", "number"] = Field(
+        default="choice", description="about questions are choice questions"
+    )
+    allow_skip: bool = Field(default=True, description="about questions always offer 'Prefer not to say'")
+    options: list[AboutOptionSpec] = Field(default_factory=list)
+
+
 class BandSpec(_Strict):
     """A band of scores with its level and message; bands run upward without gaps."""
 
@@ -143,6 +160,34 @@ class SuggestionSpec(_Strict):
     references: list[Identifier] = Field(min_length=1)
     caution: str | None = None
     when: Condition | None = None
+    priority: Literal["safety", "standard"] = Field(
+        default="standard",
+        description="safety: a test to ask for, a medicine to review, heavy drinking to cut down with help",
+    )
+    short: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="one line for 'Your first steps'; default: the first sentence of text"
+    )
+    learn: list[Identifier] = Field(default_factory=list, description="ids of learn topics")
+
+
+class CutoffSpec(_Strict):
+    """A cut-off of an instrument: the first whose ``when`` holds (or that has none) is used."""
+
+    when: Condition | None = None
+    at_least: int = Field(ge=0, le=1000, description="a total at or above this is a positive screen")
+    label: Text
+
+
+class InstrumentSpec(_Strict):
+    """A published scale inside a factor: its total is the sum of its items' points."""
+
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    items: list[Identifier] = Field(min_length=1, description="question ids of this factor")
+    references: list[Identifier] = Field(default_factory=list)
+    positive: Text
+    negative: Text
+    cutoffs: list[CutoffSpec] = Field(min_length=1)
 
 
 class FactorSpec(_Strict):
@@ -156,15 +201,33 @@ class FactorSpec(_Strict):
     questions: list[QuestionSpec] = Field(min_length=1)
     bands: list[BandSpec] = Field(min_length=1)
     suggestions: list[SuggestionSpec] = Field(default_factory=list)
+    instrument: InstrumentSpec | None = None
+    learn: list[Identifier] = Field(default_factory=list, description="ids of learn topics")
+
+
+class UrgencyRuleSpec(_Strict):
+    """An urgency that replaces a red flag's default when its condition holds."""
+
+    when: Condition
+    urgency: Urgency
+    advice: Text | None = None
 
 
 class RedFlagSpec(_Strict):
-    """An alarm symptom: asked first, never scored, any 'yes' sends the person to a clinician."""
+    """A red flag, asked first and never scored: an alarm symptom or a risk marker.
+
+    ``kind: alarm`` is a symptom or sign that needs a clinician; ``kind: risk`` (a family
+    history, say) is a reason to mention something to a doctor.
+    """
 
     id: Identifier
+    kind: Literal["alarm", "risk"] = "alarm"
     ask: Text
     advice: Text
-    urgency: Literal["emergency", "urgent", "soon"] = "soon"
+    urgency: Urgency = "soon"
+    urgency_if: list[UrgencyRuleSpec] = Field(
+        default_factory=list, description="the first whose 'when' holds replaces urgency (and advice)"
+    )
     references: list[Identifier] = Field(default_factory=list)
 
 
@@ -183,7 +246,11 @@ class RuleBaseSpec(_Strict):
     title: Text
     disclaimer: Text
     references: dict[str, ReferenceSpec] = Field(default_factory=dict)
+    learn: Annotated[str, Field(min_length=1, max_length=300)] | None = Field(
+        default=None, description="path of the learn file, relative to this file"
+    )
     red_flags: list[RedFlagSpec] = Field(default_factory=list)
+    about: list[AboutQuestionSpec] = Field(default_factory=list)
     factors: list[FactorSpec] = Field(min_length=1)
     overall: OverallSpec
 

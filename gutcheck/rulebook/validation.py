@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gutcheck.errors import Location, Problem, RulesError
-from gutcheck.rulebook import spec
+from gutcheck.rulebook import learnspec, spec
 from gutcheck.rulebook.checks import check_rule_base
 from gutcheck.rulebook.compiler import compile_rules, content_hash
 from gutcheck.rulebook.model import RuleBase
@@ -34,11 +34,21 @@ _MODELS: tuple[type[BaseModel], ...] = (
     spec.FactorSpec,
     spec.RedFlagSpec,
     spec.OverallSpec,
+    spec.AboutQuestionSpec,
+    spec.AboutOptionSpec,
+    spec.UrgencyRuleSpec,
+    spec.InstrumentSpec,
+    spec.CutoffSpec,
+    learnspec.LearnSpec,
+    learnspec.TopicSpec,
+    learnspec.ParagraphSpec,
 )
 _QUESTION_TYPES = "choice, multi, scale, yesno, number"
 
 
-def validate_text(text: str, display: str) -> tuple[dict[str, Any], spec.RuleBaseSpec, SourceMap, RuleBase]:
+def validate_text(
+    text: str, display: str, directory: str | None = None
+) -> tuple[dict[str, Any], spec.RuleBaseSpec, SourceMap, RuleBase]:
     """Parse and check rule-base YAML; returns normalised data, model, source map and rules.
 
     Raises :class:`RulesError` listing every problem found.
@@ -55,19 +65,21 @@ def validate_text(text: str, display: str) -> tuple[dict[str, Any], spec.RuleBas
     try:
         model = spec.RuleBaseSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [*source.duplicates, *_model_problems(exc, data, source)]
+        problems = [*source.duplicates, *model_problems(exc, data, source)]
         problems.extend(_salvaged_problems(exc, data, source))
         raise rules_error(display, sorted_problems(problems)) from None
     normal = model.model_dump(mode="json")
-    rule_base, problems = _checked(model, normal, source)
+    rule_base, problems = _checked(model, normal, source, directory)
     problems.extend(source.duplicates)
     if problems:
         raise rules_error(display, sorted_problems(problems))
     return normal, model, source, rule_base
 
 
-def _checked(model: spec.RuleBaseSpec, normal: dict[str, Any], source: SourceMap) -> tuple[RuleBase, list[Problem]]:
-    rule_base, problems = compile_rules(normal, source, content_hash(normal))
+def _checked(
+    model: spec.RuleBaseSpec, normal: dict[str, Any], source: SourceMap, directory: str | None = None
+) -> tuple[RuleBase, list[Problem]]:
+    rule_base, problems = compile_rules(normal, source, content_hash(normal), directory)
     problems.extend(check_rule_base(model, rule_base, source))
     return rule_base, problems
 
@@ -111,7 +123,8 @@ class _ShiftedSource(SourceMap):
 # --- pydantic errors -> located sentences ---------------------------------------------------
 
 
-def _model_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+def model_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+    """pydantic's errors as located, plain sentences."""
     problems: list[Problem] = []
     for error in exc.errors():
         path = _data_path(error["loc"], data)

@@ -62,13 +62,20 @@ def read_text_limited(path: Path, display: str) -> str:
     """Read a UTF-8 text file, refusing files over the size limit with a located message."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        message = f"file is {size} bytes; the limit is {MAX_FILE_BYTES}: split it or trim it"
-        raise YamlProblems([Problem(display, message)])
+        raise YamlProblems([Problem(display, _too_big(f"{size} bytes"))])
+    with path.open("rb") as handle:  # a pipe has no size: read no more than the limit
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlProblems([Problem(display, _too_big(f"more than {MAX_FILE_BYTES} bytes"))])
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8"
         raise YamlProblems([Problem(display, message)]) from exc
+
+
+def _too_big(size: str) -> str:
+    return f"file is {size}; the limit is {MAX_FILE_BYTES}: split it or trim it"
 
 
 def load_yaml(text: str, display: str, *, keep_duplicates: bool = False) -> tuple[Any, SourceMap]:

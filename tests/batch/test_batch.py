@@ -80,7 +80,7 @@ def test_bom_crlf_semicolon_file_with_quoted_newline_and_blank_lines() -> None:
     assert result.code == 0, result.err
     got = records(result)
     assert [(r["client"], r["row"]) for r in got] == [("s1", 3), ("s2", 4), ("s3", 6)]
-    assert "Scored 3 of 3 rows" in result.err
+    assert "3 scored, 0 rejected, 3 rows read" in result.err
     assert "semicolon-separated" in result.err
     assert "'Notes'" in result.err
 
@@ -145,7 +145,7 @@ def test_mixed_rows_keep_counts_and_report_every_reason(tmp_path: Path) -> None:
 
     assert result.code == ExitCode.INVALID_INPUT
     assert [r["client"] for r in records(result)] == ["good-1", "good-2", "good-3"]
-    assert "Scored 3 of 9 rows" in result.err and "6 rejected" in result.err
+    assert "3 scored, 6 rejected, 9 rows read" in result.err
     assert ("row 3, column 'How often do you drink?': 'sometimes' is not one of: "
             "Never, Weekly, Daily, or Prefer not to say") in result.err
     assert "row 9, column 'How stressed do you feel about food?': 'very'" in result.err
@@ -228,7 +228,7 @@ def test_csv_output_has_a_stable_header_and_one_line_per_client() -> None:
     assert [r[0] for r in rows[1:]] == ["ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"]
     cat = dict(zip(rows[0], rows[3], strict=True))
     assert cat["red_flag"] == "yes" and cat["red_flags"] == "blood"
-    assert cat["top_suggestions"] == "drink-less; drink-binge; eat-veg"
+    assert cat["top_suggestions"] == "drink-less; eat-veg; drink-binge"
 
 
 def test_json_output_is_one_array_of_the_jsonl_records() -> None:
@@ -263,7 +263,7 @@ def test_table_lists_red_flag_clients_first() -> None:
         "cat@example.com", "ann@example.com", "bob@example.com", "dan@example.com"
     ]
     assert "YES" in lines[0] and "Drinking" in lines[0]
-    assert "RED FLAG: 1 client(s)" in result.err and "cat@example.com (row 4)" in result.err
+    assert "RED FLAG: 1 client answered yes to a red-flag question" in result.err and "cat@example.com (row 4)" in result.err
 
 
 def test_fail_on_red_flag_sets_exit_code_5() -> None:
@@ -322,8 +322,6 @@ def test_unknown_id_column_is_one_sentence(tmp_path: Path) -> None:
         (b"Name,Age,Town\nann,33,Leeds\n", "no column names a question of the rule base mini"),
         (b"id,drink_freq,How often do you drink?\na,never,never\n", "both answer question 'drink_freq'"),
         (b"[{\"id\": 1, \"drink_freq\": \"never\"", "line 1: the file ends in the middle of a record"),
-        (b"[{\"id\": 1, \"drink_freq\": \"never\"}\n", "line 2: the array is not closed with ']'"),
-        (b"[{\"id\": 1, \"drink_freq\": \"never\"} {}]", "line 1: expected ',' or ']' after an item"),
     ],
 )
 def test_messy_input_gives_one_clear_sentence(tmp_path: Path, content: bytes, expected: str) -> None:
@@ -337,6 +335,31 @@ def test_messy_input_gives_one_clear_sentence(tmp_path: Path, content: bytes, ex
     assert len([line for line in lines if not line.startswith("Warning")]) == 1, result.err
     assert expected in result.err
     assert str(source) in lines[-1]
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[{\"id\": 1, \"drink_freq\": \"never\"}\n", "line 2: the array is not closed with ']'"),
+        (b"[{\"id\": 1, \"drink_freq\": \"never\"} {}]", "line 1: expected ',' or ']' after an item"),
+    ],
+)
+def test_a_file_that_breaks_off_after_some_rows_still_closes_with_its_counts(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    source = tmp_path / "export.json"
+    source.write_bytes(content)
+    errors = tmp_path / "rejected.csv"
+
+    result = batch(str(source), "--format", "jsonl", "--errors", str(errors))
+
+    assert result.code == ExitCode.INVALID_INPUT
+    assert [r["client"] for r in records(result)] == ["1"]
+    lines = result.err.strip().splitlines()
+    assert lines[0].startswith("1 scored, 0 rejected, 1 rows read from") and "stopped early" in lines[0]
+    assert expected in lines[-1] and str(source) in lines[-1]
+    assert errors.read_text(encoding="utf-8").startswith("gutcheck row,gutcheck errors,")
     assert "Traceback" not in result.err
 
 
@@ -355,10 +378,17 @@ def test_non_utf8_text_in_the_middle_names_the_row(tmp_path: Path) -> None:
     good = b"id,drink_freq\n" + b"".join(b"c%d,never\n" % i for i in range(20000))
     source.write_bytes(good + "caf\u00e9,never\n".encode("latin-1"))
 
-    result = batch(str(source), "--format", "csv")
+    errors = tmp_path / "rejected.csv"
+
+    result = batch(str(source), "--format", "csv", "--errors", str(errors))
 
     assert result.code == ExitCode.INVALID_INPUT
-    assert "is not UTF-8 text" in result.err and "after row" in result.err
+    assert len(result.out.splitlines()) == 20001  # the header and every good row
+    assert "row 20002, column 'id': holds bytes that are not UTF-8 text" in result.err
+    assert "20000 scored, 1 rejected, 20001 rows read" in result.err
+    rejected = errors.read_bytes().splitlines()
+    assert len(rejected) == 2
+    assert rejected[1].startswith(b"20002,") and rejected[1].endswith(b",caf\xe9,never")  # as it was
 
 
 # --------------------------------------------------------------------------- CSV safety
@@ -431,5 +461,5 @@ def test_a_bad_json_lines_line_is_rejected_alone(tmp_path: Path) -> None:
     assert result.code == ExitCode.INVALID_INPUT
     assert [json.loads(line)["client"] for line in result.out.splitlines()] == ["a", "c"]
     assert "line 2: not valid JSON" in result.err
-    assert "Scored 2 of 3 rows" in result.err
+    assert "2 scored, 1 rejected, 3 rows read" in result.err
     assert "line 2: not valid JSON" in errors.read_text()

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from gutcheck.answers.parse import SKIP, multi_items
+from gutcheck.answers.parse import SKIP
 from gutcheck.batch.cells import CellParser
 from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
@@ -27,7 +27,7 @@ from gutcheck.commands.batch_sinks import PROGRESS_AFTER_ROWS, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
 from gutcheck.render.batch_records import RecordMaker, flatten
-from gutcheck.rulebook.loading import load_rules, load_rules_text
+from gutcheck.rulebook.loading import load_rules
 from gutcheck.rulebook.model import Question, RuleBase
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
@@ -73,55 +73,6 @@ def test_excel_sep_line_is_not_a_row(mini_rules: RuleBase) -> None:
 
 
 # --------------------------------------------------------------------------- cells
-
-COMMA_LABELS = """
-format: 1
-id: commas
-version: "1"
-title: Commas
-disclaimer: Test only.
-references: {r: {cite: "R. 2020.", kind: human}}
-factors:
-  - id: f
-    title: F
-    weight: 1
-    explanation: x
-    references: [r]
-    questions:
-      - id: foods
-        ask: Which foods?
-        type: multi
-        options:
-          - {value: fv, label: "Fruit, vegetables", points: 0}
-          - {value: nuts, label: Nuts, points: 1}
-          - {value: oil, label: "Oil, olive, extra virgin", points: 1}
-          - {value: other, label: Other, points: 1}
-    bands:
-      - {level: low, summary: ok}
-    suggestions: []
-overall:
-  bands:
-    - {level: low, summary: ok}
-"""
-
-
-@pytest.fixture(scope="module")
-def foods() -> Question:
-    return load_rules_text(COMMA_LABELS).by_id["foods"]
-
-
-@pytest.mark.parametrize(
-    ("cell", "items"),
-    [
-        ("Fruit, vegetables, Nuts", ["Fruit, vegetables", "Nuts"]),
-        ("Nuts, Oil, olive, extra virgin, Other", ["Nuts", "Oil, olive, extra virgin", "Other"]),
-        ("nuts; fruit, vegetables", ["nuts", "fruit, vegetables"]),
-        ("Fruit, vegetables", ["Fruit, vegetables"]),
-        ("Nuts, Pie", ["Nuts", "Pie"]),
-    ],
-)
-def test_multi_cells_keep_labels_that_contain_commas(foods: Question, cell: str, items: list[str]) -> None:
-    assert multi_items(foods, cell) == items
 
 
 def test_cell_parser_remembers_a_bounded_number_of_texts(mini_rules: RuleBase) -> None:
@@ -362,26 +313,3 @@ def test_progress_bar_only_for_a_terminal_and_many_rows() -> None:
 
     assert on_terminal.bar is not None and on_pipe.bar is None
     on_terminal.close()
-
-
-class CountingQuestion:
-    """Stands in for a question and counts how often a text is looked up among its options."""
-
-    def __init__(self, question: Question) -> None:
-        self.question = question
-        self.options = question.options
-        self.lookups = 0
-
-    def option_for(self, text: str) -> str | None:
-        self.lookups += 1
-        return self.question.option_for(text)
-
-
-def test_a_huge_multi_cell_costs_lookups_in_proportion_to_its_length(foods: Question) -> None:
-    counting = CountingQuestion(foods)
-    pieces = 40_000
-
-    items = multi_items(counting, ", ".join(["Nuts", "Pie"] * (pieces // 2)))  # type: ignore[arg-type]
-
-    assert len(items) == pieces
-    assert counting.lookups <= 4 * pieces  # a quadratic search would need about 800 million

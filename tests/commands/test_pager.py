@@ -142,17 +142,19 @@ def test_closing_lines_name_the_exact_commands(answers: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("less") is None, reason="needs tmux and less")
-def test_first_screen_at_80x24_holds_the_notice_the_level_and_the_bars(env: dict[str, str], answers: Path,
+def test_first_screen_at_80x24_holds_the_notice_first_steps_level_and_bars(env: dict[str, str], answers: Path,
                                                                         tmp_path: Path) -> None:
     session = f"gutcheck-pager-{os.getpid()}"
     socket = ["-L", session]
     command = shlex.join([str(SCRIPT), "score", str(answers), "--rules", MINI])
     subprocess.run(["tmux", *socket, "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "80",
-                    "-y", "24", "env", *(f"{k}={v}" for k, v in env.items() if k not in {"COLUMNS", "LINES"}),
+                    "-y", "24", "env", "-u", "COLUMNS", "-u", "LINES",  # the window's own size
+                    *(f"{k}={v}" for k, v in env.items() if k not in {"COLUMNS", "LINES"}),
                     "sh", "-c", command + "; echo EXIT=$?; sleep 30"], check=True, timeout=10)
     try:
         shown = _wait_for(lambda: _tmux_screen(socket, session), "Score per factor")
         assert "SEE A CLINICIAN" in shown and "Overall risk-factor load: HIGH" in shown
+        assert "Your first steps" in shown and "1. Drink less." in shown
         assert "Drinking" in shown and "Food" in shown and "█" in shown
         assert "EXIT=" not in shown  # less is holding the rest
         subprocess.run(["tmux", *socket, "send-keys", "-t", session, "q"], check=True, timeout=10)

@@ -200,10 +200,12 @@ def test_a_cell_longer_than_the_csv_limit_names_its_row(tmp_path: Path) -> None:
     source.write_text("client,alcohol_frequency\na," + "x" * 200_000 + "\n")
     result = run("batch", str(source))
     assert result.code == ExitCode.INVALID_INPUT
-    assert result.err.strip() == (
-        f"{source}, row 2: cannot be read as CSV (field larger than field limit (131072)); "
-        "check the quoting of that row"
+    assert result.err.strip().splitlines()[0] == (
+        "row 2, column 'alcohol_frequency': the cell holds 200,000 characters, more than any "
+        "answer (10,000 at most); a quote may be missing its closing quote, or text was pasted "
+        "into the wrong cell"
     )
+    assert "field limit" not in result.err
 
 
 def test_batch_errors_file_onto_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:

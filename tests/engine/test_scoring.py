@@ -96,10 +96,12 @@ def test_red_flags_are_reported_and_never_scored() -> None:
     assert not before.red_flags
 
 
-def test_suggestions_follow_their_conditions_and_rank_by_factor_weight() -> None:
+def test_suggestions_follow_their_conditions_and_rank_by_evidence() -> None:
     result = score(RULES, HEAVY, taken_at=WHEN)
     ids = [s.id for s in result.suggestions]
-    assert ids == ["drink-less", "drink-binge", "eat-veg", "food-percent"]
+    # trial in people, studies in people, review, then the lab-only one last
+    assert ids == ["drink-less", "eat-veg", "food-percent", "drink-binge"]
+    assert result.first_steps == ("drink-less", "eat-veg", "food-percent")
     assert result.suggestions[0].evidence_words == "trial in people"
     low = score(RULES, {"drink_freq": "never", "food_fibre": "veg", "food_stress": "s1"}, taken_at=WHEN)
     assert [s.id for s in low.suggestions] == []

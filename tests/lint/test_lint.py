@@ -149,7 +149,7 @@ REACH = [
 @given(answers=answer_sets(BUNDLED.rules, complete=True))
 def test_whatever_real_answers_reach_lint_also_reaches(answers: dict[str, Any]) -> None:
     assessment = score_parsed(BUNDLED.rules, answers, taken_at=WHEN)
-    shown, _ = BUNDLED.rules.visible(answers)
+    shown, _, _ = BUNDLED.rules.walk(answers)
     given_ids = {s.id for s in assessment.suggestions}
     for result, reach, factor in zip(assessment.factors, REACH, BUNDLED.rules.factors, strict=True):
         assert result.percent in reach.percents

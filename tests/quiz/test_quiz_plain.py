@@ -34,15 +34,6 @@ def plain(*typed: str, options: tuple[str, ...] = ("--plain",)) -> Result:
     return run("--rules", MINI, *options, stdin="".join(line + "\n" for line in typed))
 
 
-def test_plain_mode_scores_exactly_like_score(tmp_path: Path) -> None:
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(SAME_AS_A_FILE, encoding="utf-8")
-    quiz = plain(*TYPED, options=("--plain", "--format", "json", "--no-save"))
-    assert quiz.code == 0, quiz.err
-    scored = run("score", str(answers), "--rules", MINI, "--format", "json")
-    assert json.loads(quiz.out) == json.loads(scored.out)
-
-
 def test_plain_mode_shows_numbered_options_on_stderr_and_results_on_stdout(
     gutcheck_home: Path,
 ) -> None:
@@ -155,3 +146,11 @@ def test_a_bad_answers_file_is_reported_before_any_question(tmp_path: Path) -> N
     assert result.code == ExitCode.INVALID_INPUT
     assert re.search(r"answers\.yaml:1:\d+: drink_freq: 'hourly' is not one of", result.err)
     assert "Question" not in result.err
+
+
+def test_an_empty_line_does_not_answer_a_safety_question() -> None:
+    result = plain("y", "", "2", "2", "2", "4", "1", "1, 2", "3", options=("--plain", "--no-save"))
+    assert result.code == 0, result.err
+    assert "A safety question needs an answer: type 1 for Yes or 2 for No. Please try again." in result.err
+    assert result.err.count("Have you seen blood in your stool?") == 2
+    assert "SEE A CLINICIAN" not in result.out

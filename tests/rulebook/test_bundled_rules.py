@@ -28,9 +28,11 @@ MODEL = LOADED.model
 WHEN = "2026-01-31T09:00:00+00:00"
 FACTOR_IDS = ["alcohol", "nsaids", "stress_sleep", "diet", "microbiome", "gluten"]
 RED_FLAG_IDS = [
-    "blood_in_stool", "weight_loss", "trouble_swallowing", "persistent_vomiting",
-    "night_symptoms", "new_bowel_change_over_50", "family_history", "anaemia",
+    "blood_in_stool", "black_stool", "weight_loss", "trouble_swallowing", "persistent_vomiting",
+    "fever_with_gut_symptoms", "belly_or_back_passage_lump", "night_symptoms", "bowel_habit_change",
+    "family_history", "anaemia",
 ]
+ABOUT_IDS = ["age_band", "sex"]
 
 
 def factor_result(assessment: Any, factor_id: str) -> Any:
@@ -87,8 +89,9 @@ def test_every_question_type_and_feature_is_used() -> None:
 def test_red_flags_are_asked_first_and_cite_guidelines() -> None:
     assert [rf.question.id for rf in RULES.red_flags] == RED_FLAG_IDS
     assert [q.id for q in RULES.questions[: len(RED_FLAG_IDS)]] == RED_FLAG_IDS
+    assert [q.id for q in RULES.questions[len(RED_FLAG_IDS):][:2]] == ABOUT_IDS
     for flag in RULES.red_flags:
-        assert flag.urgency in {"emergency", "urgent", "soon"}
+        assert flag.urgency in {"emergency", "urgent", "soon", "routine"}
         assert flag.references
         assert {RULES.references[r].kind for r in flag.references} == {"guideline"}
         assert re.search(r"doctor|clinician", flag.advice)
@@ -245,10 +248,11 @@ def pick(question: Question, highest: bool) -> Any:
 @pytest.mark.parametrize("answers", [{}, extreme_answers(False), extreme_answers(True)], ids=["none", "low", "high"])
 def test_a_red_flag_answered_yes_gives_its_notice_whatever_the_scores(flag_id: str, answers: dict[str, Any]) -> None:
     flags = dict.fromkeys(RED_FLAG_IDS, "no") | {flag_id: "yes"}
-    assessment = score(RULES, {**answers, **flags}, taken_at=WHEN)
+    assessment = score(RULES, {**answers, **flags, "age_band": "age_18_39"}, taken_at=WHEN)
     assert [f.id for f in assessment.red_flags] == [flag_id]
     flag = next(rf for rf in RULES.red_flags if rf.question.id == flag_id)
     assert assessment.red_flags[0].advice == flag.advice
+    assert assessment.red_flags[0].kind == flag.kind
     assert set(flag.references) <= set(assessment.references)
 
 
@@ -305,8 +309,13 @@ def test_going_gluten_free_is_never_suggested_before_testing() -> None:
         for item in given:
             assert "gluten-free" not in item.text.lower(), (answers, item.id)
         if answers["gluten_symptoms"] != "never" and answers["coeliac_tested"] == "never_tested":
-            expected = "gluten-already-avoided" if answers["gluten_avoiding"] else "coeliac-test-first"
+            # Someone who does not eat gluten at all gets the caution that testing needs gluten,
+            # never "keep eating foods with gluten".
+            avoids = answers["gluten_avoiding"] or answers["gluten_symptoms"] == "not_eating"
+            expected = "gluten-already-avoided" if avoids else "coeliac-test-first"
             assert expected in [s.id for s in given], answers
+            if answers["gluten_symptoms"] == "not_eating":
+                assert "coeliac-test-first" not in [s.id for s in given], answers
     test_first = suggestion("coeliac-test-first")
     assert "keep eating foods with gluten" in test_first.text
     assert {"rubiotapia2023", "nice_ng20"} <= set(test_first.references)
