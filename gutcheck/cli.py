@@ -18,7 +18,6 @@ from gutcheck.commands import (
     completion_cmd,
     history_cmd,
     learn_cmd,
-    pager,
     quiz_cmd,
     report_cmd,
     rules_cmd,
@@ -85,7 +84,9 @@ def root(
 
 def main() -> None:
     """Console-script entry point: run the app and turn errors into messages and exit codes."""
-    pager.disable(False)  # each run starts with paging on; --no-pager turns it off
+    paging = sys.modules.get("gutcheck.commands.pager")  # loaded only once paging was asked about
+    if paging is not None:
+        paging.disable(False)  # each run starts with paging on; --no-pager turns it off
     try:
         if os.environ.get(completion_cmd.COMPLETE_VAR):
             _complete()
