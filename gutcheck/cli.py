@@ -7,6 +7,7 @@ jinja2, sqlite) are imported inside the commands that use them.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -14,6 +15,7 @@ import typer
 from gutcheck._version import __version__
 from gutcheck.commands import (
     batch_cmd,
+    completion_cmd,
     history_cmd,
     learn_cmd,
     quiz_cmd,
@@ -21,7 +23,7 @@ from gutcheck.commands import (
     rules_cmd,
     score_cmd,
 )
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
 from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
@@ -44,7 +46,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, learn_cmd):
+for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, learn_cmd, completion_cmd):
     module.register(app)
 
 
@@ -68,8 +70,10 @@ def root(
     save: quiz_cmd.SaveOption = True,
     fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
     plain: quiz_cmd.PlainOption = False,
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Take the quiz (no command; the quiz options below apply), or run one of the commands."""
+    no_pager(pager_off)  # like git: 'gutcheck --no-pager report last' works for any command
     if ctx.invoked_subcommand is None:
         ctx.invoke(quiz_cmd.quiz, rules=rules, answers=answers, profile=profile, save=save,
                    fmt=fmt, plain=plain)
@@ -80,8 +84,13 @@ def root(
 
 def main() -> None:
     """Console-script entry point: run the app and turn errors into messages and exit codes."""
+    paging = sys.modules.get("gutcheck.commands.pager")  # loaded only once paging was asked about
+    if paging is not None:
+        paging.disable(False)  # each run starts with paging on; --no-pager turns it off
     try:
-        if len(sys.argv) <= 1:
+        if os.environ.get(completion_cmd.COMPLETE_VAR):
+            _complete()
+        elif len(sys.argv) <= 1:
             quiz_cmd.quiz()  # plain `gutcheck`: nothing to parse, so the quiz starts sooner
         else:
             _run_app()
@@ -97,6 +106,14 @@ def main() -> None:
         _report([f"Unexpected error: {type(error).__name__}: {error}. "
                  "Rerun with --debug and report the traceback, please."])
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _complete() -> None:
+    """A shell asked for completions (see ``gutcheck completion``): answer, run nothing."""
+    from typer._completion_classes import completion_init
+
+    completion_init()
+    app(prog_name="gutcheck")
 
 
 def _run_app() -> None:

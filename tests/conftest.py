@@ -32,6 +32,7 @@ def gutcheck_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("GUTCHECK_HOME", str(home))
     monkeypatch.setenv("GUTCHECK_NOW", "2026-01-31T09:00:00+00:00")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TZ", "UTC")  # times on screens are local: fix the zone
     monkeypatch.setenv("COLUMNS", "100")
     yield home
 

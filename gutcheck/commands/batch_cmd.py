@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import RulesOption
 from gutcheck.render import ReportFormat
 
@@ -135,8 +136,8 @@ InputFormatOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``batch`` and ``template`` commands to ``app``."""
-    app.command("batch", help=BATCH_HELP)(batch)
-    app.command("template")(template)
+    app.command("batch", help=BATCH_HELP, **command_help("batch"))(batch)
+    app.command("template", **command_help("template"))(template)
 
 
 def batch(

@@ -226,16 +226,19 @@ class SummaryTable(SummaryOutput):
         from rich.table import Table
         from rich.text import Text
 
+        from gutcheck.render.fitting import fitted
+
         if not self.flagged and not self.others:
             return
         table = Table(title="Batch summary (red flags first)", title_justify="left")
+        # fitted: words wrap and are never cut; an id too long for any width is folded
         for name in ("Client", "Red flag", "Overall", "Top factor", "Row"):
             table.add_column(name, justify="right" if name == "Row" else "left", overflow="fold")
         for line in self.flagged:
             table.add_row(Text(line[0]), Text(line[1], style="bold red"), *map(Text, line[2:]))
         for line in self.others:
             table.add_row(*map(Text, line))
-        console.print(table)
+        console.print(fitted(table))
         if self.hidden:
             console.print(Text(f"... and {self.hidden} more clients without red flags; "
                                "use --format csv to see every client."))

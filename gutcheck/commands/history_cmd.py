@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from gutcheck.commands.helptext import command_help
+from gutcheck.commands.options import now
 from gutcheck.commands.output import emit_text, notice, show
 from gutcheck.history import DEFAULT_PROFILE
 
@@ -55,11 +57,11 @@ FormatOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the history commands to ``app``."""
-    app.command("history")(history)
-    app.command("compare")(compare)
-    app.command("export")(export)
-    app.command("forget")(forget)
-    app.command("profiles")(profiles)
+    app.command("history", **command_help("history"))(history)
+    app.command("compare", **command_help("compare"))(compare)
+    app.command("export", **command_help("export"))(export)
+    app.command("forget", **command_help("forget"))(forget)
+    app.command("profiles", **command_help("profiles"))(profiles)
 
 
 def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFormat.TEXT) -> None:
@@ -71,7 +73,7 @@ def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFo
     if fmt is ViewFormat.JSON:
         emit_text(history_json(profile, items))
         return
-    show(history_view(profile, items))
+    show(history_view(profile, items, now()))
 
 
 def compare(
@@ -102,7 +104,7 @@ def compare(
     if fmt is ViewFormat.JSON:
         emit_text(compare_json(comparison))
         return
-    show(compare_view(comparison))
+    show(compare_view(comparison, now()))
 
 
 def export(
@@ -176,7 +178,7 @@ def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:
     if fmt is ViewFormat.JSON:
         emit_text(profiles_json(summaries))
         return
-    show(profiles_view(summaries))
+    show(profiles_view(summaries, now()))
 
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import RulesOption
 
 TopicArgument = Annotated[
@@ -16,7 +17,7 @@ TopicArgument = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``learn`` command to ``app``."""
-    app.command("learn")(learn)
+    app.command("learn", **command_help("learn"))(learn)
 
 
 def learn(topic: TopicArgument = None, rules: RulesOption = None) -> None:

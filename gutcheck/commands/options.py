@@ -47,3 +47,49 @@ def now() -> datetime:
             raise UsageError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 time such as 2026-01-31T09:00:00+00:00") from None
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print the results straight out, never through a pager ($GUTCHECK_PAGER, $PAGER or less -FRX).",
+    ),
+]
+
+
+def no_pager(value: bool) -> None:
+    """Honour ``--no-pager``: turn paging off for the rest of this run."""
+    if value:
+        from gutcheck.commands import pager
+
+        pager.disable()
+
+
+def command_line(*words: str) -> str:
+    """A command a person can paste: words quoted for the shell where they need it."""
+    import shlex
+
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def profile_words(profile: str | None, default: str = "default") -> list[str]:
+    """``['-p', NAME]`` for a profile other than the default; nothing otherwise."""
+    return [] if profile is None or profile == default else ["-p", profile]
+
+
+FULL_REPORT_LEAD = "The full report, every suggestion with its sources:"
+
+
+def closing_lines(full_report: str, history_profile: str | None, lead: str = FULL_REPORT_LEAD) -> list[str]:
+    """The results' last lines: the exact commands for the full report (on a line of its own,
+    so it is not wrapped) and, when the result is in the history, for the results over time."""
+    lines = [lead, f"  {full_report}"]
+    if history_profile is not None:
+        lines.append("Your results over time: " + command_line("gutcheck", "history", *profile_words(history_profile)))
+    return lines
+
+
+def saved_report_command(profile: str, reference: str = "last") -> str:
+    """``gutcheck report last -o report.html`` for a result saved in ``profile``."""
+    return command_line("gutcheck", "report", reference, *profile_words(profile), "-o", "report.html")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from gutcheck.engine.assessment import Assessment
@@ -45,10 +47,13 @@ def emit_report(
     *,
     saved_to: str | None = None,
     not_saved: str | None = None,
+    closing: Sequence[str] = (),
 ) -> None:
     """Show ``assessment`` on stdout in ``fmt``; where it was saved (or why not) goes with it.
 
-    The results screen says it itself; any other format keeps stdout pure and says it on stderr.
+    The results screen says it itself, ends with the ``closing`` lines (the exact commands for
+    the full report and the history), and goes through a pager when taller than the terminal;
+    any other format keeps stdout pure and says where it was saved on stderr.
     """
     from gutcheck.render import ReportFormat, render
 
@@ -56,7 +61,8 @@ def emit_report(
     if fmt is ReportFormat.TEXT:
         from gutcheck.render.terminal import results_view
 
-        consoles.out.print(results_view(assessment, saved_to=saved_to, not_saved=not_saved))
+        view = results_view(assessment, saved_to=saved_to, not_saved=not_saved, closing=closing)
+        print_paged(view, consoles)
         return
     consoles.out.file.write(render(assessment, fmt))
     consoles.out.file.flush()
@@ -64,6 +70,22 @@ def emit_report(
         notice(f"Saved to {saved_to}.", consoles)
     elif not_saved:
         notice(not_saved[0].upper() + not_saved[1:].rstrip(".") + ".", consoles)
+
+
+def print_paged(renderable: object, consoles: Consoles) -> None:
+    """Print ``renderable`` on stdout, through the pager when it is taller than the terminal."""
+    from gutcheck.commands import pager
+
+    out = consoles.out
+    if not pager.wanted():
+        out.print(renderable, crop=False)  # a long command line stays whole, to copy
+        return
+    with out.capture() as captured:
+        out.print(renderable, crop=False)  # a long command line stays whole, to copy
+    text = captured.get()
+    if not (text.count("\n") >= out.size.height and pager.page(text)):
+        out.file.write(text)
+        out.file.flush()
 
 
 def emit_text(text: str) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.helptext import command_help
+from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
@@ -65,7 +66,7 @@ PlainOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``quiz`` command to ``app``."""
-    app.command("quiz")(quiz)
+    app.command("quiz", **command_help("quiz"))(quiz)
 
 
 def quiz(
@@ -76,10 +77,12 @@ def quiz(
     save: SaveOption = True,
     fmt: FormatOption = ReportFormat.TEXT,
     plain: PlainOption = False,
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Take the gut-barrier self-check in the terminal (also what plain 'gutcheck' does)."""
     from gutcheck.quiz.session import QuizSettings
 
+    no_pager(pager_off)
     settings = QuizSettings(
         rules=rules,
         answers=answers,
@@ -138,7 +141,7 @@ def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
     if outcome is None:
         consoles.err.print("Stopped before the first question; nothing was saved.")
         return
-    _show(outcome, fmt, consoles)
+    _show(outcome, fmt, consoles, settings.profile)
 
 
 def _prompt_stream(plain: bool) -> TextIO:
@@ -167,9 +170,20 @@ def _prompter(plain: bool, stream: TextIO, stack: ExitStack) -> Prompter:
     return QuestionaryPrompter(stream)
 
 
-def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles) -> None:
+def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles, profile: str) -> None:
     from gutcheck.commands.output import emit_report
 
     if fmt is ReportFormat.TEXT:
         consoles.out.print()  # a blank line between the last question and the results
-    emit_report(outcome.assessment, fmt, consoles, saved_to=outcome.saved_to, not_saved=outcome.not_saved)
+    emit_report(outcome.assessment, fmt, consoles, saved_to=outcome.saved_to, not_saved=outcome.not_saved,
+                closing=_closing(outcome, profile))
+
+
+def _closing(outcome: Outcome, profile: str) -> list[str]:
+    """The exact commands for the full report and the history, for a saved result or not."""
+    from gutcheck.commands.options import closing_lines, saved_report_command
+
+    if outcome.saved_to:
+        return closing_lines(saved_report_command(profile), profile)
+    return closing_lines("gutcheck --format html > report.html", None,
+                         lead="For the full report, every suggestion with its sources, next time run:")

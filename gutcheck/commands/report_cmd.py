@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
+from gutcheck.commands.options import NoPagerOption, no_pager
 from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.render import ReportFormat
 
@@ -40,38 +42,34 @@ class SchemaName(str, Enum):
     RULES = "rules"
 
 
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option("--format", "-f", help="Output format (default: from the -o file's extension, else text).",
+                 case_sensitive=False, show_default=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
+                 show_default=False),
+]
+ReportProfileOption = Annotated[str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` and ``schema`` commands to ``app``."""
-    app.command("report")(report)
-    app.command("schema")(schema)
+    app.command("report", **command_help("report"))(report)
+    app.command("schema", **command_help("schema"))(schema)
 
 
 def report(
     source: Annotated[str, typer.Argument(help=SOURCE_HELP, show_default=False)],
-    fmt: Annotated[
-        ReportFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format (default: from the -o file's extension, else text).",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file (atomically) instead of stdout.",
-            show_default=False,
-        ),
-    ] = None,
-    profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Profile whose history 'last' refers to.")
-    ] = DEFAULT_PROFILE,
+    fmt: ReportFormatOption = None,
+    output: OutputOption = None,
+    profile: ReportProfileOption = DEFAULT_PROFILE,
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON, text or a FHIR Bundle, to stdout or a file."""
+    no_pager(pager_off)
     chosen = fmt or format_for(output)
     if output is not None:
         _refuse_overlaps(output, source)
@@ -79,7 +77,7 @@ def report(
     if output is None:
         from gutcheck.commands.output import emit_report
 
-        emit_report(assessment, chosen)
+        emit_report(assessment, chosen, closing=_closing(source, profile))
         return
     from gutcheck.files.access import write_text_atomic
     from gutcheck.render import render
@@ -123,6 +121,16 @@ def read_assessment(source: str, profile: str = DEFAULT_PROFILE) -> Assessment:
 
 
 
+def _closing(source: str, profile: str) -> list[str]:
+    """The exact command that writes this report in full, and the history when it came from there."""
+    from gutcheck.commands.options import closing_lines, command_line, profile_words
+
+    if source != "-" and not Path(source).is_file() and _is_history_ref(source):
+        return closing_lines(command_line("gutcheck", "report", source.strip(), *profile_words(profile),
+                                          "-o", "report.html"), profile)
+    if source == "-":
+        return closing_lines("... | gutcheck report - -o report.html", None)
+    return closing_lines(command_line("gutcheck", "report", source, "-o", "report.html"), None)
 def _refuse_overlaps(output: Path, source: str) -> None:
     """The report may never replace the saved assessment it is made from, nor the history."""
     from gutcheck.files.overlap import refuse_overlaps

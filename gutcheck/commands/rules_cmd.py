@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from gutcheck.commands.helptext import command_help
+
 RulesArgument = Annotated[
     Path | None,
     typer.Argument(
@@ -28,7 +30,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", **command_help("rules validate"))
 def validate(path: RulesArgument = None) -> None:
     """Check a rule base (and its learn file) and list every problem with file:line:column."""
     from gutcheck.rulebook.learn import load_learn_detailed
@@ -45,7 +47,7 @@ def validate(path: RulesArgument = None) -> None:
     )
 
 
-@rules_app.command("lint")
+@rules_app.command("lint", **command_help("rules lint"))
 def lint(path: RulesArgument = None) -> None:
     """Check content beyond validity: sources, identifiers, links, hype, reachability."""
     from gutcheck.errors import RulesError
@@ -61,7 +63,7 @@ def lint(path: RulesArgument = None) -> None:
     typer.echo(f"{rules.source}: lint clean ({rules.id} {rules.version}).")
 
 
-@rules_app.command("show")
+@rules_app.command("show", **command_help("rules show"))
 def show(path: RulesArgument = None) -> None:
     """Show factors, questions, points and bands as tables."""
     from gutcheck.commands.options import load
@@ -78,7 +80,7 @@ class ExportFormat(str, Enum):
     FHIR = "fhir"
 
 
-@rules_app.command("export")
+@rules_app.command("export", **command_help("rules export"))
 def export(
     path: RulesArgument = None,
     fmt: Annotated[
@@ -110,7 +112,7 @@ def export(
     typer.echo(f"Wrote {output} ({fmt.value} Questionnaire of {loaded.rules.id} {loaded.rules.version}).", err=True)
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", **command_help("rules schema"))
 def schema() -> None:
     """Print the JSON Schema of the rule-base format (for editor completion)."""
     from gutcheck.commands.output import emit_text

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.helptext import command_help
+from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.render import ReportFormat
 
 AnswersArgument = Annotated[
@@ -34,15 +35,17 @@ SaveOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the ``score`` command to ``app``."""
-    app.command("score")(score)
+    app.command("score", **command_help("score"))(score)
 
 
 def score(
     answers: AnswersArgument,
+    *,
     rules: RulesOption = None,
     fmt: FormatOption = ReportFormat.TEXT,
     profile: ProfileOption = None,
     save: SaveOption = None,
+    pager_off: NoPagerOption = False,
 ) -> None:
     """Score one person's answers and print the assessment."""
     from gutcheck.answers.files import read_parsed_answers
@@ -51,6 +54,7 @@ def score(
     from gutcheck.engine.scoring import score_parsed
     from gutcheck.history import DEFAULT_PROFILE
 
+    no_pager(pager_off)
     if profile is not None and save is not False:
         from gutcheck.history.records import check_profile
 
@@ -60,16 +64,29 @@ def score(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
     assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
+    saving = save is True or (save is None and profile is not None)
+    name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
         from gutcheck.commands.output import emit_text
         from gutcheck.render.fhir import render_fhir
 
         emit_text(render_fhir(assessment, rule_base))
     else:
-        emit_report(assessment, fmt)
-    if save is True or (save is None and profile is not None):
+        emit_report(assessment, fmt, closing=_closing(answers, name if saving else None))
+    if saving:
         from gutcheck.history.store import save_assessment
 
-        name = DEFAULT_PROFILE if profile is None else profile
         row_id, location = save_assessment(assessment, name)
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+
+
+def _closing(answers: str, saved_in: str | None) -> list[str]:
+    """The exact commands for the full report (and the history, once saved)."""
+    from gutcheck.commands.options import closing_lines, command_line, saved_report_command
+
+    if saved_in is not None:
+        return closing_lines(saved_report_command(saved_in), saved_in)
+    rerun = command_line("gutcheck", "score", answers, "-f", "html") + " > report.html"
+    if answers == "-":
+        rerun = "... | " + rerun
+    return closing_lines(rerun, None)

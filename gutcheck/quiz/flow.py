@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 from gutcheck.answers.parse import SKIP, AnswerError
@@ -51,6 +52,23 @@ def shown_indices(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
     return shown
 
 
+def may_still_appear(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
+    """Indices of hidden questions that answers not given yet could still show: a follow-up
+    whose condition reads a question that is unanswered and shown, or may be shown itself."""
+    shown = set(shown_indices(rules, answers))
+    open_ids: set[str] = set()  # questions whose answer is not known yet, and may be given
+    maybe: list[int] = []
+    for index, question in enumerate(rules.questions):
+        value = answers.get(question.id)
+        if index in shown:
+            if value is None:
+                open_ids.add(question.id)
+        elif question.show_reads & open_ids:
+            maybe.append(index)
+            open_ids.add(question.id)
+    return maybe
+
+
 def prune(rules: RuleBase, answers: Mapping[str, Any]) -> dict[str, Any]:
     """``answers`` without those of questions that are now hidden (or unknown)."""
     shown = {rules.questions[index].id for index in shown_indices(rules, answers)}
@@ -87,6 +105,8 @@ class _Walk:
         if index is None:
             return None
         question = self.rules.questions[index]
+        without = {k: v for k, v in self.answers.items() if k != question.id}  # it may change now
+        maybe = set(may_still_appear(self.rules, without)) - set(askable)
         return Step(
             question=question,
             index=index,
@@ -95,8 +115,14 @@ class _Walk:
             section=self.section(question)[0],
             default=self.answers.get(question.id),
             can_go_back=askable[0] < index,
+            most=len(askable) + len(maybe),
             deliberate=question.id in self.safety,
         )
+
+    def count_range(self) -> tuple[int, int]:
+        """The fewest and the most questions the quiz can still ask in all, from here."""
+        askable = len(self.askable())
+        return askable, askable + len(may_still_appear(self.rules, self.answers))
 
     def section(self, question: Question) -> tuple[str, str | None]:
         """Title and note of the section a question belongs to."""
@@ -109,6 +135,7 @@ class _Walk:
         """Keep an answer, drop the answers it hides, and move past its question."""
         self.answers[step.question.id] = value
         self.answers = prune(self.rules, self.answers)
+        self.fixed = self.fixed - {step.question.id}  # asked here after all: it counts as asked
         self.position = step.index + 1
 
     def back(self, step: Step) -> bool:
@@ -196,9 +223,9 @@ def stopping_cleanly(message: Callable[[], str]) -> Iterator[None]:
 
 def greet(rules: RuleBase, prompter: Prompter, prefill: Mapping[str, Any]) -> bool:
     """The welcome and its 'continue?'; False if the person chose not to start."""
-    count = len(_Walk(rules, prefill, frozenset(prefill), 0).askable())
+    fewest, most = _Walk(rules, prefill, frozenset(prefill), 0).count_range()
     with stopping_cleanly(lambda: "Stopped before the first question; nothing new was saved."):
-        return welcome(rules, prompter, count)
+        return welcome(rules, prompter, fewest, most)
 
 
 def take_quiz(
@@ -208,6 +235,7 @@ def take_quiz(
     prefill: Mapping[str, Any] | None = None,
     drafts: Drafts | None = None,
     resume_command: str = "gutcheck",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Offer to resume an unfinished quiz, then walk the questions; returns parsed answers.
 
@@ -217,7 +245,7 @@ def take_quiz(
     given = dict(prefill or {})
     with stopping_cleanly(lambda: stopped_message(drafts, resume_command)):
         answers, position = given, 0
-        restored = offer_resume(rules, prompter, drafts)
+        restored = offer_resume(rules, prompter, drafts, now)
         if restored is not None:
             answers, position = {**restored.answers, **given}, restored.position
         keep = drafts.save if drafts is not None else None
@@ -226,13 +254,13 @@ def take_quiz(
         )
 
 
-def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
+def welcome(rules: RuleBase, prompter: Prompter, count: int, most: int | None = None) -> bool:
     """The welcome: title, disclaimer, what to expect, and an explicit 'continue?'."""
     prompter.heading(rules.title, f"Version {rules.version}")
     prompter.say(rules.disclaimer)
-    if count:
-        minutes = max(1, round(count / 4))
-        prompter.say(f"About {count} questions, roughly {minutes} minute{'s' if minutes != 1 else ''}.")
+    most = max(count, most or 0)
+    if most:
+        prompter.say(expect_words(count, most))
     else:
         prompter.say("Your answers file already answers every question.")
     prompter.say(
@@ -242,8 +270,23 @@ def welcome(rules: RuleBase, prompter: Prompter, count: int) -> bool:
     return prompter.confirm("Continue?", default=True)
 
 
-def offer_resume(rules: RuleBase, prompter: Prompter, drafts: Drafts | None) -> Restored | None:
-    """Offer an unfinished quiz of this profile and rule base; None to start afresh."""
+def expect_words(fewest: int, most: int) -> str:
+    """'25 to 34 questions, about 6 to 9 minutes' (at about 15 seconds a question)."""
+    low, high = max(1, round(fewest / 4)), max(1, round(most / 4))
+    questions = f"{fewest} questions" if most == fewest else f"{fewest} to {most} questions"
+    if fewest == 0:  # an answers file answered everything but follow-ups that may appear
+        questions = f"Up to {most} questions"
+    minutes = f"{low} minute{'s' if low != 1 else ''}" if high == low else f"{low} to {high} minutes"
+    return f"{questions}, about {minutes}."
+
+
+def offer_resume(
+    rules: RuleBase, prompter: Prompter, drafts: Drafts | None, now: datetime | None = None
+) -> Restored | None:
+    """Offer an unfinished quiz of this profile and rule base, saying when it was left in local
+    words ('today at 21:54'); None to start afresh."""
+    from gutcheck.render.when import when_words
+
     restored = drafts.load(rules) if drafts is not None else None
     if restored is None or drafts is None or not restored.answers:
         return None
@@ -254,7 +297,8 @@ def offer_resume(rules: RuleBase, prompter: Prompter, drafts: Drafts | None) -> 
             else f"{restored.dropped} saved answers no longer fit these rules and were left out."
         )
     choice = prompter.choose(
-        f"You have an unfinished check from {restored.saved_at} ({len(restored.answers)} answers).",
+        f"You have an unfinished check from {when_words(restored.saved_at, now or datetime.now(timezone.utc))} "
+        f"({len(restored.answers)} answer{'' if len(restored.answers) == 1 else 's'}).",
         (
             Choice("Resume where I left off", "resume"),
             Choice("Start over (forget those answers)", "restart"),

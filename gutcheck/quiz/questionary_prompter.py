@@ -93,6 +93,50 @@ def build_prompt(step: Step) -> questionary.Question:
     return _with_keys(builder(step), back=step.can_go_back, text=step.question.kind == "number")
 
 
+def wrapped(ask: str, instruction: str, width: int | None = None) -> tuple[str, str]:
+    """The question and its instruction wrapped at spaces to the terminal's width, under the
+    '? ' mark; the instruction goes on a line of its own when it would not fit after the text."""
+    width = max(20, (width or _columns()) - 1)
+    lines = textwrap.wrap(ask, width - 2, break_long_words=False, break_on_hyphens=False) or [ask]
+    if len(lines) == 1 and len(ask) + len(instruction) + 3 <= width:
+        return ask, instruction
+    message = "\n  ".join(lines)
+    if len(lines[-1]) + len(instruction) + 3 > width:
+        message += "\n "
+        instruction = "\n  ".join(textwrap.wrap(instruction, width - 2, break_long_words=False))
+    return message, instruction
+
+
+class Rewrapping(str):
+    """A question's text that wraps itself again to the terminal's width each time the prompt is
+    drawn (questionary formats it into the prompt on every redraw), so that after a resize the
+    question still breaks at spaces."""
+
+    ask: str
+    instruction: str
+
+    def __new__(cls, ask: str, instruction: str) -> Rewrapping:
+        """Keep the plain text as the string's value; the wrapping happens when formatted."""
+        text = super().__new__(cls, ask)
+        text.ask, text.instruction = ask, instruction
+        return text
+
+    def __format__(self, spec: str) -> str:
+        """The text wrapped to the width of the terminal now."""
+        return wrapped(self.ask, self.instruction)[0]
+
+
+def fitting(ask: str, instruction: str) -> tuple[str, str]:
+    """The message (re-wrapped on every redraw) and instruction for a questionary prompt."""
+    return Rewrapping(ask, instruction), wrapped(ask, instruction)[1]
+
+
+def _columns() -> int:
+    from prompt_toolkit.application.current import get_app_session
+
+    return get_app_session().output.get_size().columns
+
+
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
     keys = "↑/↓ to move, Enter to choose"
@@ -102,12 +146,8 @@ def _select(step: Step) -> questionary.Question:
         keys = "↑/↓ to pick Yes or No, then Enter"
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
-    return questionary.select(
-        step.question.ask,
-        choices=items,
-        default=preset(step),
-        instruction=_instruction(keys, step),
-    )
+    message, instruction = fitting(step.question.ask, _instruction(keys, step))
+    return questionary.select(message, choices=items, default=preset(step), instruction=instruction)
 
 
 def _checkbox(step: Step) -> questionary.Question:
@@ -119,24 +159,40 @@ def _checkbox(step: Step) -> questionary.Question:
     ]
     limits = picks_hint(question)
     keys = "Space to pick, Enter when done" + (f", {limits}" if limits else "")
-    return questionary.checkbox(
-        question.ask,
-        choices=items,
-        instruction=_instruction(keys, step),
-    )
+    message, instruction = fitting(question.ask, _instruction(keys, step))
+    return questionary.checkbox(message, choices=items, instruction=instruction)
 
 
 def _number(step: Step) -> questionary.Question:
+    """A text line for a number. After a refused entry the line starts empty (the message above
+    quotes what was typed), and ↑ brings the refused text back to edit."""
     question = step.question
     what = f"Type {number_hint(question)}"
     if question.allow_skip:
         what += ", or skip if you prefer not to say"
     back = "; ← at the start of the line goes back" if step.can_go_back else ""
-    return questionary.text(
-        question.ask,
-        default=starting_point(step) or "",
-        instruction=f"({what}{back})",
+    if step.retry is not None:
+        back += "; ↑ brings back what you typed"
+    message, instruction = fitting(question.ask, f"({what}{back})")
+    default = "" if step.retry is not None else starting_point(step) or ""
+    prompt = questionary.text(message, default=default, instruction=instruction)
+    return prompt if step.retry is None else _recall(prompt, str(step.retry))
+
+
+def _recall(prompt: questionary.Question, text: str) -> questionary.Question:
+    """↑ puts ``text`` (the refused entry) back on the line, cursor at its end, to edit."""
+    extra = KeyBindings()
+
+    @extra.add(Keys.Up, eager=True)
+    def _bring_back(event: KeyPressEvent) -> None:
+        event.current_buffer.text = text
+        event.current_buffer.cursor_position = len(text)
+
+    application = prompt.application
+    application.key_bindings = merge_key_bindings(
+        [keys for keys in (application.key_bindings, extra) if keys is not None]
     )
+    return prompt
 
 
 _BUILDERS: dict[str, Callable[[Step], questionary.Question]] = {
@@ -174,7 +230,42 @@ def _with_keys(prompt: questionary.Question, *, back: bool, text: bool = False) 
     application.key_bindings = merge_key_bindings(
         [keys for keys in (application.key_bindings, extra) if keys is not None]
     )
+    return _redraw_cleanly_on_resize(prompt)
+
+
+def _redraw_cleanly_on_resize(prompt: questionary.Question) -> questionary.Question:
+    """When the terminal narrows it re-flows the prompt already drawn onto more rows, so
+    prompt_toolkit, erasing as many rows as it drew, would leave the first line twice: move up
+    over the extra rows first."""
+    application = prompt.application
+    redraw = application._on_resize
+
+    def on_resize() -> None:
+        rows = reflowed_rows(application)
+        if rows:
+            application.output.cursor_up(rows)
+        redraw()
+
+    setattr(application, "_on_resize", on_resize)  # noqa: B010 - replace the handler on this app only
     return prompt
+
+
+def reflowed_rows(application: Any) -> int:
+    """How many more rows than it drew the prompt now takes above the cursor, the terminal having
+    wrapped each drawn row to its new, narrower width (0 when it grew or nothing was drawn)."""
+    renderer = application.renderer
+    screen, size = renderer._last_screen, renderer._last_size
+    width = int(application.output.get_size().columns)
+    if screen is None or size is None or width <= 0 or width >= size.columns:
+        return 0
+    cursor_x, cursor_y = int(renderer._cursor_pos.x), int(renderer._cursor_pos.y)
+    widths = (_row_width(screen.data_buffer.get(y, {})) for y in range(cursor_y))
+    return sum(max(0, -(-drawn // width) - 1) for drawn in widths) + cursor_x // width
+
+
+def _row_width(row: Any) -> int:
+    drawn = [x for x, char in row.items() if char.char != " "]
+    return int(max(drawn)) + 1 if drawn else 0
 
 
 def _run(prompt: questionary.Question) -> Any:

@@ -94,7 +94,8 @@ def run_session(
     with history_store(settings.save) as (store, problem):  # opened after the welcome: lean start
         drafts = Drafts(store, f"{settings.profile}:{rules.id}", prompter.warn) if store else None
         answers = take_quiz(
-            rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command()
+            rules, prompter, prefill=prefill, drafts=drafts, resume_command=settings.resume_command(),
+            now=clock(),
         )
         from gutcheck.engine.scoring import score_parsed  # after the welcome: a sooner first prompt
 

@@ -64,12 +64,15 @@ class Step:
     default: Any = None
     can_go_back: bool = False
     retry: object = None  # the answer just refused, to start from when asking again
+    most: int = 0  # the total if every follow-up that may still appear does
     deliberate: bool = False  # a safety question: a single Enter must not record an answer
 
     @property
     def progress(self) -> str:
-        """The progress line, e.g. 'Question 7 of 23 · Stress and sleep'."""
-        return f"Question {self.number} of {self.total} · {self.section}"
+        """The progress line, e.g. 'Question 7 of 23 · Stress and sleep', or 'Question 7 of 23
+        to 25' while follow-ups may still appear: never 'N of N' when another may follow."""
+        total = f"{self.total} to {self.most}" if self.most > self.total else str(self.total)
+        return f"Question {self.number} of {total} · {self.section}"
 
 
 class Prompter(Protocol):

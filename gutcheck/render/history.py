@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -17,8 +18,11 @@ from rich.text import Text
 from gutcheck.engine.assessment import RulesInfo
 from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
 from gutcheck.history.records import ProfileSummary, StoredAssessment
-from gutcheck.history.trends import Trend, build_trend, factor_percent, rules_key
+from gutcheck.history.trends import Trend, build_trend
+from gutcheck.render.fitting import fitted
+from gutcheck.render.history_tables import RED_FLAG_MARK, RISK_MARK, history_table, percent_text
 from gutcheck.render.reportparts import level_word
+from gutcheck.render.when import when_words
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -33,23 +37,9 @@ COMPARE_SCHEMA = "gutcheck.compare/1"
 PROFILES_SCHEMA = "gutcheck.profiles/1"
 
 
-RED_FLAG_MARK = "⚠"  # an alarm symptom
-RISK_MARK = "†"  # only a risk marker (a reason to mention to a doctor)
-
-
 def rules_name(rules: RulesInfo) -> str:
     """A rule base as people name it: 'id version' (with a short hash)."""
     return f"{rules.id} {rules.version} ({rules.hash[:8]})"
-
-
-def percent_text(percent: float | None) -> str:
-    """A percent for a table cell: '40%', or '–' when not scored."""
-    return "–" if percent is None else f"{percent:g}%"
-
-
-def short_time(stamp: str) -> str:
-    """'2026-01-31T09:00:00Z' -> '2026-01-31 09:00' (other text is shown as it is)."""
-    return stamp[:16].replace("T", " ") if len(stamp) >= 16 and stamp[10] == "T" else stamp
 
 
 def sparkline(values: Sequence[float | None]) -> str:
@@ -76,14 +66,15 @@ def change_words(delta: float | None) -> str:
 # -- the history view --------------------------------------------------------------------------
 
 
-def history_view(profile: str, items: Sequence[StoredAssessment]) -> RenderableType:
-    """The history of ``profile``: a table (id, date, overall, each factor) and the trend."""
+def history_view(profile: str, items: Sequence[StoredAssessment], now: datetime) -> RenderableType:
+    """The history of ``profile``: a table (id, when in local words, overall, each factor) that
+    fits the terminal, and the trend."""
     if not items:
         return Text(
             f"No assessments saved for profile {profile!r} yet. Take the quiz, or run "
             f"'gutcheck score FILE --profile {profile}' to save one."
         )
-    parts: list[RenderableType] = [_history_table(profile, items)]
+    parts: list[RenderableType] = [history_table(profile, items, now)]
     if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "
                           "a clinician about it, whatever the scores say.", style="bold red"))
@@ -92,49 +83,12 @@ def history_view(profile: str, items: Sequence[StoredAssessment]) -> RenderableT
                           "family history) was reported that time.", style="bold yellow"))
     trend = build_trend(items)
     if trend is not None and len(items) >= 2:
-        parts.append(_trend_table(trend))
+        parts.append(fitted(_trend_table(trend)))
         if trend.left_out:
             parts.append(_left_out_note(trend))
     else:
         parts.append(Text("One assessment so far: take the quiz again in a few weeks to see a trend."))
     return Group(*parts)
-
-
-def _factor_columns(items: Sequence[StoredAssessment]) -> list[tuple[str, str]]:
-    """(id, title) of every factor seen, in order of first appearance, newest titles winning."""
-    titles: dict[str, str] = {}
-    for item in items:
-        for factor in item.assessment.factors:
-            titles.setdefault(factor.id, factor.title)
-    for factor in items[-1].assessment.factors:
-        titles[factor.id] = factor.title
-    return list(titles.items())
-
-
-def _history_table(profile: str, items: Sequence[StoredAssessment]) -> Table:
-    columns = _factor_columns(items)
-    several_rules = len({rules_key(i.assessment.rules) for i in items}) > 1
-    table = Table(title=f"History of profile {profile!r} (load: lower is better)",
-                  title_justify="left", show_edge=False)
-    for header in ("#", "Taken (UTC)", "Overall", *(title for _, title in columns)):
-        table.add_column(header, justify="right" if header == "#" else "left")
-    if several_rules:
-        table.add_column("Rules")
-    for item in items:
-        table.add_row(*_history_row(item, columns, several_rules))
-    return table
-
-
-def _history_row(item: StoredAssessment, columns: list[tuple[str, str]], rules: bool) -> list[str]:
-    assessment = item.assessment
-    overall = f"{percent_text(assessment.overall.percent)} {level_word(assessment.overall.level)}"
-    if assessment.red_flags:
-        overall += f" {RED_FLAG_MARK if assessment.has_alarm else RISK_MARK}"
-    cells = [str(item.id), short_time(item.taken_at), overall]
-    cells += [percent_text(factor_percent(assessment, fid)) for fid, _ in columns]
-    if rules:
-        cells.append(f"{assessment.rules.id} {assessment.rules.version}")
-    return cells
 
 
 def _trend_table(trend: Trend) -> Table:
@@ -199,12 +153,12 @@ def _trend_dict(trend: Trend) -> dict[str, Any]:
     }
 
 
-def compare_view(comparison: Comparison) -> RenderableType:
+def compare_view(comparison: Comparison, now: datetime) -> RenderableType:
     """The comparison for a person: rule-base warning, scores that moved, answers changed."""
     older, newer = comparison.older, comparison.newer
     header = Text(
-        f"Comparing #{older.id} ({short_time(older.taken_at)}, profile {older.profile!r}) → "
-        f"#{newer.id} ({short_time(newer.taken_at)}, profile {newer.profile!r})",
+        f"Comparing #{older.id} ({when_words(older.taken_at, now)}, profile {older.profile!r}) → "
+        f"#{newer.id} ({when_words(newer.taken_at, now)}, profile {newer.profile!r})",
         style="bold",
     )
     parts: list[RenderableType] = [header]
@@ -229,8 +183,8 @@ def _scores_table(comparison: Comparison) -> RenderableType:
                       _score_cell(row.after, row.after_level), change_words(row.delta))
     still = [row.title for row in rows if not row.moved]
     if not still:
-        return table
-    return Group(table, Text(f"Unchanged: {', '.join(still)}."))
+        return fitted(table)
+    return Group(fitted(table), Text(f"Unchanged: {', '.join(still)}."))
 
 
 def _score_cell(percent: float | None, level: str | None) -> str:
@@ -276,17 +230,17 @@ def _change_dict(change: ScoreChange) -> dict[str, Any]:
 # -- profiles ----------------------------------------------------------------------------------
 
 
-def profiles_view(summaries: Sequence[ProfileSummary]) -> RenderableType:
-    """Every profile with its number of assessments and first and last dates."""
+def profiles_view(summaries: Sequence[ProfileSummary], now: datetime) -> RenderableType:
+    """Every profile with its number of assessments and first and last dates in local words."""
     if not summaries:
         return Text("No profiles yet: nothing has been saved.")
     table = Table(title="Profiles", title_justify="left", show_edge=False)
     for header in ("Profile", "Assessments", "First", "Last"):
         table.add_column(header, justify="right" if header == "Assessments" else "left")
     for summary in summaries:
-        table.add_row(summary.name, str(summary.count), short_time(summary.first or "–"),
-                      short_time(summary.last or "–"))
-    return table
+        table.add_row(summary.name, str(summary.count), when_words(summary.first or "–", now),
+                      when_words(summary.last or "–", now))
+    return fitted(table)
 
 
 def profiles_json(summaries: Sequence[ProfileSummary]) -> str:

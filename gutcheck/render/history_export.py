@@ -1,4 +1,7 @@
-"""History exports as strings: JSON, JSON Lines and CSV (formula-like cells neutralised)."""
+"""History exports as strings: JSON, JSON Lines and CSV (formula-like cells neutralised).
+
+Numbers stay numbers: percents and numeric answers are written as numbers, with a unit, if any,
+in the column name, so that a spreadsheet can sum and chart them."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gutcheck.engine.assessment import AnswerRecord
 from gutcheck.files.formulas import neutralise
 from gutcheck.history.records import StoredAssessment
 
@@ -86,8 +90,21 @@ def _csv_row(item: StoredAssessment) -> dict[str, object]:
         row[f"{factor.id}_percent"] = _number(factor.percent)
         row[f"{factor.id}_level"] = factor.level or ""
     for answer in assessment.answers:
-        row[f"answer:{answer.question}"] = answer.label
+        key, cell = answer_cell(answer)
+        row[key] = cell
     return row
+
+
+def answer_cell(answer: AnswerRecord) -> tuple[str, object]:
+    """The column and cell of one answer: a number stays a number (``5.5``, not ``5.5 hours``)
+    with its unit in the column name (``answer:sleep_hours (hours)``); anything else is its label."""
+    value = answer.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"answer:{answer.question}", answer.label
+    shown = f"{value:g}"
+    unit = answer.label[len(shown):].strip() if answer.label.startswith(shown) else ""
+    key = f"answer:{answer.question} ({unit})" if unit else f"answer:{answer.question}"
+    return key, int(value) if float(value).is_integer() else value
 
 
 def _number(value: float | None) -> object:

@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gutcheck.render.fitting import fitted
 from gutcheck.rulebook.model import Bands, Factor, Instrument, Question, RuleBase
 
 
@@ -15,13 +16,14 @@ def rules_view(rules: RuleBase) -> RenderableType:
         Text(f"{rules.title}  ({rules.id} {rules.version})", style="bold"),
         Text(rules.disclaimer, style="italic"),
         Text(""),
-        _red_flags(rules),
-        *([_about(rules)] if rules.about else []),
-        _overview(rules),
-        _bands_table("Overall bands (percent)", rules.overall),
+        fitted(_red_flags(rules)),
+        *([fitted(_about(rules))] if rules.about else []),
+        fitted(_overview(rules)),
+        fitted(_bands_table("Overall bands (percent)", rules.overall)),
     ]
     for factor in rules.factors:
-        parts.extend([_questions(factor), _bands_table(f"{factor.title}: bands (points)", factor.bands)])
+        bands = _bands_table(f"{factor.title}: bands (points)", factor.bands)
+        parts.extend([fitted(_questions(factor)), fitted(bands)])
         if factor.instrument is not None:
             parts.append(_instrument(factor.title, factor.instrument))
     return Group(*parts)

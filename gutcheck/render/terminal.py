@@ -12,6 +12,7 @@ printed) and where to learn more, the disclaimer, and where the result was saved
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -41,9 +42,14 @@ MOVED_LINES = 4  # answers listed per factor under "What moved each score"; the 
 
 
 def results_view(
-    assessment: Assessment, *, saved_to: str | None = None, not_saved: str | None = None
+    assessment: Assessment,
+    *,
+    saved_to: str | None = None,
+    not_saved: str | None = None,
+    closing: Sequence[str] = (),
 ) -> RenderableType:
-    """The whole results screen; ``saved_to`` or ``not_saved`` says where the result went."""
+    """The whole results screen; ``saved_to`` or ``not_saved`` says where the result went, and
+    the ``closing`` lines name the exact commands for the full report and the history."""
     parts: list[RenderableType] = []
     if assessment.red_flags:
         parts.append(red_flag_panel(assessment))
@@ -56,6 +62,8 @@ def results_view(
     parts.append(Text())
     parts.append(Panel(Text(assessment.disclaimer), title="Please read", border_style="dim"))
     parts.append(_footer(assessment, saved_to, not_saved))
+    if closing:
+        parts.append(Text("\n".join(closing), no_wrap=True, overflow="ignore"))  # commands stay whole
     if assessment.red_flags:
         parts.append(_red_flag_reminder(assessment))
     return Group(*parts)
@@ -199,7 +207,7 @@ def _suggestions(assessment: Assessment) -> list[RenderableType]:
         parts.append(_suggestion(number, suggestion, assessment.references))
     extra = len(assessment.suggestions) - TOP_SUGGESTIONS
     if extra > 0:
-        more = f"\n… and {extra} more in the full report (--format md or html)."
+        more = f"\n… and {extra} more in the full report (the command for it is at the end)."
         parts.append(Text(more, style="dim"))
     return parts
 

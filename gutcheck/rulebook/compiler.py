@@ -243,7 +243,8 @@ def _question(context: _Context, item: dict[str, Any], factor: str | None, path:
     show_if = context.condition(item["show_if"], dict(context.subjects), (*path, "show_if"))
     question = Question(
         id=item["id"], ask=item["ask"], kind=item["type"], factor=factor, help=item["help"],
-        allow_skip=item["allow_skip"], show_if=show_if, **_kind_fields(item),
+        allow_skip=item["allow_skip"], show_if=show_if, show_reads=condition_keys(item["show_if"]),
+        **_kind_fields(item),
     )
     context.subjects.setdefault(question.id, _subject(question))
     return question

@@ -64,6 +64,7 @@ class Question:
     bounds: tuple[float, ...] = ()
     range_points: tuple[int, ...] = ()
     show_if: Predicate | None = None
+    show_reads: frozenset[str] = frozenset()  # the question ids ``show_if`` reads
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _points: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 

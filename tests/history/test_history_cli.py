@@ -84,8 +84,8 @@ def test_history_shows_a_table_and_a_trend_read_at_a_glance() -> None:
     lines = result.out.splitlines()
     rows = [line for line in lines if line.strip().startswith(("1 ", "2 ", "3 "))]
     assert len(rows) == 3
-    assert "2026-01-01 09:00" in rows[0] and "100% high" in rows[0]
-    assert "2026-03-01 09:00" in rows[2] and "0% low" in rows[2]
+    assert "1 Jan 2026" in rows[0] and "100% high" in rows[0]  # local time in words, never cut
+    assert "today at 09:00" in rows[2] and "0% low" in rows[2]  # GUTCHECK_NOW is the last one
     assert "Trend over the last 3 assessments" in result.out
     overall = next(line for line in lines if line.strip().startswith("Overall") and "→" in line)
     assert "█▅▁" in overall
@@ -158,7 +158,7 @@ def test_compare_defaults_to_the_last_two_and_names_the_changed_answers() -> Non
     result = run("compare", "--profile", "anna")
     assert result.code == 0, result.err
     text = " ".join(result.out.replace("│", " ").split())
-    assert "Comparing #2 (2026-02-01 09:00, profile 'anna') → #3 (2026-03-01 09:00" in text
+    assert "Comparing #2 (1 Feb 2026, profile 'anna') → #3 (today at 09:00" in text
     assert "Answers that changed (5):" in text
     assert "How often do you drink? Weekly → Never" in text
     assert "Which of these do you eat most days? Vegetables; Sweets → Vegetables; Beans" in text
@@ -232,7 +232,13 @@ def test_export_csv_is_one_row_per_assessment() -> None:
     assert [row["overall_level"] for row in rows] == ["high", "moderate", "low"]
     assert rows[0]["drink_percent"] == "100.0"
     assert rows[0]["answer:food_fibre"] == "Sweets; Fried food"
-    assert rows[2]["answer:drink_amount"] == ""
+    assert rows[0]["answer:drink_amount (drinks)"] == "8"  # a number, its unit in the header
+    assert rows[1]["answer:drink_amount (drinks)"] == "4"
+    assert rows[2]["answer:drink_amount (drinks)"] == ""  # not asked that time
+    assert "answer:drink_amount" not in rows[0]
+    jsonl = [json.loads(line) for line in run("export", "-f", "jsonl").out.splitlines()]
+    amounts = [a["value"] for a in jsonl[0]["assessment"]["answers"] if a["question"] == "drink_amount"]
+    assert amounts == [8.0]
 
 
 def test_export_csv_neutralises_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -317,7 +323,7 @@ def test_profiles_lists_counts_and_dates() -> None:
     text = run("profiles").out
     anna = next(line for line in text.splitlines() if "anna" in line)
     assert anna.split("│")[1].strip() == "3"
-    assert "2026-01-01 09:00" in anna and "2026-03-01 09:00" in anna
+    assert "1 Jan 2026" in anna and "1 Mar 2026" in anna  # in words, never cut
     data = json.loads(run("profiles", "--format", "json").out)
     assert [(p["profile"], p["assessments"]) for p in data["profiles"]] == [("anna", 3), ("bob", 1)]
 
@@ -336,3 +342,26 @@ def test_a_corrupt_database_gives_exit_6_and_one_sentence(gutcheck_home: Path) -
         assert result.err.startswith(f"{path} is not a readable gutcheck history database")
         assert len(result.err.strip().splitlines()) == 1
     assert path.read_bytes() == before
+
+
+@pytest.mark.usefixtures("three")
+def test_history_compare_and_profiles_speak_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "EST+5")  # five hours behind UTC: 09:00 UTC is 04:00 here
+    assert "today at 04:00" in run("history", "--profile", "anna").out
+    assert "→ #3 (today at 04:00" in " ".join(run("compare", "--profile", "anna").out.split())
+    monkeypatch.setenv("GUTCHECK_NOW", "2026-03-02T08:00:00+00:00")  # 03:00 on 2 March here
+    assert "yesterday at 04:00" in run("profiles").out
+    exported = json.loads(run("history", "--profile", "anna", "--format", "json").out)
+    assert exported["assessments"][2]["taken_at"] == "2026-03-01T09:00:00Z"  # files keep ISO 8601
+
+
+def test_export_csv_keeps_decimal_answers_as_numbers() -> None:
+    from gutcheck.engine.assessment import AnswerRecord
+    from gutcheck.render.history_export import answer_cell
+
+    sleep = AnswerRecord("sleep_hours", "How many hours do you sleep?", 5.5, "5.5 hours")
+    assert answer_cell(sleep) == ("answer:sleep_hours (hours)", 5.5)
+    assert answer_cell(AnswerRecord("n", "?", 3.0, "3")) == ("answer:n", 3)
+    assert answer_cell(AnswerRecord("t", "?", -2.0, "-2 °C")) == ("answer:t (°C)", -2)  # not a formula
+    assert answer_cell(AnswerRecord("b", "?", True, "Yes")) == ("answer:b", "Yes")
+    assert answer_cell(AnswerRecord("s", "?", "skip", "Prefer not to say")) == ("answer:s", "Prefer not to say")

@@ -113,10 +113,10 @@ def test_welcome_shows_the_disclaimer_and_progress_counts_shown_questions(
     assert mini_rules.disclaimer in session.text
     lines = [line for line in session.text.splitlines() if line.startswith("Question ")]
     assert lines == [
-        "Question 1 of 5 · Safety questions",
-        "Question 2 of 5 · Safety questions",
-        "Question 3 of 5 · Drinking",
-        "Question 4 of 5 · Food",
+        "Question 1 of 5 to 7 · Safety questions",  # two drinking follow-ups may appear
+        "Question 2 of 5 to 7 · Safety questions",
+        "Question 3 of 5 to 7 · Drinking",
+        "Question 4 of 5 · Food",  # 'Never' settled it: no follow-up can appear any more
         "Question 5 of 5 · Food",
     ]
     assert answers_of(session.outcome)["drink_freq"] == "never"
@@ -162,7 +162,7 @@ def test_back_keeps_the_previous_answer_as_default(mini_rules: RuleBase) -> None
     progress = [line.split(" · ")[0] for line in session.text.splitlines()
                 if line.startswith("Question ")]
     assert progress == [
-        "Question 1 of 5", "Question 2 of 5", "Question 3 of 5", "Question 4 of 6",
+        "Question 1 of 5 to 7", "Question 2 of 5 to 7", "Question 3 of 5 to 7", "Question 4 of 6 to 7",
         "Question 5 of 7", "Question 6 of 7", "Question 5 of 7", "Question 4 of 7",
         "Question 5 of 7", "Question 6 of 7", "Question 7 of 7",
     ]
@@ -176,9 +176,9 @@ def test_the_back_choice_returns_to_the_previous_question(mini_rules: RuleBase) 
     answers = answers_of(session.outcome)
     assert answers["blood"] is True  # re-answered Yes after going back
     assert [line for line in session.text.splitlines() if line.startswith("Question")][:3] == [
-        "Question 1 of 5 · Safety questions",
-        "Question 2 of 5 · Safety questions",
-        "Question 1 of 5 · Safety questions",
+        "Question 1 of 5 to 7 · Safety questions",
+        "Question 2 of 5 to 7 · Safety questions",
+        "Question 1 of 5 to 7 · Safety questions",
     ]
 
 
@@ -206,17 +206,16 @@ def test_an_invalid_number_is_refused_and_asked_again(mini_rules: RuleBase) -> N
     assert "is not a whole number from 0 to 40" in (problem_with(amount, "50") or "")
     assert problem_with(amount, "2,5") == "2.5 is not a whole number."
     assert problem_with(amount, " ") == "Please type a whole number from 0 to 40 drinks."
-    clear = CTRL_U  # the refused text is offered again to fix; clear it, as a person might
-    fix_it = BACKSPACE + ",0"  # "50" becomes "5,0": the refused text is there to edit
+    fix_it = UP + BACKSPACE + ",0"  # the line starts empty; ↑ brings "50" back: "5,0"
     session = take(mini_rules, CONTINUE, *NO_FLAGS, DOWN + ENTER,
-                   "lots" + ENTER, clear + "50" + ENTER, fix_it + ENTER,
+                   "lots" + ENTER, "50" + ENTER, fix_it + ENTER,
                    DOWN + ENTER, VEG_AND_BEANS, A_LOT)
     assert "'lots' is not a number. Please try again." in session.text
     assert "50 is not a whole number from 0 to 40 drinks. Please try again." in session.text
     answers = answers_of(session.outcome)
     assert answers["drink_amount"] == 5.0  # decimal comma accepted
     assert answers["drink_binge"] is False
-    assert session.text.count("Question 4 of 6 · Drinking") == 3  # asked until a number fitted
+    assert session.text.count("Question 4 of 6 to 7 · Drinking") == 3  # asked until a number fitted
 
 
 def test_multi_select_enforces_its_limits_and_exclusive_option(mini_rules: RuleBase) -> None:
@@ -293,7 +292,7 @@ def test_starting_over_forgets_the_draft(mini_rules: RuleBase) -> None:
     session = take(mini_rules, CONTINUE, start_over, *NO_FLAGS, NEVER,
                    SPACE + ENTER, ENTER)
     assert answers_of(session.outcome)["blood"] is False
-    assert "Question 1 of 5 · Safety questions" in session.text
+    assert "Question 1 of 5 to 7 · Safety questions" in session.text
 
 
 def test_drafts_are_kept_per_profile(mini_rules: RuleBase) -> None:
@@ -403,6 +402,39 @@ def test_a_failing_draft_store_is_reported_once_and_the_quiz_goes_on(
         "Stopped; your answers could not be kept. Cannot write the history database (disk full).")
 
 
+# -- long questions wrap at spaces -----------------------------------------------------------------
+
+
+def test_long_questions_wrap_at_spaces_under_the_question_mark() -> None:
+    from gutcheck.quiz.questionary_prompter import wrapped
+
+    ask = ("Are you about 50 or older, and have your bowel habits changed in recent months, for "
+           "example new diarrhoea or constipation that has lasted?")
+    message, instruction = wrapped(ask, "(↑/↓ to move, Enter to choose, ← to go back)", width=50)
+    lines = message.split("\n")
+    assert len(lines[0]) + 2 <= 49 and all(len(line) <= 49 for line in lines)  # "? " leads the first
+    assert " ".join(message.split()) == ask  # every word whole: no "constipat/ion"
+    assert all(line.startswith("  ") for line in lines[1:-1]) and lines[-1] == " "
+    assert instruction.startswith("(↑/↓") and message.endswith("\n ")  # its own line: no room after
+    short = wrapped("How often do you drink?", "(↑/↓ to move)", width=80)
+    assert short == ("How often do you drink?", "(↑/↓ to move)")  # short text is left alone
+
+
+def test_prompts_wrap_to_the_terminal_width(mini_rules: RuleBase) -> None:
+    from dataclasses import replace as with_
+
+    from prompt_toolkit.formatted_text import fragment_list_to_text, to_formatted_text
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    long_ask = "How often do you drink, counting every glass of wine, beer, cider or spirits with friends?"
+    question = with_(mini_rules.by_id["drink_freq"], ask=long_ask)
+    with create_app_session(output=DummyOutput()):  # 80 columns
+        prompt = build_prompt(Step(question, 2, 3, 5, "Drinking"))
+    texts = [fragment_list_to_text(to_formatted_text(w.content.text))
+             for w in prompt.application.layout.find_all_windows() if isinstance(w.content, FormattedTextControl)]
+    first = next(text for text in texts if "How often" in text).rstrip()
+    assert len(first) <= 80 and first.startswith("? How often")
+    assert long_ask[len(first) - 2] == " "  # the first line ends between two words
 # -- safety questions need a deliberate answer; about questions come after them -------------------
 
 
@@ -423,7 +455,7 @@ def test_a_single_enter_on_a_safety_question_records_nothing(mini_rules: RuleBas
     assert answers["blood"] is False and answers["weight_loss"] is False
     assert "Please choose Yes or No. Please try again." in session.text
     progress = [line for line in session.text.splitlines() if line.startswith("Question")]
-    assert progress[:2] == ["Question 1 of 5 · Safety questions"] * 2  # asked again
+    assert progress[:2] == ["Question 1 of 5 to 7 · Safety questions"] * 2  # asked again
     first = Step(mini_rules.questions[0], 0, 1, 5, "Safety questions", deliberate=True)
     assert _choice_titles(first)[:3] == ["(choose Yes or No)", "Yes", "No"]
 
@@ -436,7 +468,7 @@ def test_about_questions_follow_the_red_flags_and_may_be_declined(mini_rules: Ru
     assert session.outcome.assessment.about == ()
     assert "age_band" in session.outcome.assessment.unanswered
     headings = [line for line in session.text.splitlines() if line.startswith("Question")]
-    assert headings[2] == "Question 3 of 6 · About you"
+    assert headings[2] == "Question 3 of 6 to 8 · About you"
     assert "Optional, and never scored" in session.text
     told = take(rules, CONTINUE, *NO_FLAGS, DOWN + ENTER, NEVER, SPACE + ENTER, ENTER)
     assert told.outcome is not None

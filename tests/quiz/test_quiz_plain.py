@@ -39,7 +39,7 @@ def test_plain_mode_shows_numbered_options_on_stderr_and_results_on_stdout(
 ) -> None:
     result = plain(*TYPED)
     assert result.code == 0, result.err
-    assert "Question 3 of 5 · Drinking\nHow often do you drink?\n  1) Never\n  2) Weekly\n" in result.err
+    assert "Question 3 of 5 to 7 · Drinking\nHow often do you drink?\n  1) Never\n  2) Weekly\n" in result.err
     assert "  4) Prefer not to say\n" in result.err
     assert "Type a number from 1 to 4; b goes back." in result.err
     assert "Type a whole number from 0 to 40 drinks; b goes back." in result.err
@@ -59,7 +59,7 @@ def test_plain_mode_refuses_bad_answers_and_asks_again() -> None:
     assert "Note: Pick at most 3. Please try again." in result.err
     assert "Note: 'None of these' cannot be combined with other choices. Please try again." in (
         result.err)
-    assert result.err.count("Question 4 of 6 · Drinking") == 3  # asked until a number fitted
+    assert result.err.count("Question 4 of 6 to 7 · Drinking") == 3  # asked until a number fitted
 
 
 def test_plain_mode_goes_back_and_keeps_answers_on_enter() -> None:
