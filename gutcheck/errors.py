@@ -6,6 +6,7 @@ Nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -62,6 +63,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def did_you_mean(key: str, known: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' naming the known name closest to ``key``, or '' when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class GutcheckError(Exception):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gutcheck.errors import Problem
+from gutcheck.errors import Problem, did_you_mean
 
 Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
 Locate = Callable[[tuple[str | int, ...]], str]
@@ -218,11 +218,7 @@ def _range_text(subject: Subject) -> str:
 
 
 def _unknown_subject(key: str, subjects: Mapping[str, Subject]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(subjects), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{key!r} is not a question asked before this point{hint}"
+    return f"{key!r} is not a question asked before this point{did_you_mean(key, subjects)}"
 
 
 def _never(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:

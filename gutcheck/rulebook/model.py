@@ -24,7 +24,7 @@ from gutcheck.answers.parse import (
     parse_answer,
 )
 from gutcheck.engine.assessment import ReferenceInfo
-from gutcheck.errors import InputError, Problem
+from gutcheck.errors import InputError, Problem, did_you_mean
 from gutcheck.rulebook.conditions import Predicate
 
 HIDDEN = ("hidden",)
@@ -141,12 +141,6 @@ class Question:
         """The option value a text names (value or label, any case), if any."""
         return self._lookup.get(text) or self._lookup.get(normalise_text(text))
 
-
-def _close_id(key: str, known: Mapping[str, Question]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 
@@ -323,7 +317,7 @@ class RuleBase:
         for key, value in raw.items():
             question = self.by_id.get(str(key))
             if question is None:
-                hint = _close_id(str(key), self.by_id)
+                hint = did_you_mean(str(key), self.by_id)
                 problems.append(Problem(locate(key), f"{key!r} is not a question of {self.id}{hint}"))
             elif value is not None and value != "":
                 try:

@@ -7,12 +7,11 @@ it only for text it has not checked before.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gutcheck.errors import Location, Problem, RulesError
+from gutcheck.errors import Location, Problem, RulesError, did_you_mean
 from gutcheck.rulebook import learnspec, spec
 from gutcheck.rulebook.checks import check_rule_base
 from gutcheck.rulebook.compiler import compile_rules, content_hash
@@ -195,8 +194,7 @@ def _sibling_keys(data: Any, parent: tuple[str | int, ...]) -> set[str]:
 
 def _did_you_mean(key: str, siblings: set[str]) -> str:
     model = max(_MODELS, key=lambda m: len(siblings & set(m.model_fields)))
-    close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else f"; allowed keys: {', '.join(model.model_fields)}"
+    return did_you_mean(key, model.model_fields) or f"; allowed keys: {', '.join(model.model_fields)}"
 
 
 def _short(value: Any) -> str:
