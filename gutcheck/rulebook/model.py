@@ -175,6 +175,11 @@ class Bands:
         return self.bands[bisect.bisect_right(self._bounds, score)]
 
     @property
+    def bounds(self) -> tuple[float, ...]:
+        """The upper bounds (exclusive) of every band but the last, in order."""
+        return self._bounds
+
+    @property
     def levels(self) -> tuple[str, ...]:
         """Level names from lowest to highest."""
         return tuple(b.level for b in self.bands)
