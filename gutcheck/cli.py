@@ -15,6 +15,7 @@ from gutcheck._version import __version__
 from gutcheck.commands import (
     batch_cmd,
     history_cmd,
+    learn_cmd,
     quiz_cmd,
     report_cmd,
     rules_cmd,
@@ -42,7 +43,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd):
+for module in (quiz_cmd, rules_cmd, score_cmd, batch_cmd, report_cmd, history_cmd, learn_cmd):
     module.register(app)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from gutcheck.render import ReportFormat
+from gutcheck.render.reportparts import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -225,7 +226,7 @@ def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notice
     for line in _closing_lines(batch, options, tally, notices, store):
         notices.say(line)
     if options.fail_on_red_flag and tally.red_flag_count:
-        raise RedFlagReported(f"Exit code 5: {tally.red_flag_count} client(s) reported a red flag "
+        raise RedFlagReported(f"Exit code 5: {plural(tally.red_flag_count, 'client')} reported a red flag "
                               "(--fail-on-red-flag).")
     if tally.rejected:
         where = f"see {options.errors}" if options.errors else "use --errors FILE to get them as CSV"
@@ -242,12 +243,13 @@ def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: N
     if options.errors is not None:
         yield f"Rejected rows written to {options.errors}."
     if options.reports is not None:
-        yield f"{tally.scored_count} report(s) written to {options.reports}."
+        yield f"{plural(tally.scored_count, 'report')} written to {options.reports}."
     if store is not None:
-        yield f"Saved {tally.scored_count} assessment(s) in {store.location}."
+        yield f"Saved {plural(tally.scored_count, 'assessment')} in {store.location}."
     if tally.red_flag_count:
         names = ", ".join(tally.red_flag_names)
         more = f" and {tally.red_flag_count - len(tally.red_flag_names)} more" if (
             tally.red_flag_count > len(tally.red_flag_names)) else ""
-        yield (f"RED FLAG: {tally.red_flag_count} client(s) reported a symptom that needs a "
-               f"clinician's attention: {names}{more}.")
+        yield (f"RED FLAG: {plural(tally.red_flag_count, 'client')} answered yes to a red-flag question "
+               f"(an alarm symptom that needs a clinician, or a reason to mention to a doctor; each "
+               f"report says which): {names}{more}.")

@@ -29,14 +29,18 @@ def register(app: typer.Typer) -> None:
 
 @rules_app.command("validate")
 def validate(path: RulesArgument = None) -> None:
-    """Check a rule base and list every problem with file:line:column."""
+    """Check a rule base (and its learn file) and list every problem with file:line:column."""
+    from gutcheck.rulebook.learn import load_learn_detailed
     from gutcheck.rulebook.loading import load_rules_detailed
 
     rules = load_rules_detailed(path).rules
+    learn = load_learn_detailed(rules)
     questions = sum(len(f.questions) for f in rules.factors)
+    topics = f", {len(learn.book.topics)} learn topics" if learn is not None else ""
     typer.echo(
         f"{rules.source}: valid rule base {rules.id} {rules.version}: {len(rules.factors)} factors, "
-        f"{questions} questions, {len(rules.red_flags)} red flags."
+        f"{questions} questions, {len(rules.red_flags)} red flags, {len(rules.about)} about-you "
+        f"questions{topics}."
     )
 
 

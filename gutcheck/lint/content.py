@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gutcheck.errors import Problem
-from gutcheck.lint.findings import Finding, PathKey
+from gutcheck.lint.findings import HYPE, Finding, PathKey
+from gutcheck.lint.learn import lint_learn
 from gutcheck.lint.reachability import reach_findings
 from gutcheck.rulebook import spec
 from gutcheck.rulebook.loading import LoadedRules
@@ -27,7 +28,6 @@ from gutcheck.rulebook.loading import LoadedRules
 ValueTest = Callable[[Any], bool]
 
 
-HYPE = re.compile(r"\b(cures?|cured|detox\w*|miracles?|miraculous|heal (?:your|the) gut|guaranteed?)\b", re.I)
 
 
 _SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
@@ -37,6 +37,7 @@ _SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 
+_SAFETY_EVIDENCE = frozenset({"guideline", "rct", "human"})
 _MULTI_SPLIT = re.compile(r";|,\s|\n")
 
 
@@ -55,7 +56,7 @@ def lint_rules(loaded: LoadedRules) -> list[Problem]:
     ]
     located = [(loaded.source.locate(f.path, key=f.key), f.message) for f in findings]
     located.sort(key=lambda item: (item[0].line or 0, item[0].column or 0))
-    return [Problem(str(where), message) for where, message in located]
+    return [Problem(str(where), message) for where, message in located] + lint_learn(loaded)
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -107,6 +108,12 @@ def _evidence_findings(model: spec.RuleBaseSpec) -> Iterator[Finding]:
                     f"{', '.join(sorted(kinds))}; grade it by what its sources show"
                 )
                 yield Finding(("factors", f, "suggestions", s, "evidence"), message)
+            if suggestion.priority == "safety" and suggestion.evidence not in _SAFETY_EVIDENCE:
+                message = (
+                    f"suggestion {suggestion.id!r} has priority 'safety' but is graded {suggestion.evidence!r}; "
+                    "a safety step ranks first, so it needs a guideline, a trial or studies in people"
+                )
+                yield Finding(("factors", f, "suggestions", s, "priority"), message)
 
 
 # --- texts -----------------------------------------------------------------------------------
@@ -132,13 +139,19 @@ def _texts(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]]:
     for i, flag in enumerate(model.red_flags):
         yield ("red_flags", i, "ask"), flag.ask
         yield ("red_flags", i, "advice"), flag.advice
+        yield from _fields(flag.urgency_if, ("red_flags", i, "urgency_if"), ("advice",))
+    yield from _fields(model.about, ("about",), ("ask", "help"))
     for f, factor in enumerate(model.factors):
         path: PathKey = ("factors", f)
         yield (*path, "title"), factor.title
         yield (*path, "explanation"), factor.explanation
         yield from _question_texts(factor, path)
         yield from _fields(factor.bands, (*path, "bands"), ("summary",))
-        yield from _fields(factor.suggestions, (*path, "suggestions"), ("text", "why", "caution"))
+        yield from _fields(factor.suggestions, (*path, "suggestions"), ("text", "why", "caution", "short"))
+        if factor.instrument is not None:
+            yield (*path, "instrument", "positive"), factor.instrument.positive
+            yield (*path, "instrument", "negative"), factor.instrument.negative
+            yield from _fields(factor.instrument.cutoffs, (*path, "instrument", "cutoffs"), ("label",))
     yield from _fields(model.overall.bands, ("overall", "bands"), ("summary",))
 
 

@@ -19,6 +19,8 @@ from gutcheck.answers.parse import SKIP, AnswerError
 from gutcheck.errors import Interrupted, UsageError
 from gutcheck.quiz.drafts import Drafts, Restored
 from gutcheck.quiz.steps import (
+    ABOUT_NOTE,
+    ABOUT_SECTION,
     INPUT_ENDED,
     RED_FLAG_NOTE,
     RED_FLAG_SECTION,
@@ -66,6 +68,8 @@ class _Walk:
         self.fixed = fixed
         self.position = max(0, position)
         self.sections = {factor.id: factor for factor in rules.factors}
+        self.about = frozenset(q.id for q in rules.about)
+        self.safety = frozenset(flag.question.id for flag in rules.red_flags)
 
     def askable(self) -> list[int]:
         """Shown questions the quiz asks: all but those answered by a prefill file."""
@@ -91,12 +95,15 @@ class _Walk:
             section=self.section(question)[0],
             default=self.answers.get(question.id),
             can_go_back=askable[0] < index,
+            deliberate=question.id in self.safety,
         )
 
     def section(self, question: Question) -> tuple[str, str | None]:
         """Title and note of the section a question belongs to."""
         factor = self.sections.get(question.factor or "")
-        return (factor.title, factor.explanation) if factor else (RED_FLAG_SECTION, RED_FLAG_NOTE)
+        if factor is not None:
+            return factor.title, factor.explanation
+        return (ABOUT_SECTION, ABOUT_NOTE) if question.id in self.about else (RED_FLAG_SECTION, RED_FLAG_NOTE)
 
     def record(self, step: Step, value: Any) -> None:
         """Keep an answer, drop the answers it hides, and move past its question."""

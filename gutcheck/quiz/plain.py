@@ -75,6 +75,8 @@ class PlainPrompter:
         if reply.casefold() in _BACK_WORDS:
             return Nav.BACK
         if not reply:
+            if step.deliberate:
+                raise AnswerError("a safety question needs an answer: type 1 for Yes or 2 for No")
             return _kept_answer(step)
         return reply if not choices else _picked(question, choices, reply)
 
@@ -113,7 +115,7 @@ def _plain_instruction(step: Step, count: int) -> str:
         what += f" ({limits})" if limits else ""
     else:
         what = f"Type a number from 1 to {count}"
-    keeps = "; Enter keeps the current answer" if step.default is not None else ""
+    keeps = "; Enter keeps the current answer" if step.default is not None and not step.deliberate else ""
     back = "; b goes back" if step.can_go_back else ""
     return f"{what}{keeps}{back}."
 

@@ -23,7 +23,17 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import create_output
 
 from gutcheck.answers.parse import number_hint
-from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, picks_hint, preset, starting_point
+from gutcheck.quiz.steps import (
+    CHOOSE_LABEL,
+    UNCHOSEN,
+    Choice,
+    Nav,
+    Step,
+    choices_for,
+    picks_hint,
+    preset,
+    starting_point,
+)
 
 BACK_LABEL = "← Back"
 
@@ -85,13 +95,18 @@ def build_prompt(step: Step) -> questionary.Question:
 
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
+    keys = "↑/↓ to move, Enter to choose"
+    if step.deliberate and preset(step) is None:
+        # A safety question starts on a neutral entry: a single Enter records nothing.
+        items.insert(0, questionary.Choice(CHOOSE_LABEL, value=UNCHOSEN))
+        keys = "↑/↓ to pick Yes or No, then Enter"
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
     return questionary.select(
         step.question.ask,
         choices=items,
         default=preset(step),
-        instruction=_instruction("↑/↓ to move, Enter to choose", step),
+        instruction=_instruction(keys, step),
     )
 
 

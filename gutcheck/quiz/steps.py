@@ -13,7 +13,17 @@ from gutcheck.rulebook.model import Question
 RED_FLAG_SECTION = "Safety questions"
 
 
-RED_FLAG_NOTE = "First, a few questions about symptoms that need a clinician, whatever else you answer."
+RED_FLAG_NOTE = (
+    "First, a few safety questions: symptoms that need a clinician, and things worth mentioning "
+    "to your doctor, whatever else you answer."
+)
+ABOUT_SECTION = "About you"
+ABOUT_NOTE = (
+    "Optional, and never scored: used only where a guideline's advice or a screening cut-off "
+    "depends on it. 'Prefer not to say' is always fine."
+)
+UNCHOSEN = ""  # the value of the neutral 'choose' entry of a safety question: not an answer
+CHOOSE_LABEL = "(choose Yes or No)"
 
 
 NO_TERMINAL = (
@@ -54,6 +64,7 @@ class Step:
     default: Any = None
     can_go_back: bool = False
     retry: object = None  # the answer just refused, to start from when asking again
+    deliberate: bool = False  # a safety question: a single Enter must not record an answer
 
     @property
     def progress(self) -> str:
@@ -132,6 +143,8 @@ def starting_point(step: Step) -> Any:
 def problem_with(question: Question, raw: object) -> str | None:
     """Why ``raw`` is not an acceptable answer to ``question``, as a sentence; None if it is."""
     if isinstance(raw, str) and not raw.strip():
+        if question.kind == "yesno":
+            return "Please choose Yes or No."
         return f"Please type {number_hint(question)}." if question.kind == "number" else "Please answer."
     try:
         question.parse(raw)

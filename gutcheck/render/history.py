@@ -33,7 +33,8 @@ COMPARE_SCHEMA = "gutcheck.compare/1"
 PROFILES_SCHEMA = "gutcheck.profiles/1"
 
 
-RED_FLAG_MARK = "⚠"
+RED_FLAG_MARK = "⚠"  # an alarm symptom
+RISK_MARK = "†"  # only a risk marker (a reason to mention to a doctor)
 
 
 def rules_name(rules: RulesInfo) -> str:
@@ -83,9 +84,12 @@ def history_view(profile: str, items: Sequence[StoredAssessment]) -> RenderableT
             f"'gutcheck score FILE --profile {profile}' to save one."
         )
     parts: list[RenderableType] = [_history_table(profile, items)]
-    if any(item.assessment.red_flags for item in items):
+    if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "
                           "a clinician about it, whatever the scores say.", style="bold red"))
+    if any(item.assessment.red_flags and not item.assessment.has_alarm for item in items):
+        parts.append(Text(f"{RISK_MARK} a reason to mention to your doctor (not a symptom, such as a "
+                          "family history) was reported that time.", style="bold yellow"))
     trend = build_trend(items)
     if trend is not None and len(items) >= 2:
         parts.append(_trend_table(trend))
@@ -125,7 +129,7 @@ def _history_row(item: StoredAssessment, columns: list[tuple[str, str]], rules: 
     assessment = item.assessment
     overall = f"{percent_text(assessment.overall.percent)} {level_word(assessment.overall.level)}"
     if assessment.red_flags:
-        overall += f" {RED_FLAG_MARK}"
+        overall += f" {RED_FLAG_MARK if assessment.has_alarm else RISK_MARK}"
     cells = [str(item.id), short_time(item.taken_at), overall]
     cells += [percent_text(factor_percent(assessment, fid)) for fid, _ in columns]
     if rules:
@@ -148,10 +152,12 @@ def _trend_table(trend: Trend) -> Table:
 
 
 def _left_out_note(trend: Trend) -> Text:
+    one = trend.left_out == 1
     return Text(
-        f"The {trend.left_out} earlier assessment(s) were scored by a different rule base, so "
-        f"they are left out of the trend (their numbers are not comparable with those of "
-        f"{rules_name(trend.rules)}); the table above still lists them."
+        f"The {trend.left_out} earlier {'assessment was' if one else 'assessments were'} scored by a "
+        f"different rule base, so {'it is' if one else 'they are'} left out of the trend "
+        f"({'its' if one else 'their'} numbers are not comparable with those of "
+        f"{rules_name(trend.rules)}); the table above still lists {'it' if one else 'them'}."
     )
 
 

@@ -167,9 +167,17 @@ def _view(assessment: Assessment) -> dict[str, Any]:
     return {
         "title": parts.REPORT_TITLE,
         "taken": parts.taken_text(assessment.taken_at),
-        "red_flag_headline": parts.RED_FLAG_HEADLINE,
-        "red_flag_lead": parts.RED_FLAG_LEAD,
+        "red_flag_headline": parts.red_flag_wording(assessment)[0],
+        "red_flag_lead": parts.red_flag_wording(assessment)[1],
+        "risk_also": parts.RISK_ALSO,
         "urgency_words": parts.URGENCY_WORDS,
+        "first_steps_title": parts.FIRST_STEPS_TITLE,
+        "evidence_title": parts.EVIDENCE_TITLE,
+        "learn_line": parts.learn_line,
+        "learn_commands": parts.learn_commands,
+        "topic_sources": lambda topic: parts.sources_of(
+            assessment, tuple(dict.fromkeys(r for p in topic.paragraphs for r in p.references))
+        ),
         "nothing_raised": parts.NOTHING_RAISED,
         "no_suggestions": parts.NO_SUGGESTIONS,
         "level_word": parts.level_word,

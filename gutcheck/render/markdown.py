@@ -11,21 +11,24 @@ import re
 
 from gutcheck.engine.assessment import Assessment, Contribution, FactorResult, SuggestionResult
 from gutcheck.render.reportparts import (
+    EVIDENCE_TITLE,
+    FIRST_STEPS_TITLE,
     NO_SUGGESTIONS,
     NOTHING_RAISED,
-    RED_FLAG_HEADLINE,
-    RED_FLAG_LEAD,
     REPORT_TITLE,
-    URGENCY_WORDS,
+    RISK_ALSO,
     SourceEntry,
     all_sources,
     factor_titles,
+    learn_line,
     level_word,
     percent_text,
+    red_flag_wording,
     short_hash,
     sources_of,
     taken_text,
     unanswered_asks,
+    urgency_text,
 )
 
 # Characters that start Markdown or HTML syntax anywhere in a line (GitHub flavour included).
@@ -68,11 +71,13 @@ def render_markdown(assessment: Assessment) -> str:
     sections = [
         _header(assessment),
         _red_flags(assessment),
+        _first_steps(assessment),
         _overall(assessment),
         _factor_table(assessment),
         _what_moved(assessment),
         _suggestions(assessment),
         _answers(assessment),
+        _evidence(assessment),
         _sources(assessment),
         _disclaimer(assessment),
     ]
@@ -95,10 +100,29 @@ def _header(assessment: Assessment) -> str:
 def _red_flags(assessment: Assessment) -> str:
     if not assessment.red_flags:
         return ""
-    lines = [f"> **{RED_FLAG_HEADLINE.upper()}.** {RED_FLAG_LEAD}", ">"]
-    for flag in assessment.red_flags:
-        urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency)
-        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency)})")
+    headline, lead = red_flag_wording(assessment)
+    lines = [f"> **{headline.upper()}.** {lead}", ">"]
+    alarms = [flag for flag in assessment.red_flags if flag.is_alarm]
+    risks = [flag for flag in assessment.red_flags if not flag.is_alarm]
+    for flag in alarms:
+        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency_text(flag.urgency))})")
+    if alarms and risks:
+        lines.extend([">", f"> **{RISK_ALSO}**", ">"])
+    for flag in risks:
+        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency_text(flag.urgency))})")
+    return "\n".join(lines)
+
+
+def _first_steps(assessment: Assessment) -> str:
+    steps = assessment.steps()
+    if not steps:
+        return ""
+    lines = [f"## {FIRST_STEPS_TITLE}", ""]
+    for number, step in enumerate(steps, start=1):
+        lines.append(f"{number}. {md_text(step.step)}")
+        instrument = assessment.instrument_of(step.factor)
+        if instrument is not None:
+            lines.append(f"   *{md_text(instrument.line)}*")
     return "\n".join(lines)
 
 
@@ -125,13 +149,17 @@ def _factor_table(assessment: Assessment) -> str:
 
 def _what_moved(assessment: Assessment) -> str:
     parts = ["## What moved each score"]
-    parts.extend(_factor_why(factor) for factor in assessment.factors)
+    parts.extend(_factor_why(factor, assessment) for factor in assessment.factors)
     return "\n\n".join(parts)
 
 
-def _factor_why(factor: FactorResult) -> str:
+def _factor_why(factor: FactorResult, assessment: Assessment) -> str:
     heading = f"### {md_text(factor.title)}: {md_text(percent_text(factor.percent))}"
     lines = [heading, "", md_text(factor.explanation), ""]
+    instrument = assessment.instrument_of(factor.id)
+    if instrument is not None:
+        note = f" ({md_text(instrument.note)})" if instrument.note else ""
+        lines.extend([f"**{md_text(instrument.line)}**{note}", ""])
     moving = sorted((c for c in factor.contributions if c.points), key=lambda c: -c.points)
     if factor.percent is None:
         lines.append(md_text(factor.summary))
@@ -172,6 +200,8 @@ def _suggestion(
     ]
     if suggestion.caution:
         lines.append(f"- **Caution:** {md_text(suggestion.caution)}")
+    if suggestion.learn:
+        lines.append(f"- **{md_text(learn_line(suggestion.learn))}**")
     sources = sources_of(assessment, suggestion.references)
     if sources:
         lines.append("- **Sources:**")
@@ -196,6 +226,24 @@ def _answers(assessment: Assessment) -> str:
         listed = "\n".join(f"- {md_text(ask)}" for ask in missing)
         text += f"\n\nNot answered, and left out of the scores:\n\n{listed}"
     return text
+
+
+def _evidence(assessment: Assessment) -> str:
+    if not assessment.learn:
+        return ""
+    parts = [f"## {EVIDENCE_TITLE}"]
+    for topic in assessment.learn:
+        lines = [f"### {md_text(topic.title)}", "", f"*{md_text(topic.summary)}*"]
+        for paragraph in topic.paragraphs:
+            lines.extend(["", md_text(paragraph.text)])
+        ids = tuple(dict.fromkeys(ref for p in topic.paragraphs for ref in p.references))
+        sources = sources_of(assessment, ids)
+        if sources:
+            lines.extend(["", "Sources:", ""])
+            lines.extend(f"- {_source_line(source)}" for source in sources)
+        lines.extend(["", f"*{md_text(learn_line((topic.id,)))}*"])
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 def _sources(assessment: Assessment) -> str:

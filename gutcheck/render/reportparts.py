@@ -18,11 +18,21 @@ RED_FLAG_LEAD = (
     "You reported a symptom that needs a clinician's attention. This check cannot explain it, "
     "and its scores do not replace that visit."
 )
+RISK_HEADLINE = "Mention to your doctor"
+RISK_LEAD = (
+    "You told us something that is not a symptom but is a reason to mention to your doctor. "
+    "This check's scores do not replace that conversation."
+)
+RISK_ALSO = "Not a symptom, but a reason to mention to your doctor:"
 URGENCY_WORDS = {
     "emergency": "emergency: get help now",
-    "urgent": "urgent: within days",
+    "urgent": "urgent: see a doctor within days",
     "soon": "soon: book an appointment",
+    "routine": "routine: mention it at your next appointment",
 }
+FIRST_STEPS_TITLE = "Your first steps"
+EVIDENCE_TITLE = "About the evidence"
+LEARN_COMMAND = "gutcheck learn"
 NOTHING_RAISED = "Nothing in your answers raised this score."
 NO_SUGGESTIONS = "No suggestions: nothing stood out in your answers."
 WEB_SCHEMES = ("http", "https")
@@ -52,6 +62,44 @@ class SourceEntry:
     links: tuple[str, ...]
     plain: str | None
     named: tuple[SourceLink, ...] = ()
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """'1 question', '2 questions' (``many`` for irregular plurals)."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def red_flag_wording(assessment: Assessment) -> tuple[str, str]:
+    """The headline and lead of the red-flag notice, worded by kind.
+
+    Only an alarm symptom is called a symptom; a risk marker alone (a family history, say)
+    is a reason to mention something to a doctor.
+    """
+    if assessment.has_alarm:
+        return RED_FLAG_HEADLINE, RED_FLAG_LEAD
+    return RISK_HEADLINE, RISK_LEAD
+
+
+def red_flag_reminder(assessment: Assessment) -> str:
+    """The one-line reminder at the end of the results screen."""
+    if assessment.has_alarm:
+        return "you reported a symptom that needs a clinician; see the notice at the top."
+    return "you told us something worth mentioning to your doctor; see the notice at the top."
+
+
+def urgency_text(urgency: str) -> str:
+    """How soon, in words."""
+    return URGENCY_WORDS.get(urgency, urgency)
+
+
+def learn_commands(topics: tuple[str, ...]) -> str:
+    """'gutcheck learn measurement' (several topics joined by 'or')."""
+    return " or ".join(f"{LEARN_COMMAND} {topic}" for topic in topics)
+
+
+def learn_line(topics: tuple[str, ...]) -> str:
+    """'Learn more: gutcheck learn measurement'."""
+    return "Learn more: " + learn_commands(topics)
 
 
 def level_word(level: str | None) -> str:

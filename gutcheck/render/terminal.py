@@ -1,10 +1,12 @@
 """The results screen: a rich renderable of an assessment, and its plain-text form.
 
-Order matters on a terminal: a red-flag notice comes first, and a one-line reminder of it comes
-last, because the end of the output is what stays on screen. Then the overall level, a bar per
-factor, what moved each score, the top suggestions with their evidence in words, cautions and
-sources (clickable where the terminal allows, and the URL always printed), the disclaimer, and
-where the result was saved.
+Order matters on a terminal: a red-flag notice comes first (worded by kind: an alarm symptom
+needs a clinician, a risk marker is a reason to mention to a doctor), and a one-line reminder
+of it comes last, because the end of the output is what stays on screen. Then "Your first
+steps" (three to five one-line steps, with an instrument's own result such as AUDIT-C), the
+overall level, a bar per factor, what moved each score, the top suggestions with their
+evidence in words, cautions, sources (clickable where the terminal allows, and the URL always
+printed) and where to learn more, the disclaimer, and where the result was saved.
 """
 
 from __future__ import annotations
@@ -19,16 +21,22 @@ from rich.table import Table
 from rich.text import Text
 
 from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
-from gutcheck.render.reportparts import URGENCY_WORDS, source_entry, taken_text
+from gutcheck.render.reportparts import (
+    FIRST_STEPS_TITLE,
+    RISK_ALSO,
+    learn_line,
+    plural,
+    red_flag_reminder,
+    red_flag_wording,
+    source_entry,
+    taken_text,
+    urgency_text,
+)
 
 LEVEL_STYLES = {"low": "green", "moderate": "yellow", "high": "red", "very-high": "bold red"}
 BAR_WIDTH = 20
 TOP_SUGGESTIONS = 6
-RED_FLAG_TITLE = "SEE A CLINICIAN"
-RED_FLAG_LEAD = (
-    "You reported a symptom that needs a clinician's attention. "
-    "This check cannot explain it, and its scores do not replace that visit."
-)
+MOVED_LINES = 4  # answers listed per factor under "What moved each score"; the rest are counted
 
 
 def results_view(
@@ -38,41 +46,66 @@ def results_view(
     parts: list[RenderableType] = []
     if assessment.red_flags:
         parts.append(red_flag_panel(assessment))
-    parts.extend([_overall(assessment), _factor_table(assessment), _why(assessment)])
+    parts.append(first_steps(assessment))
+    parts.extend([_overall(assessment), _factor_table(assessment), _why(assessment, saved_to)])
     parts.extend(_suggestions(assessment))
     if assessment.unanswered:
-        count = len(assessment.unanswered)
-        note = f"Not answered: {count} question(s), left out of the scores."
-        parts.append(Text(note, style="dim"))
+        count = plural(len(assessment.unanswered), "question")
+        parts.append(Text(f"Not answered: {count}, left out of the scores.", style="dim"))
     parts.append(Text())
     parts.append(Panel(Text(assessment.disclaimer), title="Please read", border_style="dim"))
     parts.append(_footer(assessment, saved_to, not_saved))
     if assessment.red_flags:
-        parts.append(_red_flag_reminder())
+        parts.append(_red_flag_reminder(assessment))
     return Group(*parts)
 
 
 def red_flag_panel(assessment: Assessment) -> Panel:
-    """The unmissable 'see a clinician' notice, one entry per red flag answered yes."""
+    """The unmissable notice, one entry per red flag answered yes, worded by kind."""
+    headline, lead = red_flag_wording(assessment)
     body = Text()
-    body.append(RED_FLAG_LEAD + "\n", style="bold")
-    for flag in assessment.red_flags:
-        urgency = URGENCY_WORDS.get(flag.urgency, flag.urgency)
-        body.append(f"\n• {flag.ask} ({urgency})\n", style="bold")
+    body.append(lead + "\n", style="bold")
+    alarms = [flag for flag in assessment.red_flags if flag.is_alarm]
+    risks = [flag for flag in assessment.red_flags if not flag.is_alarm]
+    for flag in alarms:
+        body.append(f"\n• {flag.ask} ({urgency_text(flag.urgency)})\n", style="bold")
+        body.append(f"  {flag.advice}\n")
+    if risks and alarms:
+        body.append(f"\n{RISK_ALSO}\n", style="bold")
+    for flag in risks:
+        body.append(f"\n• {flag.ask} ({urgency_text(flag.urgency)})\n", style="bold")
         body.append(f"  {flag.advice}\n")
     body.rstrip()
     return Panel(
         body,
-        title=f"⚠  {RED_FLAG_TITLE}  ⚠",
+        title=f"⚠  {headline.upper()}  ⚠",
         title_align="left",
-        border_style="bold red",
+        border_style="bold red" if alarms else "bold yellow",
         box=box.HEAVY,
     )
 
 
-def _red_flag_reminder() -> Text:
+def _red_flag_reminder(assessment: Assessment) -> Text:
     text = Text("⚠ Reminder: ", style="bold red")
-    text.append("you reported a symptom that needs a clinician; see the notice at the top.")
+    text.append(red_flag_reminder(assessment))
+    return text
+
+
+def first_steps(assessment: Assessment) -> Text:
+    """'Your first steps': three to five one-line steps, an instrument's result under its step."""
+    text = Text()
+    text.append(f"\n{FIRST_STEPS_TITLE}\n", style="bold")
+    steps = assessment.steps()
+    if not steps:
+        return text.append("Nothing in your answers calls for a change; keep up what you are doing.")
+    shown: set[str] = set()
+    for number, step in enumerate(steps, start=1):
+        text.append(f" {number}. {step.step}\n")
+        instrument = assessment.instrument_of(step.factor)
+        if instrument is not None and step.factor not in shown:
+            shown.add(step.factor)
+            text.append(f"    {instrument.line}\n", style="cyan")
+    text.rstrip()
     return text
 
 
@@ -118,26 +151,36 @@ def _factor_table(assessment: Assessment) -> Table:
     return table
 
 
-def _why(assessment: Assessment) -> RenderableType:
+def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
     lines = Text()
     lines.append("\nWhat moved each score\n", style="bold")
+    where = "'gutcheck report last --format md' lists them" if saved_to else "the --format md report lists them"
     for factor in assessment.factors:
-        lines.append_text(_factor_why(factor))
+        lines.append_text(_factor_why(factor, assessment, where))
     return lines
 
 
-def _factor_why(factor: FactorResult) -> Text:
+def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Text:
     text = Text()
     text.append(factor.title, style="bold")
     text.append(f" ({level_word(factor.level)}): ", style=_style(factor.level))
     text.append(f"{factor.summary}\n")
-    top = factor.top_contributions()
-    if not top and factor.percent is not None:
+    instrument = assessment.instrument_of(factor.id)
+    if instrument is not None:
+        text.append(f"  {instrument.line}\n", style="cyan")
+        if instrument.note:
+            text.append(f"  ({instrument.note[0].upper()}{instrument.note[1:]}.)\n", style="dim")
+    moving = factor.top_contributions(len(factor.contributions))
+    if not moving and factor.percent is not None:
         text.append("  • Nothing in your answers raised this score.\n", style="dim")
-    for item in top:
+    for item in moving[:MOVED_LINES]:
         text.append(f"  • {item.ask} → ")
         text.append(f"{item.answer}", style="italic")
         text.append(f" (+{item.points})\n", style="dim")
+    extra = len(moving) - MOVED_LINES
+    if extra > 0:
+        text.append(f"  • … and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}.\n",
+                    style="dim")
     return text
 
 
@@ -164,6 +207,8 @@ def _suggestion(
     text.append(f"\n   Why: {suggestion.why}\n")
     if suggestion.caution:
         text.append(f"   ⚠ Caution: {suggestion.caution}\n", style="bold yellow")
+    if suggestion.learn:
+        text.append(f"   {learn_line(suggestion.learn)}\n", style="cyan")
     for ref_id in suggestion.references:
         ref = references.get(ref_id)
         if ref is not None:

@@ -32,9 +32,29 @@ from gutcheck.rulebook.model import (
 PathKey = tuple[str | int, ...]
 
 
+# Keys added to the format later, with the values that mean "not used": left out of the hash,
+# so a rule base that does not use them keeps the hash it had before they existed.
+_LATER_DEFAULTS: dict[str, tuple[Any, ...]] = {
+    "about": ([],), "learn": (None, []), "kind": ("alarm",), "urgency_if": ([],),
+    "instrument": (None,), "priority": ("standard",), "short": (None,),
+}
+
+
+def _without_later_defaults(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_without_later_defaults(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    return {
+        key: _without_later_defaults(value)
+        for key, value in data.items()
+        if not (key in _LATER_DEFAULTS and any(value == default for default in _LATER_DEFAULTS[key]))
+    }
+
+
 def content_hash(data: Any) -> str:
     """A stable hash of normalised rule-base data (formatting and key order do not matter)."""
-    canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    canonical = json.dumps(_without_later_defaults(data), sort_keys=True, default=str, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 

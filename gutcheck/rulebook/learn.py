@@ -53,16 +53,29 @@ class LoadedLearn:
     source: SourceMap
 
 
+_LOADED: dict[tuple[str, str, int, int], LearnBook] = {}
+
+
 def load_learn(rules: RuleBase) -> LearnBook | None:
-    """The learn file of ``rules`` (None when it names none); RulesError on any problem."""
+    """The learn file of ``rules`` (None when it names none); RulesError on any problem.
+
+    A file loaded before in this process, unchanged since (same size and time), is reused.
+    """
     if rules.learn_file is None:
         return None
+    try:
+        stat = Path(rules.learn_file).stat()
+        memo_key = (rules.learn_file, rules.content_hash, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        memo_key = None
+    if memo_key is not None and memo_key in _LOADED:
+        return _LOADED[memo_key]
     text, display = _read(rules)
-    key = f"{rules.content_hash}\0{text}"
-    cached = rules_cache.lookup(key, kind="learn")
-    if cached is not None:
-        return book_from(cached, display)
-    return _check(rules, text, display).book
+    cached = rules_cache.lookup(f"{rules.content_hash}\0{text}", kind="learn")
+    book = book_from(cached, display) if cached is not None else _check(rules, text, display).book
+    if memo_key is not None and len(_LOADED) < 16:
+        _LOADED[memo_key] = book
+    return book
 
 
 def load_learn_detailed(rules: RuleBase) -> LoadedLearn | None:

@@ -263,7 +263,7 @@ def test_table_lists_red_flag_clients_first() -> None:
         "cat@example.com", "ann@example.com", "bob@example.com", "dan@example.com"
     ]
     assert "YES" in lines[0] and "Drinking" in lines[0]
-    assert "RED FLAG: 1 client(s)" in result.err and "cat@example.com (row 4)" in result.err
+    assert "RED FLAG: 1 client answered yes to a red-flag question" in result.err and "cat@example.com (row 4)" in result.err
 
 
 def test_fail_on_red_flag_sets_exit_code_5() -> None:

@@ -87,7 +87,7 @@ def test_markdown_and_html_reports(tmp_path: Path, fmt: str, needle: str) -> Non
     assert [p.name for p in files] == [f"{c}@example.com.{fmt}" for c in ("ann", "bob", "cat", "dan")]
     cat = files[2].read_text(encoding="utf-8")
     assert needle in cat and "cat@example.com" in cat
-    assert "4 report(s) written to" in result.err
+    assert "4 reports written to" in result.err
 
 
 def test_html_report_escapes_a_hostile_client_id(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_save_stores_each_client_under_its_own_profile(tmp_path: Path) -> None:
     result = run("batch", str(BATCH / "google_forms.csv"), "--rules", str(MINI), "--save")
 
     assert result.code == 0, result.err
-    assert "Saved 4 assessment(s)" in result.err
+    assert "Saved 4 assessments" in result.err
     with History.open() as store:
         assert sorted(store.profiles()) == [f"{c}@example.com" for c in ("ann", "bob", "cat", "dan")]
         cat = store.get("last", profile="cat@example.com")

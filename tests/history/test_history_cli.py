@@ -136,7 +136,7 @@ def test_history_and_compare_do_not_pretend_across_rule_versions(
                 rules=newer_rules)
     history = " ".join(run("history").out.split())
     assert "Trend over the last 2 assessments" in history
-    assert "1 earlier assessment(s) were scored by a different rule base" in history
+    assert "1 earlier assessment was scored by a different rule base" in history
     assert "60% → 0%" in history  # the trend starts at the first 1.1.0 assessment
     result = run("compare", "1", "2")
     text = " ".join(result.out.split())

@@ -92,7 +92,8 @@ def keys_for(question: Question) -> tuple[str, Any]:
         picks = max(question.min_picks, 1)
         return (SPACE + DOWN) * picks + ENTER, [o.value for o in question.options[:picks]]
     if question.kind == "yesno":
-        return ENTER, "yes"
+        # A safety question (a red flag) starts on a neutral entry: Yes is one step down.
+        return (DOWN + ENTER if question.factor is None else ENTER), "yes"
     return ENTER, question.options[0].value
 
 
@@ -126,9 +127,9 @@ def test_ctrl_c_in_a_real_terminal_keeps_answers_and_the_next_run_resumes(spawn:
     child.expect_exact("Continue?")
     child.send("y")
     child.expect_exact("Have you seen blood in your stool?")
-    child.send(ENTER)  # Yes
+    child.send(DOWN + ENTER)  # Yes (a safety question starts on a neutral entry)
     child.expect_exact("Have you lost weight without trying?")
-    child.send(DOWN + ENTER)  # No
+    child.send(DOWN + DOWN + ENTER)  # No
     child.expect_exact("How often do you drink?")
     child.send(DOWN + ENTER)  # Weekly
     child.expect_exact("How many drinks on a typical day?")

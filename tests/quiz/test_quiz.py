@@ -34,7 +34,9 @@ CTRL_C, CTRL_D, CTRL_U, BACKSPACE = "\x03", "\x04", "\x15", "\x7f"
 WHEN = datetime(2026, 1, 31, 9, 0, tzinfo=timezone.utc)
 
 CONTINUE = "y"  # the welcome's "Continue?" (a confirm prompt takes y at once)
-NO_FLAGS = [DOWN + ENTER, DOWN + ENTER]  # blood: No, weight_loss: No
+# A safety question starts on a neutral "(choose Yes or No)" entry, so Yes is one step down.
+YES, NO = DOWN + ENTER, DOWN + DOWN + ENTER
+NO_FLAGS = [NO, NO]  # blood: No, weight_loss: No
 WEEKLY_FOUR_BINGE = [DOWN + ENTER, "4" + ENTER, ENTER]  # weekly, 4 drinks, binge: Yes
 VEG_AND_BEANS = SPACE + DOWN + SPACE + ENTER
 A_LOT = DOWN + DOWN + ENTER
@@ -167,9 +169,9 @@ def test_back_keeps_the_previous_answer_as_default(mini_rules: RuleBase) -> None
 
 
 def test_the_back_choice_returns_to_the_previous_question(mini_rules: RuleBase) -> None:
-    back_choice = DOWN * 2 + ENTER  # Yes, No, ← Back (the separator is skipped)
+    back_choice = DOWN * 3 + ENTER  # (choose), Yes, No, ← Back (the separator is skipped)
     yes_instead = UP + ENTER  # the pointer starts on the earlier answer, No
-    session = take(mini_rules, CONTINUE, DOWN + ENTER, back_choice, yes_instead, DOWN + ENTER,
+    session = take(mini_rules, CONTINUE, NO, back_choice, yes_instead, NO,
                    NEVER, SPACE + ENTER, ENTER)
     answers = answers_of(session.outcome)
     assert answers["blood"] is True  # re-answered Yes after going back
@@ -256,7 +258,7 @@ def test_prefer_not_to_say_is_offered_where_allowed(mini_rules: RuleBase) -> Non
 
 def test_ctrl_c_keeps_every_answer_and_the_next_run_resumes(mini_rules: RuleBase) -> None:
     with pytest.raises(Interrupted) as stopped:
-        take(mini_rules, CONTINUE, DOWN + ENTER, ENTER, *WEEKLY_FOUR_BINGE[:2], CTRL_C)
+        take(mini_rules, CONTINUE, NO, YES, *WEEKLY_FOUR_BINGE[:2], CTRL_C)
     assert stopped.value.exit_code == ExitCode.INTERRUPTED
     assert stopped.value.lines() == [
         "Stopped; your 4 answers so far are kept: run 'gutcheck' to pick up where you left off."
@@ -286,7 +288,7 @@ def test_after_resuming_back_reaches_answers_from_the_earlier_run(mini_rules: Ru
 
 def test_starting_over_forgets_the_draft(mini_rules: RuleBase) -> None:
     with pytest.raises(Interrupted):
-        take(mini_rules, CONTINUE, ENTER, CTRL_C)
+        take(mini_rules, CONTINUE, YES, CTRL_C)
     start_over = DOWN + ENTER
     session = take(mini_rules, CONTINUE, start_over, *NO_FLAGS, NEVER,
                    SPACE + ENTER, ENTER)
@@ -296,7 +298,7 @@ def test_starting_over_forgets_the_draft(mini_rules: RuleBase) -> None:
 
 def test_drafts_are_kept_per_profile(mini_rules: RuleBase) -> None:
     with pytest.raises(Interrupted) as stopped:
-        take(mini_rules, CONTINUE, ENTER, CTRL_C, profile="anna")
+        take(mini_rules, CONTINUE, YES, CTRL_C, profile="anna")
     assert "run 'gutcheck --profile anna'" in stopped.value.message
     assert draft(mini_rules, "anna").answers == {"blood": True}
     assert draft(mini_rules) is None
@@ -306,7 +308,7 @@ def test_ctrl_d_or_the_end_of_input_stops_with_one_sentence_and_keeps_answers(
     mini_rules: RuleBase,
 ) -> None:
     with pytest.raises(UsageError) as ended:
-        take(mini_rules, CONTINUE, ENTER, CTRL_D)
+        take(mini_rules, CONTINUE, YES, CTRL_D)
     assert ended.value.lines() == [
         f"Stopped; your 1 answer so far is kept: run 'gutcheck' to pick up where you left off. {INPUT_ENDED}"
     ]
@@ -399,3 +401,44 @@ def test_a_failing_draft_store_is_reported_once_and_the_quiz_goes_on(
     assert store.attempts == 1  # after the first failure no more writes are tried
     assert stopped.value.message == (
         "Stopped; your answers could not be kept. Cannot write the history database (disk full).")
+
+
+# -- safety questions need a deliberate answer; about questions come after them -------------------
+
+
+def _with_about(mini_rules: RuleBase) -> RuleBase:
+    from gutcheck.rulebook.loading import load_rules_text
+
+    text = Path(mini_rules.source).read_text(encoding="utf-8").replace(
+        "\nfactors:\n",
+        "\nabout:\n  - id: age_band\n    ask: How old are you?\n    type: choice\n"
+        "    options: [{value: young, label: Under 50}, {value: older, label: 50 or over}]\n"
+        "factors:\n", 1)
+    return load_rules_text(text, "about.yaml")
+
+
+def test_a_single_enter_on_a_safety_question_records_nothing(mini_rules: RuleBase) -> None:
+    session = take(mini_rules, CONTINUE, ENTER, NO, NO, NEVER, SPACE + ENTER, ENTER)
+    answers = answers_of(session.outcome)
+    assert answers["blood"] is False and answers["weight_loss"] is False
+    assert "Please choose Yes or No. Please try again." in session.text
+    progress = [line for line in session.text.splitlines() if line.startswith("Question")]
+    assert progress[:2] == ["Question 1 of 5 · Safety questions"] * 2  # asked again
+    first = Step(mini_rules.questions[0], 0, 1, 5, "Safety questions", deliberate=True)
+    assert _choice_titles(first)[:3] == ["(choose Yes or No)", "Yes", "No"]
+
+
+def test_about_questions_follow_the_red_flags_and_may_be_declined(mini_rules: RuleBase) -> None:
+    rules = _with_about(mini_rules)
+    decline = DOWN * 2 + ENTER  # Under 50, 50 or over, Prefer not to say
+    session = take(rules, CONTINUE, *NO_FLAGS, decline, NEVER, SPACE + ENTER, ENTER)
+    assert session.outcome is not None
+    assert session.outcome.assessment.about == ()
+    assert "age_band" in session.outcome.assessment.unanswered
+    headings = [line for line in session.text.splitlines() if line.startswith("Question")]
+    assert headings[2] == "Question 3 of 6 · About you"
+    assert "Optional, and never scored" in session.text
+    told = take(rules, CONTINUE, *NO_FLAGS, DOWN + ENTER, NEVER, SPACE + ENTER, ENTER)
+    assert told.outcome is not None
+    assert [(a.question, a.value) for a in told.outcome.assessment.about] == [("age_band", "older")]
+    assert told.outcome.assessment.overall == session.outcome.assessment.overall  # never scored

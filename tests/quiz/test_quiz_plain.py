@@ -155,3 +155,11 @@ def test_a_bad_answers_file_is_reported_before_any_question(tmp_path: Path) -> N
     assert result.code == ExitCode.INVALID_INPUT
     assert re.search(r"answers\.yaml:1:\d+: drink_freq: 'hourly' is not one of", result.err)
     assert "Question" not in result.err
+
+
+def test_an_empty_line_does_not_answer_a_safety_question() -> None:
+    result = plain("y", "", "2", "2", "2", "4", "1", "1, 2", "3", options=("--plain", "--no-save"))
+    assert result.code == 0, result.err
+    assert "A safety question needs an answer: type 1 for Yes or 2 for No. Please try again." in result.err
+    assert result.err.count("Have you seen blood in your stool?") == 2
+    assert "SEE A CLINICIAN" not in result.out

@@ -134,7 +134,7 @@ def test_red_flag_notice_is_the_first_thing_in_the_main_content(page: Page) -> N
     order = [attrs.get("class") for tag, attrs in page.elements if tag == "section"]
     assert order[0] == "notice"
     assert page.text.index("See a clinician") < page.text.index("Overall")
-    assert "Have you seen blood in your stool? See a clinician within days. (urgent: within days)" in page.text
+    assert "Have you seen blood in your stool? See a clinician within days. (urgent: see a doctor within days)" in page.text
 
 
 def test_no_notice_without_a_red_flag() -> None:
