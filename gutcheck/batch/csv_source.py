@@ -10,7 +10,10 @@ from typing import IO, TYPE_CHECKING, Any
 from gutcheck.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gutcheck.batch.sources import Batch
+    from gutcheck.batch.summary import ClientSummary
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.rows import NOT_UTF8, NOTES_MARK, BatchRow, ClientCheck, ParsedRow, RejectedRow
@@ -19,7 +22,7 @@ from gutcheck.files.formulas import unneutralise
 
 
 class RowSource:
-    def rows(self) -> Iterator[BatchRow]:
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
         """Every data row of the input, in order."""
         raise NotImplementedError
 
@@ -75,12 +78,18 @@ class CsvSource(RowSource):
         header = [cell.strip() for cell in record]
         return header, self.batch.matcher.match(header, self.batch.id_column, self.batch.display)
 
-    def rows(self) -> Iterator[BatchRow]:
-        """Every data row after the header (and any notes rows right under it)."""
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
+        """Every data row after the header (and any notes rows right under it).
+
+        With ``summaries``, rows the generated scorer takes come as their summaries.
+        """
         import csv
 
         batch = self.batch
+        parse: Callable[[int, list[str]], BatchRow | ClientSummary]
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
+        if summaries and batch.client_check is None:
+            parse = _summaries_first(batch, self.match, len(self.header), parse)
         notes_allowed = True
         number = self.row_number
         try:
@@ -96,6 +105,23 @@ class CsvSource(RowSource):
                 yield parse(number, record)
         except (UnicodeDecodeError, csv.Error) as exc:
             raise self._unreadable(exc, number) from None
+
+
+def _summaries_first(
+    batch: Batch, match: HeaderMatch, width: int, parse: Callable[[int, list[str]], BatchRow]
+) -> Callable[[int, list[str]], BatchRow | ClientSummary]:
+    """The generated row scorer's summary of a record, else the general parse of it."""
+    from gutcheck.batch.compiled_rows import record_scorer
+
+    score = record_scorer(batch.rules, match, width)
+    if score is None:
+        return parse
+
+    def summary_or_row(number: int, record: list[str]) -> BatchRow | ClientSummary:
+        """The summary when the fast path takes the record, else the parsed or rejected row."""
+        return score(number, record) or parse(number, record)
+
+    return summary_or_row
 
 
 class _CsvRowParser:

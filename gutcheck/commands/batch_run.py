@@ -112,19 +112,23 @@ class Sinks:
 
 
 def _score_rows(batch: Batch, full: bool, sinks: Sinks) -> Tally:
-    from gutcheck.batch.rows import ParsedRow
+    from gutcheck.batch.rows import ParsedRow, RejectedRow
+    from gutcheck.batch.summary import ClientSummary
 
     tally = Tally()
     score = _scorer(batch.rules, full)
     add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
-    for item in batch.rows():
-        if isinstance(item, ParsedRow):
+    for item in batch.rows() if full else batch.summaries_or_rows():
+        if isinstance(item, ClientSummary):  # scored by the generated row scorer
+            add(item)
+            count(item)
+        elif isinstance(item, ParsedRow):
             summary, assessment = score(item)
             add(summary)
             count(summary)
             if assessment is not None:
                 _keep(assessment, summary, sinks.reports, sinks.store)
-        else:
+        elif isinstance(item, RejectedRow):
             tally.rejected += 1
             sinks.notices.row_error(item)
             if sinks.errors is not None:

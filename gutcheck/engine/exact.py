@@ -41,6 +41,21 @@ def band_index(bounds: Sequence[float], points: int, full: int, reachable: int) 
     return bisect_right([Fraction(bound) for bound in bounds], score)
 
 
+def factor_numbers(
+    raw: int, reachable: int, answered: int, full: int, bounds: Sequence[float]
+) -> tuple[int | None, int | None]:
+    """A factor's percent in tenths and its band's index, or (None, None) when it is not scored.
+
+    It is scored when something was answered and the answered and hidden questions carry at
+    least half of its ``full`` points; the points are clamped to ``0..reachable``.
+    """
+    if answered <= 0 or reachable * 2 < full:
+        return None, None
+    clamped = min(max(raw, 0), reachable)
+    tenths = percent_tenths(clamped, reachable) if reachable else 0
+    return tenths, band_index(bounds, clamped, full, reachable)
+
+
 def decimal_weight(weight: float) -> Fraction:
     """A weight as the decimal number it was written as (``0.1`` is one tenth exactly)."""
     return Fraction(repr(float(weight)))

@@ -37,7 +37,7 @@ from gutcheck.engine.assessment import (
     RulesInfo,
     SuggestionResult,
 )
-from gutcheck.engine.exact import WeightedMean, band_index, percent_tenths
+from gutcheck.engine.exact import WeightedMean, factor_numbers
 from gutcheck.engine.instruments import instrument_result
 from gutcheck.engine.ranking import first_steps, rank_suggestions
 from gutcheck.rulebook.conditions import FACT_KEYS
@@ -155,6 +155,10 @@ class Scorer:
         self._overalls: dict[float, OverallResult] = {}
         self.mean = WeightedMean(f.weight for f in rules.factors)
         self.topics: tuple[LearnTopic, ...] = _topics(rules) if detail else ()
+        self._defaults = {qid: result for qid, _, result in self.flags}
+        from gutcheck.engine.traced import Tracer
+
+        self.tracer = Tracer.of(rules, detail=detail)
 
     def __call__(
         self, parsed: Mapping[str, Any], *, taken_at: datetime | str, client: str | None = None
@@ -185,6 +189,8 @@ class Scorer:
 
     def outline(self, parsed: Mapping[str, Any]) -> Outline:
         """The scores of one parsed answer set: factors, red flags and overall, without a report."""
+        if self.tracer is not None:  # the generated scorer
+            return self.tracer.outline(parsed, self._defaults)
         shown, unanswered, states = self.rules.walk(parsed)
         outcomes = []
         for key_of, remembered, scorer in self._lookups:
@@ -312,12 +318,11 @@ class _FactorScorer:
     ) -> FactorResult:
         factor = self.factor
         full = factor.max_points
-        scored = answered > 0 and reachable * 2 >= full
-        clamped = min(max(raw, 0), reachable)
         # Bands are on the factor's points; with some answers missing, the points are prorated
         # to the full maximum so that level and percent tell the same story (exact: see exact.py).
-        band = factor.bands.bands[band_index(factor.bands.bounds, clamped, full, reachable)] if scored else None
-        percent = percent_tenths(clamped, reachable) / 10 if scored else None
+        tenths, band_at = factor_numbers(raw, reachable, answered, full, factor.bands.bounds)
+        band = factor.bands.bands[band_at] if band_at is not None else None
+        percent = tenths / 10 if tenths is not None else None
         return FactorResult(
             id=factor.id, title=factor.title, weight=factor.weight, raw=raw, max=reachable,
             percent=percent, level=band.level if band else None,

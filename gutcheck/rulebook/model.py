@@ -64,6 +64,7 @@ class Question:
     bounds: tuple[float, ...] = ()
     range_points: tuple[int, ...] = ()
     show_if: Predicate | None = None
+    show_if_data: Any = field(default=None, repr=False, compare=False)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _points: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -201,6 +202,7 @@ class Suggestion:
     priority: str = "standard"
     short: str = ""
     learn: tuple[str, ...] = ()
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class Cutoff:
     when: Predicate | None
     at_least: int
     label: str
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,7 @@ class UrgencyRule:
     when: Predicate
     urgency: str
     advice: str | None
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

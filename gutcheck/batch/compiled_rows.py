@@ -1,0 +1,87 @@
+"""CSV records scored straight to summaries by the generated row scorer.
+
+Each question's column has a dictionary from raw cell text to parsed value, filled from the
+general parser (:class:`~gutcheck.batch.cells.CellParser`) the first time a text is seen; the
+generated scorer does the rest. A record the fast path does not take (ragged, a cell that does
+not fit, no answers) gives None, and the caller parses it the general way, so every message is
+the one it always was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from gutcheck.batch.cells import EMPTY, BadCell, CellParser
+from gutcheck.batch.header import HeaderMatch
+from gutcheck.batch.rows import CELL_CACHE_LIMIT
+from gutcheck.batch.summary import ClientSummary
+from gutcheck.engine.compiled import BAD, Helpers, compiled
+from gutcheck.files.formulas import unneutralise
+from gutcheck.rulebook.model import RuleBase
+
+RecordScorer = Callable[[int, list[str]], "ClientSummary | None"]
+
+
+def record_scorer(rules: RuleBase, match: HeaderMatch, width: int) -> RecordScorer | None:
+    """A function from (row number, record) to the client's summary, or None for the general path.
+
+    None (no function) when the rule base has no generated scorer.
+    """
+    module = compiled(rules)
+    if module is None:
+        return None
+    present = {parser.question.id: (index, parser) for index, parser in match.columns}
+    indices: list[int] = []
+    gets: list[Callable[[str, object], Any]] = []
+    misses: list[Callable[[str], Any]] = []
+    for question in rules.questions:
+        index, parser = present.get(question.id, (0, None))
+        indices.append(index)
+        if parser is None:
+            gets.append(_absent)
+            misses.append(_absent)
+        else:
+            known: dict[str, Any] = {}
+            gets.append(known.get)
+            misses.append(_learner(parser, known))
+    pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
+    row = module["make_row"](Helpers(rules), pick, tuple(gets), tuple(misses))
+    return _summaries(row, width, match.id_index)
+
+
+def _summaries(row: Callable[[list[str]], Any], width: int, id_index: int | None) -> RecordScorer:
+    def summary(number: int, record: list[str]) -> ClientSummary | None:
+        """The summary of one record, or None when it must take the general path."""
+        if len(record) != width:
+            return None
+        scored = row(record)
+        if scored is None:
+            return None
+        factors, overall, flags, top, suggestions = scored
+        client = unneutralise(record[id_index].strip()) if id_index is not None else ""
+        return ClientSummary(number, client or f"row {number}", overall.percent, overall.level,
+                             factors, tuple(flags), top, suggestions)
+
+    return summary
+
+
+def _learner(parser: CellParser, known: dict[str, Any]) -> Callable[[str], Any]:
+    """Parse a cell text not seen before: its value, None for a blank, BAD when it does not fit."""
+
+    def learn(text: str) -> Any:
+        value = parser(text)
+        if value.__class__ is BadCell:
+            return BAD
+        value = None if value is EMPTY else value
+        if len(known) < CELL_CACHE_LIMIT:
+            known[text] = value
+        return value
+
+    return learn
+
+
+def _absent(text: str, default: object = None) -> None:
+    """A question without a column: never answered."""
+    return None

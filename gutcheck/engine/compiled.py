@@ -1,0 +1,197 @@
+"""The generated scorer at run time: its helpers, loading it, and the batch row scorer made from it.
+
+:func:`compiled` generates the module of a rule base (:mod:`gutcheck.rulebook.codegen`) on first
+use, compiles it and remembers it by the rule base's content hash, so ``--help``, ``--version``
+and the quiz's first question never pay for it. The module's functions only compare, add and
+look up; what they need beyond that (memoised factor entries, the exact overall mean, the
+order of suggestions) is given to them here, as :class:`Helpers`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.assessment import OverallResult, SuggestionResult
+from gutcheck.engine.exact import factor_numbers, half_even
+from gutcheck.engine.ranking import EVIDENCE_ORDER, FIRST, LAB, PER_FACTOR, PRIORITY_ORDER
+from gutcheck.rulebook.model import Factor, RuleBase
+
+MISS = object()  # a cell text not seen before in its column
+BAD = object()  # a cell text that does not fit its question: the row takes the general path
+MEMO_LIMIT = 32768
+TOP = 3
+NOT_SCORED = "Not enough answers to score this."
+NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
+_MODULES: dict[str, dict[str, Any]] = {}
+
+# A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index)
+Entry = tuple[tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None]
+# A suggestion that applies: ((priority, evidence), -weighted, (factor index, index, result))
+Found = tuple[tuple[int, int], float, tuple[int, int, SuggestionResult]]
+
+
+class Trace(NamedTuple):
+    """What the generated ``trace`` found for one parsed answer set, in the rule base's order.
+
+    ``shown`` holds each question's answer when it was shown and answered, else None; ``blank``
+    the indexes of questions shown but left unanswered or declined; ``counts`` per factor
+    (points, reachable points, answers, instrument total, instrument answered); ``cutoffs`` per
+    factor the index of its instrument's cut-off (-1: none); ``flags`` the red flags answered
+    yes with the index of the urgency rule that holds (-1: the default).
+    """
+
+    shown: tuple[Any, ...]
+    blank: list[int]
+    entries: tuple[Entry, ...]
+    counts: tuple[tuple[int, int, int, int, bool], ...]
+    cutoffs: tuple[int, ...]
+    overall: OverallResult
+    flags: list[tuple[str, int]]
+    found: list[Found]
+
+
+class Helpers:
+    """What the generated module is given: constants of the rule base and small functions."""
+
+    MISS = MISS
+    BAD = BAD
+    SKIP = SKIP
+    Trace = Trace
+    bisect = staticmethod(bisect_right)
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
+        self.suggestions = tuple(
+            ((PRIORITY_ORDER.get(s.priority, 1), EVIDENCE_ORDER.get(s.evidence, 5)), (k, i, _result(s)))
+            for k, factor in enumerate(rules.factors) for i, s in enumerate(factor.suggestions)
+        )
+        self._overalls: dict[int, OverallResult] = {}
+
+    def factor_entry(self, index: int) -> Callable[[int, int, int], Entry]:
+        """The entry of factor ``index`` for its points, reachable points and answers, memoised."""
+        factor = self.rules.factors[index]
+        memo: dict[tuple[int, int, bool], Entry] = {}
+
+        def entry(raw: int, reachable: int, answered: int) -> Entry:
+            key = (raw, reachable, answered > 0)
+            found = memo.get(key)
+            if found is None:
+                found = _entry(factor, raw, reachable, answered)
+                if len(memo) < MEMO_LIMIT:
+                    memo[key] = found
+            return found
+
+        return entry
+
+    @staticmethod
+    def multi_points(points: Mapping[str, int]) -> Callable[[tuple[str, ...]], int]:
+        """The points of a multi answer (the sum of its picks), memoised."""
+        memo: dict[tuple[str, ...], int] = {}
+
+        def total(picked: tuple[str, ...]) -> int:
+            found = memo.get(picked)
+            if found is None:
+                found = sum(points[value] for value in picked)
+                if len(memo) < MEMO_LIMIT:
+                    memo[picked] = found
+            return found
+
+        return total
+
+    def overall(self, total: int, weights: int) -> OverallResult:
+        """The overall result of a weighted sum of tenths and the sum of the weights (exact)."""
+        if weights <= 0:
+            return NOT_SCORED_OVERALL
+        tenths = half_even(total, weights)
+        found = self._overalls.get(tenths)
+        if found is None:
+            percent = tenths / 10
+            band = self.rules.overall.find(percent)
+            found = OverallResult(percent, band.level, band.summary)
+            if len(self._overalls) < MEMO_LIMIT:
+                self._overalls[tenths] = found
+        return found
+
+    @staticmethod
+    def top_ids(found: list[Found]) -> tuple[str, ...]:
+        """The ids of the first three suggestions in the one order of :mod:`gutcheck.engine.ranking`.
+
+        Most often the first pass of the variety rule (not lab-only; safety, or the first of its
+        factor) fills all three; otherwise the whole rule is applied.
+        """
+        if not found:
+            return ()
+        found.sort()
+        head: list[str] = []
+        factors: list[int] = []
+        for _, _, (factor, _, result) in found:
+            first = result.priority == "safety" or factor not in factors
+            if result.evidence != LAB and first and factors.count(factor) < PER_FACTOR:
+                head.append(result.id)
+                factors.append(factor)
+                if len(head) == TOP:
+                    return tuple(head)
+        return tuple(s.id for s in with_variety([item[2][2] for item in found], TOP)[:TOP])
+
+
+def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> list[SuggestionResult]:
+    """:func:`gutcheck.engine.ranking.with_variety` on distinct suggestions, by identity.
+
+    The first ``first`` are chosen for variety, then the rest follow in order; the first
+    ``n <= first`` of the result do not depend on ``first``.
+    """
+    head: list[SuggestionResult] = []
+    taken: set[int] = set()
+    counts: dict[str, int] = {}
+    for admit in (0, 1, 2):
+        for suggestion in ordered:
+            if len(head) == first:
+                break
+            factor, lab = suggestion.factor, suggestion.evidence == LAB
+            count = counts.get(factor, 0)
+            if count >= PER_FACTOR or id(suggestion) in taken:
+                continue
+            if admit == 2 or (not lab and (admit == 1 or suggestion.priority == "safety" or count == 0)):
+                head.append(suggestion)
+                taken.add(id(suggestion))
+                counts[factor] = count + 1
+    return head + [s for s in ordered if id(s) not in taken]
+
+
+def _entry(factor: Factor, raw: int, reachable: int, answered: int) -> Entry:
+    tenths, band_at = factor_numbers(raw, reachable, answered, factor.max_points, factor.bands.bounds)
+    percent = tenths / 10 if tenths is not None else None
+    level = factor.bands.bands[band_at].level if band_at is not None else None
+    weighted = factor.weight * (percent or 0.0)
+    return (factor.id, percent, level), tenths, weighted, level, percent, band_at
+
+
+def _result(suggestion: Any) -> SuggestionResult:
+    return SuggestionResult(
+        suggestion.id, suggestion.factor, suggestion.text, suggestion.why,
+        suggestion.evidence, suggestion.caution, suggestion.references,
+        suggestion.priority, suggestion.short, suggestion.learn,
+    )
+
+
+def compiled(rules: RuleBase) -> dict[str, Any] | None:
+    """The generated module of ``rules`` (its namespace), made on first use; None if it cannot be."""
+    found = _MODULES.get(rules.content_hash)
+    if found is None:
+        from gutcheck.rulebook.codegen import CodegenError, generate
+
+        try:
+            source = generate(rules)
+        except CodegenError:
+            return None
+        namespace: dict[str, Any] = {"__builtins__": {}}
+        # The source is made by the generator from checked values, written only as literals
+        # (see gutcheck.rulebook.codegen); it defines two functions and runs nothing else.
+        exec(compile(source, f"<gutcheck scorer {rules.id}>", "exec"), namespace)  # noqa: S102
+        found = _MODULES[rules.content_hash] = namespace
+        if len(_MODULES) > 16:
+            _MODULES.pop(next(iter(_MODULES)))
+    return found
