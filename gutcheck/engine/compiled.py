@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from gutcheck.answers.parse import SKIP
 from gutcheck.engine.assessment import OverallResult, SuggestionResult
-from gutcheck.engine.exact import factor_numbers, half_even
+from gutcheck.engine.exact import WeightedMean, factor_numbers, half_even
 from gutcheck.engine.ranking import EVIDENCE_ORDER, FIRST, LAB, PER_FACTOR, PRIORITY_ORDER
 from gutcheck.rulebook.model import Factor, RuleBase
 
@@ -29,8 +29,10 @@ _MODULES: dict[str, dict[str, Any]] = {}
 
 # A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index)
 Entry = tuple[tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None]
-# A suggestion that applies: ((priority, evidence), -weighted, (factor index, index, result))
-Found = tuple[tuple[int, int], float, tuple[int, int, SuggestionResult]]
+# A suggestion of the rule base: (priority and evidence rank, its place, id, factor index, result)
+Static = tuple[int, int, str, int, SuggestionResult]
+# A suggestion that applies: (priority and evidence rank, -weighted, its place, the suggestion)
+Found = tuple[int, float, int, Static]
 
 
 class Trace(NamedTuple):
@@ -64,27 +66,30 @@ class Helpers:
 
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
-        self.suggestions = tuple(
-            ((PRIORITY_ORDER.get(s.priority, 1), EVIDENCE_ORDER.get(s.evidence, 5)), (k, i, _result(s)))
-            for k, factor in enumerate(rules.factors) for i, s in enumerate(factor.suggestions)
+        places = [(k, s) for k, factor in enumerate(rules.factors) for s in factor.suggestions]
+        self.suggestions: tuple[Static, ...] = tuple(
+            (PRIORITY_ORDER.get(s.priority, 1) * 8 + EVIDENCE_ORDER.get(s.evidence, 5), place, s.id, k, _result(s))
+            for place, (k, s) in enumerate(places)
         )
         self._overalls: dict[int, OverallResult] = {}
+        self.overalls: dict[int, OverallResult] = {}  # by total * overall_key + weights
+        self.overall_key = sum(WeightedMean(f.weight for f in rules.factors).weights) + 1
 
-    def factor_entry(self, index: int) -> Callable[[int, int, int], Entry]:
-        """The entry of factor ``index`` for its points, reachable points and answers, memoised."""
+    def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int, int, int], Entry], int]:
+        """Factor ``index``'s memory of entries, the function that makes and remembers one from
+        its points, reachable points and answers, and the key's multiplier: an entry is
+        remembered under ``points * multiplier + 2 * reachable + (answers > 0)``."""
         factor = self.rules.factors[index]
-        memo: dict[tuple[int, int, bool], Entry] = {}
+        memo: dict[int, Entry] = {}
+        multiplier = 2 * factor.max_points + 4
 
         def entry(raw: int, reachable: int, answered: int) -> Entry:
-            key = (raw, reachable, answered > 0)
-            found = memo.get(key)
-            if found is None:
-                found = _entry(factor, raw, reachable, answered)
-                if len(memo) < MEMO_LIMIT:
-                    memo[key] = found
+            found = _entry(factor, raw, reachable, answered)
+            if len(memo) < MEMO_LIMIT:
+                memo[raw * multiplier + 2 * reachable + (answered > 0)] = found
             return found
 
-        return entry
+        return memo, entry, multiplier
 
     @staticmethod
     def multi_points(points: Mapping[str, int]) -> Callable[[tuple[str, ...]], int]:
@@ -113,6 +118,8 @@ class Helpers:
             found = OverallResult(percent, band.level, band.summary)
             if len(self._overalls) < MEMO_LIMIT:
                 self._overalls[tenths] = found
+        if len(self.overalls) < MEMO_LIMIT:
+            self.overalls[total * self.overall_key + weights] = found
         return found
 
     @staticmethod
@@ -127,14 +134,14 @@ class Helpers:
         found.sort()
         head: list[str] = []
         factors: list[int] = []
-        for _, _, (factor, _, result) in found:
+        for _, _, _, (_, _, _, factor, result) in found:
             first = result.priority == "safety" or factor not in factors
             if result.evidence != LAB and first and factors.count(factor) < PER_FACTOR:
                 head.append(result.id)
                 factors.append(factor)
                 if len(head) == TOP:
                     return tuple(head)
-        return tuple(s.id for s in with_variety([item[2][2] for item in found], TOP)[:TOP])
+        return tuple(s.id for s in with_variety([item[3][4] for item in found], TOP)[:TOP])
 
 
 def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> list[SuggestionResult]:

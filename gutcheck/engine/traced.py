@@ -68,7 +68,7 @@ class Tracer:
             explanation=factor.explanation, contributions=contributions,
             unanswered=tuple(q.id for q in factor.questions if q.id in blank), references=factor.references,
         )
-        suggestions = tuple(item[2][2] for item in trace.found if item[2][0] == k)
+        suggestions = tuple(item[3][4] for item in trace.found if item[3][3] == k)
         instrument = _instrument(factor, trace.cutoffs[k], total, shown, blank) if items_answered else None
         return FactorOutcome(result, suggestions, entry[2], instrument)
 

@@ -146,9 +146,11 @@ class _Generator:
                 emit(depth, f"B{i} = {literals(float(b) for b in q.bounds)}")
                 emit(depth, f"R{i} = {literals(q.range_points)}")
         for k in range(len(self.rules.factors)):
-            emit(depth, f"F{k} = H.factor_entry({k})")
+            emit(depth, f"E{k}, F{k}, K{k} = H.factor_entry({k})")
         emit(depth, f"W = {literals(self.weights())}")
-        emit(depth, "S = H.suggestions")
+        for j in range(sum(len(f.suggestions) for f in self.rules.factors)):
+            emit(depth, f"Q{j} = H.suggestions[{j}]")
+        emit(depth, "OV, OK = H.overalls, H.overall_key")
         emit(depth, "top_ids, overall, bisect, SKIP = H.top_ids, H.overall, H.bisect, H.SKIP")
 
     def weights(self) -> tuple[int, ...]:
@@ -204,7 +206,10 @@ class _Generator:
     def factor(self, depth: int, k: int, factor: Factor, first: int) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
         emit = self.out
-        emit(depth, f"e{k} = F{k}(r{k}, n{k}, a{k})")
+        emit(depth, f"e{k} = E{k}.get(r{k} * K{k} + n{k} + n{k} + (a{k} > 0))")
+        emit(depth, f"if e{k} is None:")
+        emit(depth + 1, f"e{k} = F{k}(r{k}, n{k}, a{k})")
+        emit(depth, f"w{k} = -e{k}[2]")
         emit(depth, f"lvl = e{k}[3]; pct = e{k}[4]; pts = r{k}; scr = None; cut{k} = -1")
         instrument = factor.instrument
         if instrument is not None:
@@ -219,7 +224,7 @@ class _Generator:
         for j, suggestion in enumerate(factor.suggestions):
             test = "True" if suggestion.when_data is None else self.condition(suggestion.when_data, facts)
             emit(depth, f"if {test}:")
-            emit(depth + 1, f"found.append((S[{first + j}][0], -e{k}[2], S[{first + j}][1]))")
+            emit(depth + 1, f"found.append((Q{first + j}[0], w{k}, Q{first + j}[1], Q{first + j}))")
 
     def scores(self, depth: int) -> None:
         """Every factor, the overall mean and the ranked suggestions."""
@@ -285,7 +290,10 @@ class _Generator:
         self.flags(2, detail=False)
         self.top_factor(2)
         triples = "(" + "".join(f"e{k}[0], " for k in range(len(self.rules.factors))) + ")"
-        emit(2, f"return {triples}, overall(total, weights), flags, top, top_ids(found)")
+        emit(2, "ov = OV.get(total * OK + weights)")
+        emit(2, "if ov is None:")
+        emit(3, "ov = overall(total, weights)")
+        emit(2, f"return {triples}, ov, flags, top, top_ids(found)")
         emit(1, "return row")
 
     def trace(self) -> None:
