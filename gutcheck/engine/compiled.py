@@ -197,7 +197,7 @@ def compiled(rules: RuleBase) -> dict[str, Any] | None:
         namespace: dict[str, Any] = {"__builtins__": {}}
         # The source is made by the generator from checked values, written only as literals
         # (see gutcheck.rulebook.codegen); it defines two functions and runs nothing else.
-        exec(compile(source, f"<gutcheck scorer {rules.id}>", "exec"), namespace)  # noqa: S102
+        exec(compile(source, "<gutcheck scorer>", "exec"), namespace)  # noqa: S102
         found = _MODULES[rules.content_hash] = namespace
         if len(_MODULES) > 16:
             _MODULES.pop(next(iter(_MODULES)))
