@@ -17,7 +17,7 @@ from gutcheck.batch.cells import EMPTY, BadCell, CellParser
 from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.rows import CELL_CACHE_LIMIT
 from gutcheck.batch.summary import ClientSummary
-from gutcheck.engine.compiled import BAD, Helpers, compiled
+from gutcheck.engine.compiled import Helpers, NotScored, compiled
 from gutcheck.files.formulas import unneutralise
 from gutcheck.rulebook.model import RuleBase
 
@@ -34,20 +34,13 @@ def record_scorer(rules: RuleBase, match: HeaderMatch, width: int) -> RecordScor
         return None
     present = {parser.question.id: (index, parser) for index, parser in match.columns}
     indices: list[int] = []
-    gets: list[Callable[[str, object], Any]] = []
-    misses: list[Callable[[str], Any]] = []
+    cells: list[dict[str, Any]] = []
     for question in rules.questions:
         index, parser = present.get(question.id, (0, None))
         indices.append(index)
-        if parser is None:
-            gets.append(_absent)
-            misses.append(_absent)
-        else:
-            known: dict[str, Any] = {}
-            gets.append(known.get)
-            misses.append(_learner(parser, known))
+        cells.append(_Cells(parser) if parser is not None else _Absent())
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
-    row = module["make_row"](Helpers(rules), pick, tuple(gets), tuple(misses))
+    row = module["make_row"](Helpers(rules), pick, tuple(cells))
     return _summaries(row, width, match.id_index)
 
 
@@ -67,21 +60,28 @@ def _summaries(row: Callable[[list[str]], Any], width: int, id_index: int | None
     return summary
 
 
-def _learner(parser: CellParser, known: dict[str, Any]) -> Callable[[str], Any]:
-    """Parse a cell text not seen before: its value, None for a blank, BAD when it does not fit."""
+class _Cells(dict[str, Any]):
+    """A column's parsed answers by cell text (None: blank), each learnt from the general parser
+    the first time it is seen; a text that does not fit raises :class:`NotScored`."""
 
-    def learn(text: str) -> Any:
-        value = parser(text)
+    __slots__ = ("parser",)
+
+    def __init__(self, parser: CellParser) -> None:
+        super().__init__()
+        self.parser = parser
+
+    def __missing__(self, text: str) -> Any:
+        value = self.parser(text)
         if value.__class__ is BadCell:
-            return BAD
+            raise NotScored
         value = None if value is EMPTY else value
-        if len(known) < CELL_CACHE_LIMIT:
-            known[text] = value
+        if len(self) < CELL_CACHE_LIMIT:
+            self[text] = value
         return value
 
-    return learn
 
-
-def _absent(text: str, default: object = None) -> None:
+class _Absent(dict[str, Any]):
     """A question without a column: never answered."""
-    return None
+
+    def __missing__(self, text: str) -> None:
+        return None

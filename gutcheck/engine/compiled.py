@@ -9,6 +9,7 @@ order of suggestions) is given to them here, as :class:`Helpers`.
 
 from __future__ import annotations
 
+import struct
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -16,23 +17,27 @@ from typing import Any, NamedTuple
 from gutcheck.answers.parse import SKIP
 from gutcheck.engine.assessment import OverallResult, SuggestionResult
 from gutcheck.engine.exact import WeightedMean, factor_numbers, half_even
-from gutcheck.engine.ranking import EVIDENCE_ORDER, FIRST, LAB, PER_FACTOR, PRIORITY_ORDER
+from gutcheck.engine.ranking import FIRST, LAB, PER_FACTOR
 from gutcheck.rulebook.model import Factor, RuleBase
 
-MISS = object()  # a cell text not seen before in its column
-BAD = object()  # a cell text that does not fit its question: the row takes the general path
+
+class NotScored(Exception):
+    """A cell that does not fit its question: the row takes the general path."""
+
 MEMO_LIMIT = 32768
 TOP = 3
 NOT_SCORED = "Not enough answers to score this."
 NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
 _MODULES: dict[str, dict[str, Any]] = {}
 
-# A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index)
-Entry = tuple[tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None]
-# A suggestion of the rule base: (priority and evidence rank, its place, id, factor index, result)
-Static = tuple[int, int, str, int, SuggestionResult]
-# A suggestion that applies: (priority and evidence rank, -weighted, its place, the suggestion)
-Found = tuple[int, float, int, Static]
+# A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index,
+# the weighted score's IEEE-754 bits shifted to their place in a rank key)
+Entry = tuple[tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int]
+# A suggestion of the rule base, by its place: (id, factor index, lab-only, safety, result)
+Static = tuple[str, int, bool, bool, SuggestionResult]
+# A suggestion that applies: its rank key (see gutcheck.rulebook.codegen.rank_key); low bits: its place
+Found = int
+PLACE_MASK = 1023
 
 
 class Trace(NamedTuple):
@@ -58,18 +63,16 @@ class Trace(NamedTuple):
 class Helpers:
     """What the generated module is given: constants of the rule base and small functions."""
 
-    MISS = MISS
-    BAD = BAD
+    NotScored = NotScored
     SKIP = SKIP
     Trace = Trace
     bisect = staticmethod(bisect_right)
 
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
-        places = [(k, s) for k, factor in enumerate(rules.factors) for s in factor.suggestions]
         self.suggestions: tuple[Static, ...] = tuple(
-            (PRIORITY_ORDER.get(s.priority, 1) * 8 + EVIDENCE_ORDER.get(s.evidence, 5), place, s.id, k, _result(s))
-            for place, (k, s) in enumerate(places)
+            (s.id, k, s.evidence == LAB, s.priority == "safety", _result(s))
+            for k, factor in enumerate(rules.factors) for s in factor.suggestions
         )
         self._overalls: dict[int, OverallResult] = {}
         self.overalls: dict[int, OverallResult] = {}  # by total * overall_key + weights
@@ -122,8 +125,7 @@ class Helpers:
             self.overalls[total * self.overall_key + weights] = found
         return found
 
-    @staticmethod
-    def top_ids(found: list[Found]) -> tuple[str, ...]:
+    def top_ids(self, found: list[Found]) -> tuple[str, ...]:
         """The ids of the first three suggestions in the one order of :mod:`gutcheck.engine.ranking`.
 
         Most often the first pass of the variety rule (not lab-only; safety, or the first of its
@@ -134,14 +136,15 @@ class Helpers:
         found.sort()
         head: list[str] = []
         factors: list[int] = []
-        for _, _, _, (_, _, _, factor, result) in found:
-            first = result.priority == "safety" or factor not in factors
-            if result.evidence != LAB and first and factors.count(factor) < PER_FACTOR:
-                head.append(result.id)
+        statics = self.suggestions
+        for key in found:
+            sid, factor, lab, safety, _ = statics[key & PLACE_MASK]
+            if not lab and (safety or factor not in factors) and factors.count(factor) < PER_FACTOR:
+                head.append(sid)
                 factors.append(factor)
                 if len(head) == TOP:
                     return tuple(head)
-        return tuple(s.id for s in with_variety([item[3][4] for item in found], TOP)[:TOP])
+        return tuple(s.id for s in with_variety([statics[key & PLACE_MASK][4] for key in found], TOP)[:TOP])
 
 
 def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> list[SuggestionResult]:
@@ -173,7 +176,8 @@ def _entry(factor: Factor, raw: int, reachable: int, answered: int) -> Entry:
     percent = tenths / 10 if tenths is not None else None
     level = factor.bands.bands[band_at].level if band_at is not None else None
     weighted = factor.weight * (percent or 0.0)
-    return (factor.id, percent, level), tenths, weighted, level, percent, band_at
+    bits = int.from_bytes(struct.pack(">d", weighted), "big")  # a non-negative float's bits order as it does
+    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, bits << 10
 
 
 def _result(suggestion: Any) -> SuggestionResult:

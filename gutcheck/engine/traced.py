@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gutcheck.engine.assessment import Contribution, FactorResult, InstrumentResult, RedFlagResult
-from gutcheck.engine.compiled import NOT_SCORED, Helpers, Trace, compiled
+from gutcheck.engine.compiled import NOT_SCORED, PLACE_MASK, Helpers, Trace, compiled
 from gutcheck.engine.instruments import _note as instrument_note
 from gutcheck.rulebook.model import Factor, RedFlag, RuleBase
 
@@ -23,8 +23,11 @@ if TYPE_CHECKING:
 class Tracer:
     """Outlines parsed answer sets with the generated scorer of one rule base."""
 
-    def __init__(self, rules: RuleBase, trace: Callable[[Mapping[str, Any]], Trace], *, detail: bool) -> None:
+    def __init__(
+        self, rules: RuleBase, helpers: Helpers, trace: Callable[[Mapping[str, Any]], Trace], *, detail: bool
+    ) -> None:
         self.rules = rules
+        self.helpers = helpers
         self.trace = trace
         self.detail = detail
         self.flags = {rf.question.id: rf for rf in rules.red_flags}
@@ -36,7 +39,8 @@ class Tracer:
         module = compiled(rules)
         if module is None:
             return None
-        return cls(rules, module["make_trace"](Helpers(rules)), detail=detail)
+        helpers = Helpers(rules)
+        return cls(rules, helpers, module["make_trace"](helpers), detail=detail)
 
     def outline(self, parsed: Mapping[str, Any], defaults: Mapping[str, RedFlagResult]) -> Outline:
         """The outline of one parsed answer set; ``defaults`` are each red flag's usual result."""
@@ -68,7 +72,8 @@ class Tracer:
             explanation=factor.explanation, contributions=contributions,
             unanswered=tuple(q.id for q in factor.questions if q.id in blank), references=factor.references,
         )
-        suggestions = tuple(item[3][4] for item in trace.found if item[3][3] == k)
+        statics = self.helpers.suggestions
+        suggestions = tuple(statics[key & PLACE_MASK][4] for key in trace.found if statics[key & PLACE_MASK][1] == k)
         instrument = _instrument(factor, trace.cutoffs[k], total, shown, blank) if items_answered else None
         return FactorOutcome(result, suggestions, entry[2], instrument)
 

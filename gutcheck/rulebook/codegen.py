@@ -28,11 +28,26 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from gutcheck.rulebook.model import Factor, Question, RuleBase
+from gutcheck.answers.parse import SKIP
+from gutcheck.engine.ranking import EVIDENCE_ORDER, PRIORITY_ORDER
+from gutcheck.rulebook.conditions import condition_keys
+from gutcheck.rulebook.model import Factor, Question, RuleBase, Suggestion
 
 COMBINATORS = ("all", "any", "not")
 NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 FACTS = {"level": "lvl", "percent": "pct", "points": "pts", "screen": "scr"}
+PLACES = 1024  # suggestions a rule base may have: a suggestion's place is the low bits of its rank key
+WEIGHT_BITS = 64
+
+
+def rank_key(priority: int, evidence: int, place: int) -> int:
+    """The static part of a suggestion's rank key; a factor entry's ``[6]`` is subtracted from it.
+
+    The key orders as (priority, evidence, weighted descending, place) does: the weighted
+    score's IEEE-754 bits (a non-negative float's bits order as its value) sit between the
+    grades and the place, and the place is the key's lowest bits.
+    """
+    return ((priority * 8 + evidence) << (WEIGHT_BITS + 11)) + (((1 << WEIGHT_BITS) - 1) << 10) + place
 
 
 class CodegenError(ValueError):
@@ -78,6 +93,9 @@ class _Generator:
             for q in f.questions if q.id in f.instrument.items
         }
         self.out = _Emitter()
+        self.read = _read(rules)
+        if any(f.weight < 0 for f in rules.factors) or sum(len(f.suggestions) for f in rules.factors) > PLACES:
+            raise CodegenError("negative weights or too many suggestions to rank by integer keys")
 
     # ----------------------------------------------------------------------- conditions
 
@@ -148,8 +166,6 @@ class _Generator:
         for k in range(len(self.rules.factors)):
             emit(depth, f"E{k}, F{k}, K{k} = H.factor_entry({k})")
         emit(depth, f"W = {literals(self.weights())}")
-        for j in range(sum(len(f.suggestions) for f in self.rules.factors)):
-            emit(depth, f"Q{j} = H.suggestions[{j}]")
         emit(depth, "OV, OK = H.overalls, H.overall_key")
         emit(depth, "top_ids, overall, bisect, SKIP = H.top_ids, H.overall, H.bisect, H.SKIP")
 
@@ -158,50 +174,56 @@ class _Generator:
 
         return WeightedMean(f.weight for f in self.rules.factors).weights
 
-    def points(self, i: int, q: Question) -> str:
-        """The points expression of question ``i`` for its shown value ``s{i}``."""
+    def points(self, var: str, i: int, q: Question) -> str:
+        """The points expression of question ``i`` for its answer in ``var``."""
         if q.kind in ("choice", "scale"):
-            return f"P{i}[s{i}]"
+            return f"P{i}[{var}]"
         if q.kind == "multi":
-            return f"M{i}(s{i})"
+            return f"M{i}({var})"
         if q.kind == "yesno":
-            return f"({literal(q.yes_points)} if s{i} else {literal(q.no_points)})"
-        return f"R{i}[bisect(B{i}, s{i})]"
+            return f"({literal(q.yes_points)} if {var} else {literal(q.no_points)})"
+        return f"R{i}[bisect(B{i}, {var})]"
 
     # ----------------------------------------------------------------------- the walk
 
     def walk(self, depth: int, detail: bool) -> None:
-        """Visibility, points and sums, question by question in the rule base's order."""
+        """Visibility, points and sums, question by question in the rule base's order.
+
+        A factor's reachable points start at its full maximum; a question shown but left
+        blank takes its maximum off (a hidden one does not apply: no risk, still reachable).
+        """
         emit = self.out
-        for k in range(len(self.rules.factors)):
-            emit(depth, f"r{k} = n{k} = a{k} = t{k} = 0")
-            emit(depth, f"i{k} = False")
+        for k, factor in enumerate(self.rules.factors):
+            emit(depth, f"r{k} = a{k} = t{k} = 0; n{k} = {literal(factor.max_points)}; i{k} = False")
         for i, q in enumerate(self.rules.questions):
             self.question(depth, i, q, detail)
 
     def question(self, depth: int, i: int, q: Question, detail: bool) -> None:
+        """One question: ``s{i}`` its shown answer (or None), where a condition reads it."""
         emit, k = self.out, self.owner.get(q.id)
+        keep = detail or q.id in self.read
         inner = depth
         if q.show_if_data is not None:
             emit(depth, f"if {self.condition(q.show_if_data)}:")
             inner = depth + 1
-        blank = f"v{i} is None or v{i} == SKIP" if q.allow_skip else f"v{i} is None"
-        emit(inner, f"if {blank}:")
-        emit(inner + 1, f"s{i} = None")
-        if detail:
-            emit(inner + 1, f"blank.append({i})")
-        emit(inner, "else:")
-        emit(inner + 1, f"s{i} = v{i}")
+        same = "is" if not detail and all(o.value != SKIP for o in q.options) else "=="
+        emit(inner, f"if v{i} is None or v{i} {same} SKIP:" if q.allow_skip else f"if v{i} is None:")
+        blank = ([f"s{i} = None"] if keep else []) + ([f"blank.append({i})"] if detail else [])
+        if k is not None and q.max_points:
+            blank.append(f"n{k} -= {literal(q.max_points)}")
+        shown = [f"s{i} = v{i}"] if keep else []
         if k is not None:
-            emit(inner + 1, f"p = {self.points(i, q)}")
-            emit(inner + 1, f"n{k} += {literal(q.max_points)}; r{k} += p; a{k} += 1")
+            shown += [f"p = {self.points(f'v{i}', i, q)}", f"r{k} += p; a{k} += 1"]
             if q.id in self.items:
-                emit(inner + 1, f"t{k} += p; i{k} = True")
-        if q.show_if_data is not None:
+                shown.append(f"t{k} += p; i{k} = True")
+        for line in blank or ["pass"]:
+            emit(inner + 1, line)
+        emit(inner, "else:")
+        for line in shown or ["pass"]:
+            emit(inner + 1, line)
+        if q.show_if_data is not None and keep:
             emit(depth, "else:")
             emit(depth + 1, f"s{i} = None")
-            if k is not None:
-                emit(depth + 1, f"n{k} += {literal(q.max_points)}")
 
     def factor(self, depth: int, k: int, factor: Factor, first: int) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
@@ -209,7 +231,6 @@ class _Generator:
         emit(depth, f"e{k} = E{k}.get(r{k} * K{k} + n{k} + n{k} + (a{k} > 0))")
         emit(depth, f"if e{k} is None:")
         emit(depth + 1, f"e{k} = F{k}(r{k}, n{k}, a{k})")
-        emit(depth, f"w{k} = -e{k}[2]")
         emit(depth, f"lvl = e{k}[3]; pct = e{k}[4]; pts = r{k}; scr = None; cut{k} = -1")
         instrument = factor.instrument
         if instrument is not None:
@@ -224,7 +245,11 @@ class _Generator:
         for j, suggestion in enumerate(factor.suggestions):
             test = "True" if suggestion.when_data is None else self.condition(suggestion.when_data, facts)
             emit(depth, f"if {test}:")
-            emit(depth + 1, f"found.append((Q{first + j}[0], w{k}, Q{first + j}[1], Q{first + j}))")
+            emit(depth + 1, f"found.append({literal(self.rank_key(first + j, suggestion))} - e{k}[6])")
+
+    def rank_key(self, place: int, suggestion: Suggestion) -> int:
+        """The static part of a suggestion's rank: smaller first (see :func:`rank_key`)."""
+        return rank_key(PRIORITY_ORDER.get(suggestion.priority, 1), EVIDENCE_ORDER.get(suggestion.evidence, 5), place)
 
     def scores(self, depth: int) -> None:
         """Every factor, the overall mean and the ranked suggestions."""
@@ -270,19 +295,17 @@ class _Generator:
     def row(self) -> None:
         """``make_row``: raw cells in, summary fields out; None sends the row the general way."""
         emit, count = self.out, len(self.rules.questions)
-        emit(0, "def make_row(H, pick, gets, misses):")
-        emit(1, "MISS, BAD = H.MISS, H.BAD")
-        emit(1, "".join(f"g{i}, " for i in range(count)) + "= gets")
-        emit(1, "".join(f"m{i}, " for i in range(count)) + "= misses")
+        emit(0, "def make_row(H, pick, cells):")
+        emit(1, "NotScored = H.NotScored")
+        emit(1, "".join(f"d{i}, " for i in range(count)) + "= cells")
         self.constants(1)
         emit(1, "def row(record):")
         emit(2, "".join(f"c{i}, " for i in range(count)) + "= pick(record)")
+        emit(2, "try:")
         for i in range(count):
-            emit(2, f"v{i} = g{i}(c{i}, MISS)")
-            emit(2, f"if v{i} is MISS:")
-            emit(3, f"v{i} = m{i}(c{i})")
-            emit(3, f"if v{i} is BAD:")
-            emit(4, "return None")
+            emit(3, f"v{i} = d{i}[c{i}]")
+        emit(2, "except NotScored:")
+        emit(3, "return None")
         emit(2, "if " + " and ".join(f"v{i} is None" for i in range(count)) + ":")
         emit(3, "return None")
         self.walk(2, detail=False)
@@ -325,6 +348,16 @@ def generate(rules: RuleBase) -> str:
     generator.row()
     generator.trace()
     return generator.out.text()
+
+
+def _read(rules: RuleBase) -> set[str]:
+    """Ids of questions some condition reads, and the red flags (their answers are reported)."""
+    conditions = [q.show_if_data for q in rules.questions]
+    conditions += [s.when_data for f in rules.factors for s in f.suggestions]
+    conditions += [c.when_data for f in rules.factors if f.instrument for c in f.instrument.cutoffs]
+    conditions += [u.when_data for rf in rules.red_flags for u in rf.urgency_if]
+    keys = set().union(*(condition_keys(c) for c in conditions if c is not None))
+    return keys | {rf.question.id for rf in rules.red_flags}
 
 
 def _compared(kind: str, arg: Any) -> Any:

@@ -33,7 +33,7 @@ TEXT_KEYS = {"ask", "advice", "label", "summary", "text", "why", "caution", "tit
 OWN_CALLS = re.compile(r"^(g|m|M|F)\d+$|^(pick|bisect|top_ids|overall|Trace|get)$")
 OWN_METHODS = {("flags", "append"), ("found", "append"), ("blank", "append"), ("answers", "get"),
                ("H", "factor_entry"), ("H", "multi_points"), ("OV", "get")}
-OWN_NAMES = re.compile(r"^([a-zA-Z]{1,7}\d*|[A-Z]+_?[A-Z]*|make_row|make_trace|top_ids)$")
+OWN_NAMES = re.compile(r"^([a-zA-Z]{1,7}\d*|[A-Z]+_?[A-Z]*|make_row|make_trace|top_ids|NotScored)$")
 
 
 def _names(data: Any, found: set[str]) -> set[str]:
