@@ -16,7 +16,8 @@ tests feed hostile ids and texts and check the module's syntax tree.
 
 The module defines two functions, both closed over helpers from :mod:`gutcheck.engine.compiled`:
 
-- ``make_row(H, pick, gets, misses)``: a row scorer for ``batch``: raw CSV cells in, the
+- ``make_row(H, pick, cells)``: a row scorer for ``batch``: raw CSV cells in (``pick`` takes
+  each question's cell from a record, ``cells`` are dictionaries from cell text to answer), the
   summary fields out (or None: the row takes the general path, where messages are made);
 - ``make_trace(H)``: a function from parsed answers to the :class:`~gutcheck.engine.compiled.Trace`
   the full assessment is built from.
