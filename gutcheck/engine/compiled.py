@@ -45,7 +45,7 @@ class Trace(NamedTuple):
 
     ``shown`` holds each question's answer when it was shown and answered, else None; ``blank``
     the indexes of questions shown but left unanswered or declined; ``counts`` per factor
-    (points, reachable points, answers, instrument total, instrument answered); ``cutoffs`` per
+    (points, reachable points, 1 if any answer, instrument total, instrument answered); ``cutoffs`` per
     factor the index of its instrument's cut-off (-1: none); ``flags`` the red flags answered
     yes with the index of the urgency rule that holds (-1: the default).
     """

@@ -146,8 +146,13 @@ class _Generator:
             items = [arg] if op == "equals" else arg
             if not isinstance(items, list) or not items:
                 raise CodegenError(f"{op!r} needs a non-empty list")
-            test = "not in" if op == "not_in" else "in"
-            return f"({var} is not None and {var} {test} {literals(_compared(kind, a) for a in items)})"
+            values = [_compared(kind, a) for a in items]
+            if op == "not_in":
+                return f"({var} is not None and {var} not in {literals(values)})"
+            # an unanswered subject (None) is in no list of checked values: no None test needed
+            if len(values) == 1 and values[0].__class__ is bool:
+                return f"({var} is {literal(values[0])})"
+            return f"({var} == {literal(values[0])})" if len(values) == 1 else f"({var} in {literals(values)})"
         raise CodegenError(f"operator {op!r} does not fit a {kind} subject")
 
     # ----------------------------------------------------------------------- constants
@@ -214,9 +219,13 @@ class _Generator:
             blank.append(f"n{k} -= {literal(q.max_points)}")
         shown = [f"s{i} = v{i}"] if keep else []
         if k is not None:
-            shown += [f"p = {self.points(f'v{i}', i, q)}", f"r{k} += p; a{k} += 1"]
+            points = self.points(f"v{i}", i, q)
             if q.id in self.items:
-                shown.append(f"t{k} += p; i{k} = True")
+                shown += [f"p = {points}", f"r{k} += p; a{k} = 1", f"t{k} += p; i{k} = True"]
+            elif all(p == 0 for p in _points(q)):
+                shown.append(f"a{k} = 1")
+            else:
+                shown.append(f"r{k} += {points}; a{k} = 1")
         for line in blank or ["pass"]:
             emit(inner + 1, line)
         emit(inner, "else:")
@@ -229,7 +238,7 @@ class _Generator:
     def factor(self, depth: int, k: int, factor: Factor, first: int) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
         emit = self.out
-        emit(depth, f"e{k} = E{k}.get(r{k} * K{k} + n{k} + n{k} + (a{k} > 0))")
+        emit(depth, f"e{k} = E{k}.get(r{k} * K{k} + n{k} + n{k} + a{k})")
         emit(depth, f"if e{k} is None:")
         emit(depth + 1, f"e{k} = F{k}(r{k}, n{k}, a{k})")
         emit(depth, f"lvl = e{k}[3]; pct = e{k}[4]; pts = r{k}; scr = None; cut{k} = -1")
@@ -349,6 +358,15 @@ def generate(rules: RuleBase) -> str:
     generator.row()
     generator.trace()
     return generator.out.text()
+
+
+def _points(q: Question) -> list[int]:
+    """Every number of points an answer to ``q`` can add."""
+    if q.kind == "yesno":
+        return [q.yes_points, q.no_points]
+    if q.kind == "number":
+        return list(q.range_points)
+    return [o.points for o in q.options]
 
 
 def _read(rules: RuleBase) -> set[str]:
