@@ -35,7 +35,7 @@ class ClientSummary(NamedTuple):
 
     @property
     def has_red_flags(self) -> bool:
-        """True when the client reported an alarm symptom."""
+        """True when the client answered yes to any red flag (alarm symptom or risk marker)."""
         return bool(self.red_flags)
 
 

@@ -153,9 +153,11 @@ def forget(
         notice(f"There is no profile {profile!r}; nothing was deleted.")
         return
     what = f"profile {profile!r}" if profile is not None else "every profile"
-    _confirm(f"Delete {count} saved assessment(s) and any quiz draft of {what} for good?", yes)
+    from gutcheck.render.reportparts import plural
+
+    _confirm(f"Delete {plural(count, 'saved assessment')} and any quiz draft of {what} for good?", yes)
     deleted = _write(lambda store: store.forget(profile) if profile is not None else store.forget_all())
-    notice(f"Forgot {what}: {deleted} assessment(s) deleted and the database compacted.")
+    notice(f"Forgot {what}: {plural(deleted, 'assessment')} deleted and the database compacted.")
 
 
 def profiles(fmt: FormatOption = ViewFormat.TEXT) -> None:

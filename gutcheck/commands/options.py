@@ -25,10 +25,14 @@ NOW_ENV = "GUTCHECK_NOW"
 
 
 def load(rules: Path | None) -> RuleBase:
-    """Load the rule base named by --rules, or the bundled one."""
+    """Load the rule base named by --rules, or the bundled one, with its learn file checked
+    too (so that a broken learn file stops a command before any question, not after)."""
+    from gutcheck.rulebook.learn import load_learn
     from gutcheck.rulebook.loading import load_rules
 
-    return load_rules(rules)
+    rule_base = load_rules(rules)
+    load_learn(rule_base)
+    return rule_base
 
 
 def now() -> datetime:

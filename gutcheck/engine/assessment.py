@@ -75,6 +75,7 @@ class FactorResult:
     contributions: tuple[Contribution, ...]
     unanswered: tuple[str, ...]
     references: tuple[str, ...]
+    learn: tuple[str, ...] = ()
 
     def top_contributions(self, count: int = 3) -> tuple[Contribution, ...]:
         """The answers that raised this factor most, largest first."""
@@ -233,8 +234,11 @@ class Assessment:
         return any(flag.is_alarm for flag in self.red_flags)
 
     def steps(self) -> tuple[SuggestionResult, ...]:
-        """The suggestions of 'Your first steps', in order."""
+        """The suggestions of 'Your first steps', in order (for a document saved before first
+        steps existed: its first five suggestions that are not lab-only)."""
         by_id = {s.id: s for s in self.suggestions}
+        if not self.first_steps:
+            return tuple([s for s in self.suggestions[:5] if s.evidence != "lab"] or self.suggestions[:3])
         return tuple(by_id[i] for i in self.first_steps if i in by_id)
 
     def instrument_of(self, factor: str) -> InstrumentResult | None:
@@ -281,6 +285,7 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
                 "contributions": tuple(Contribution(**c) for c in f["contributions"]),
                 "unanswered": tuple(f["unanswered"]),
                 "references": tuple(f["references"]),
+                "learn": tuple(f.get("learn", ())),
             }
         )
         for f in data["factors"]

@@ -328,6 +328,7 @@ class _FactorScorer:
             percent=percent, level=band.level if band else None,
             summary=band.summary if band else NOT_SCORED, explanation=factor.explanation,
             contributions=contributions, unanswered=unanswered, references=factor.references,
+            learn=factor.learn,
         )
 
     def suggestions(

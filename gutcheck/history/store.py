@@ -289,7 +289,8 @@ class History:
             raise UsageError(f"No assessments are saved for profile {profile!r} yet.")
         name = "last" if back == 0 else f"last~{back}"
         raise UsageError(
-            f"Profile {profile!r} has only {count} saved assessment(s), so there is no {name!r}."
+            f"Profile {profile!r} has only {count} saved {'assessment' if count == 1 else 'assessments'}, "
+            f"so there is no {name!r}."
         )
 
     def count(self, profile: str | None = None) -> int:

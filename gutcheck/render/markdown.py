@@ -166,6 +166,8 @@ def _factor_why(factor: FactorResult, assessment: Assessment) -> str:
     elif not moving:
         lines.append(NOTHING_RAISED)
     lines.extend(_contribution_line(c) for c in moving)
+    if factor.learn:
+        lines.extend(["", f"*{md_text(learn_line(factor.learn))}*"])
     return "\n".join(lines)
 
 

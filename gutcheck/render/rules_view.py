@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.rulebook.model import Bands, Factor, Question, RuleBase
+from gutcheck.rulebook.model import Bands, Factor, Instrument, Question, RuleBase
 
 
 def rules_view(rules: RuleBase) -> RenderableType:
@@ -16,21 +16,43 @@ def rules_view(rules: RuleBase) -> RenderableType:
         Text(rules.disclaimer, style="italic"),
         Text(""),
         _red_flags(rules),
+        *([_about(rules)] if rules.about else []),
         _overview(rules),
         _bands_table("Overall bands (percent)", rules.overall),
     ]
     for factor in rules.factors:
         parts.extend([_questions(factor), _bands_table(f"{factor.title}: bands (points)", factor.bands)])
+        if factor.instrument is not None:
+            parts.append(_instrument(factor.title, factor.instrument))
     return Group(*parts)
+
+
+def _about(rules: RuleBase) -> Table:
+    table = Table(title="About you (optional, never scored)", title_justify="left")
+    table.add_column("Id")
+    table.add_column("Question")
+    table.add_column("Answers")
+    for question in rules.about:
+        table.add_row(question.id, question.ask, "; ".join(o.label for o in question.options))
+    return table
+
+
+def _instrument(title: str, instrument: Instrument) -> Text:
+    cutoffs = "; ".join(f"{c.label} (at least {c.at_least})" for c in instrument.cutoffs)
+    return Text(f"{title}: instrument {instrument.name} = {' + '.join(instrument.items)}; {cutoffs}",
+                style="italic")
 
 
 def _red_flags(rules: RuleBase) -> Table:
     table = Table(title="Red flags (asked first, never scored)", title_justify="left", expand=False)
     table.add_column("Id")
+    table.add_column("Kind")
+    table.add_column("Urgency")
     table.add_column("Question")
     table.add_column("If yes")
     for flag in rules.red_flags:
-        table.add_row(flag.question.id, flag.question.ask, flag.advice)
+        urgency = flag.urgency + (" (or as answers say)" if flag.urgency_if else "")
+        table.add_row(flag.question.id, flag.kind, urgency, flag.question.ask, flag.advice)
     return table
 
 

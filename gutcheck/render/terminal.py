@@ -154,10 +154,19 @@ def _factor_table(assessment: Assessment) -> Table:
 def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
     lines = Text()
     lines.append("\nWhat moved each score\n", style="bold")
-    where = "'gutcheck report last --format md' lists them" if saved_to else "the --format md report lists them"
+    where = f"'{_report_command(saved_to)}' lists them" if saved_to else "the --format md report lists them"
     for factor in assessment.factors:
         lines.append_text(_factor_why(factor, assessment, where))
     return lines
+
+
+def _report_command(saved_to: str) -> str:
+    """The command that shows the saved assessment as a full report (with its profile)."""
+    import re
+
+    found = re.search(r"in profile '([^']+)'", saved_to)
+    profile = f" --profile {found.group(1)}" if found and found.group(1) != "default" else ""
+    return f"gutcheck report last{profile} --format md"
 
 
 def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Text:
@@ -177,6 +186,8 @@ def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Tex
         text.append(f"  • {item.ask} → ")
         text.append(f"{item.answer}", style="italic")
         text.append(f" (+{item.points})\n", style="dim")
+    if factor.learn:
+        text.append(f"  {learn_line(factor.learn)}\n", style="cyan")
     extra = len(moving) - MOVED_LINES
     if extra > 0:
         text.append(f"  • … and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}.\n",

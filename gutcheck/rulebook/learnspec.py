@@ -6,6 +6,8 @@ each with a title, a one-sentence summary and paragraphs that cite reference ids
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from gutcheck.rulebook.spec import Identifier, Text
@@ -34,6 +36,6 @@ class TopicSpec(_Strict):
 class LearnSpec(_Strict):
     """A whole learn file."""
 
-    format: int = Field(ge=1, le=1)
+    format: Literal[1]
     rules: Identifier
     topics: list[TopicSpec] = Field(min_length=1)

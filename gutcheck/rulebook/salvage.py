@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 PathKey = tuple[str | int, ...]
-_ITEM_LISTS = frozenset({"questions", "options", "bands", "suggestions", "red_flags", "ranges", "factors"})
+_ITEM_LISTS = frozenset({
+    "questions", "options", "bands", "suggestions", "red_flags", "ranges", "factors", "about", "urgency_if", "cutoffs",
+})
 _NEUTRAL = {"weight": 1, "points": 0, "yes_points": 1, "no_points": 0, "min_picks": 0}
 
 

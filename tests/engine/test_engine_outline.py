@@ -77,3 +77,42 @@ def test_remembered_results_are_bounded_and_do_not_change_the_scores(monkeypatch
     assert sum(len(factor.memo) for factor in scorer.factors) <= 3
     for answers, outline in zip(answer_sets_seen * 2, outlines, strict=True):
         assert outline.overall == score_parsed(rules, answers, taken_at=WHEN).overall
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_batch_top_suggestions_are_the_first_of_the_assessments_ranked_suggestions(data: st.DataObject) -> None:
+    from gutcheck.batch.rows import ParsedRow
+    from gutcheck.batch.summary import TOP_SUGGESTIONS, SummaryScorer, summarise
+
+    rules = RULE_BASES["bundled"]
+    summaries = SummaryScorer(rules, taken_at=WHEN)
+    for _ in range(3):
+        answers = data.draw(answer_sets(rules))
+        full = score_parsed(rules, answers, taken_at=WHEN)
+        expected = tuple(s.id for s in full.suggestions[:TOP_SUGGESTIONS])
+        assert summaries(ParsedRow(1, "c", answers)).top_suggestions == expected
+        assert summarise(full, 1).top_suggestions == expected
+        assert full.first_steps == tuple(s.id for s in full.steps()) or not full.suggestions
+
+
+def test_a_document_saved_before_kinds_and_first_steps_still_reads() -> None:
+    from gutcheck.engine.assessment import Assessment
+
+    rules = RULE_BASES["bundled"]
+    answers = rules.parse_answers({"family_history": "yes", "alcohol_frequency": "four_or_more_a_week",
+                                   "sex": "male"})
+    data = score_parsed(rules, answers, taken_at=WHEN).to_dict()
+    for key in ("instruments", "first_steps", "about", "learn"):
+        data.pop(key)
+    for flag in data["red_flags"]:
+        flag.pop("kind")
+    for factor in data["factors"]:
+        factor.pop("learn")
+    for item in data["suggestions"]:
+        for key in ("priority", "short", "learn"):
+            item.pop(key)
+    old = Assessment.from_dict(data)
+    assert old.red_flags[0].kind == "alarm" and old.first_steps == () and old.instruments == ()
+    assert old.steps() and all(s.evidence != "lab" for s in old.steps())
+    assert old.suggestions[0].step == old.suggestions[0].text

@@ -195,7 +195,7 @@ def test_compare_json_lists_moves_and_answers() -> None:
 def test_compare_errors_are_one_sentence_with_exit_2() -> None:
     for args, expected in (
         (("compare",), "No assessments are saved for profile 'default' yet."),
-        (("compare", "last~5", "last", "-p", "anna"), "has only 3 saved assessment(s)"),
+        (("compare", "last~5", "last", "-p", "anna"), "has only 3 saved assessments"),
         (("compare", "42", "1"), "There is no saved assessment with id 42"),
         (("compare", "first", "last"), "'first' does not name an assessment"),
     ):
@@ -275,7 +275,7 @@ def test_forget_without_a_terminal_and_without_yes_refuses() -> None:
 @pytest.mark.usefixtures("two_profiles")
 def test_forget_asks_on_a_terminal_and_no_keeps_everything() -> None:
     result = run("forget", "--profile", "anna", stdin="n\n", tty=True)
-    assert "Delete 3 saved assessment(s) and any quiz draft of profile 'anna' for good?" in result.err
+    assert "Delete 3 saved assessments and any quiz draft of profile 'anna' for good?" in result.err
     assert result.code == 7  # declined: its own outcome, not an interruption
     assert "Nothing was deleted." in result.err
     assert counts() == {"anna": 3, "bob": 1}
@@ -285,7 +285,7 @@ def test_forget_asks_on_a_terminal_and_no_keeps_everything() -> None:
 def test_forget_yes_on_a_terminal_deletes_one_profile_only() -> None:
     result = run("forget", "--profile", "anna", stdin="y\n", tty=True)
     assert result.code == 0, result.err
-    assert "Forgot profile 'anna': 3 assessment(s) deleted and the database compacted." in result.err
+    assert "Forgot profile 'anna': 3 assessments deleted and the database compacted." in result.err
     assert counts() == {"bob": 1}
 
 
