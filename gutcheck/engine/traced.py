@@ -71,6 +71,7 @@ class Tracer:
             percent=entry[4], level=entry[3], summary=band.summary if band else NOT_SCORED,
             explanation=factor.explanation, contributions=contributions,
             unanswered=tuple(q.id for q in factor.questions if q.id in blank), references=factor.references,
+            learn=factor.learn,
         )
         statics = self.helpers.suggestions
         suggestions = tuple(statics[key & PLACE_MASK][4] for key in trace.found if statics[key & PLACE_MASK][1] == k)
