@@ -31,8 +31,11 @@ NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
 _MODULES: dict[str, dict[str, Any]] = {}
 
 # A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index,
-# the weighted score's IEEE-754 bits shifted to their place in a rank key)
-Entry = tuple[tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int]
+# the weighted score's IEEE-754 bits shifted to their place in a rank key, the weighted score
+# when the percent is above 0 (else -1.0), the factor's integer weight times its tenths)
+Entry = tuple[
+    tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int, float, int
+]
 # A suggestion of the rule base, by its place: (id, factor index, lab-only, safety, result)
 Static = tuple[str, int, bool, bool, SuggestionResult]
 # A suggestion that applies: its rank key (see gutcheck.rulebook.codegen.rank_key); low bits: its place
@@ -76,7 +79,8 @@ class Helpers:
         )
         self._overalls: dict[int, OverallResult] = {}
         self.overalls: dict[int, OverallResult] = {}  # by total * overall_key + weights
-        self.overall_key = sum(WeightedMean(f.weight for f in rules.factors).weights) + 1
+        self.weights = WeightedMean(f.weight for f in rules.factors).weights
+        self.overall_key = sum(self.weights) + 1
 
     def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int, int, int], Entry], int]:
         """Factor ``index``'s memory of entries, the function that makes and remembers one from
@@ -85,9 +89,10 @@ class Helpers:
         factor = self.rules.factors[index]
         memo: dict[int, Entry] = {}
         multiplier = 2 * factor.max_points + 4
+        weight = self.weights[index]
 
         def entry(raw: int, reachable: int, answered: int) -> Entry:
-            found = _entry(factor, raw, reachable, answered)
+            found = _entry(factor, weight, raw, reachable, answered)
             if len(memo) < MEMO_LIMIT:
                 memo[raw * multiplier + 2 * reachable + (answered > 0)] = found
             return found
@@ -171,13 +176,15 @@ def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> lis
     return head + [s for s in ordered if id(s) not in taken]
 
 
-def _entry(factor: Factor, raw: int, reachable: int, answered: int) -> Entry:
+def _entry(factor: Factor, weight: int, raw: int, reachable: int, answered: int) -> Entry:
     tenths, band_at = factor_numbers(raw, reachable, answered, factor.max_points, factor.bands.bounds)
     percent = tenths / 10 if tenths is not None else None
     level = factor.bands.bands[band_at].level if band_at is not None else None
     weighted = factor.weight * (percent or 0.0)
     bits = int.from_bytes(struct.pack(">d", weighted), "big")  # a non-negative float's bits order as it does
-    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, bits << 10
+    top = weighted if percent is not None and percent > 0 else -1.0
+    scaled = weight * tenths if tenths is not None else 0
+    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, bits << 10, top, scaled
 
 
 def _result(suggestion: Any) -> SuggestionResult:

@@ -171,7 +171,6 @@ class _Generator:
                 emit(depth, f"R{i} = {literals(q.range_points)}")
         for k in range(len(self.rules.factors)):
             emit(depth, f"E{k}, F{k}, K{k} = H.factor_entry({k})")
-        emit(depth, f"W = {literals(self.weights())}")
         emit(depth, "OV, OK = H.overalls, H.overall_key")
         emit(depth, "top_ids, overall, bisect, SKIP = H.top_ids, H.overall, H.bisect, H.SKIP")
 
@@ -269,9 +268,9 @@ class _Generator:
             self.factor(depth, k, factor, first)
             first += len(factor.suggestions)
         emit(depth, "total = weights = 0")
-        for k in range(len(self.rules.factors)):
+        for k, weight in enumerate(self.weights()):
             emit(depth, f"if e{k}[1] is not None:")
-            emit(depth + 1, f"total += W[{k}] * e{k}[1]; weights += W[{k}]")
+            emit(depth + 1, f"total += e{k}[8]; weights += {literal(weight)}")
 
     def flags(self, depth: int, detail: bool) -> None:
         """The red flags answered yes (with detail: and the urgency rule that holds, -1: none)."""
@@ -292,10 +291,10 @@ class _Generator:
     def top_factor(self, depth: int) -> None:
         """The scored factor with a percent above 0 that weighs most (the first on ties)."""
         emit = self.out
-        emit(depth, "top = None; best = 0.0")
+        emit(depth, "top = None; best = -1.0")  # e[7]: the weighted score, -1.0 unless percent > 0
         for k, factor in enumerate(self.rules.factors):
-            emit(depth, f"if e{k}[4] is not None and e{k}[4] > 0 and (top is None or e{k}[2] > best):")
-            emit(depth + 1, f"top = {literal(factor.id)}; best = e{k}[2]")
+            emit(depth, f"if e{k}[7] > best:")
+            emit(depth + 1, f"top = {literal(factor.id)}; best = e{k}[7]")
 
     def factors_tuple(self) -> str:
         return "(" + "".join(f"e{k}, " for k in range(len(self.rules.factors))) + ")"
