@@ -201,14 +201,15 @@ def compiled(rules: RuleBase) -> dict[str, Any] | None:
     if found is None:
         from gutcheck.rulebook.codegen import CodegenError, generate
 
+        namespace: dict[str, Any] = {"__builtins__": {}}
         try:
             source = generate(rules)
-        except CodegenError:
-            return None
-        namespace: dict[str, Any] = {"__builtins__": {}}
-        # The source is made by the generator from checked values, written only as literals
-        # (see gutcheck.rulebook.codegen); it defines two functions and runs nothing else.
-        exec(compile(source, "<gutcheck scorer>", "exec"), namespace)  # noqa: S102
+            # Made by the generator from checked values, written only as literals (see
+            # gutcheck.rulebook.codegen): it defines two functions and runs nothing else.
+            code = compile(source, "<gutcheck scorer>", "exec")
+        except (CodegenError, SyntaxError, RecursionError, MemoryError):
+            return None  # too deep or too big to compile: the engine walks the rule base instead
+        exec(code, namespace)  # noqa: S102
         found = _MODULES[rules.content_hash] = namespace
         if len(_MODULES) > 16:
             _MODULES.pop(next(iter(_MODULES)))

@@ -26,7 +26,7 @@ The module defines two functions, both closed over helpers from :mod:`gutcheck.e
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from gutcheck.answers.parse import SKIP
@@ -392,7 +392,3 @@ def _compared(kind: str, arg: Any) -> Any:
         return arg
     return str(arg)
 
-
-def iter_lines(source: str) -> Iterator[str]:
-    """The lines of generated source (for tests and debugging)."""
-    return iter(source.splitlines())

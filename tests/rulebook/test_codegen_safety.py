@@ -131,3 +131,18 @@ def test_only_checked_plain_values_become_literals(value: object) -> None:
 def test_literals_read_back_as_the_same_value() -> None:
     for value in (EVIL, "A" * 10_000, True, False, None, -3, 2.5, 1e-300):
         assert ast.literal_eval(literal(value)) == value
+
+
+def test_a_condition_too_deep_to_compile_leaves_scoring_to_the_engine() -> None:
+    normal, _, _, _ = validate_text(MINI.read_text(encoding="utf-8"), "mini.yaml")
+    deep: dict[str, Any] = {"drink_freq": {"in": ["weekly"]}}
+    for _ in range(206):  # deeper than Python's parser nests parentheses (200)
+        deep = {"not": deep}
+    normal["factors"][0]["questions"][1]["show_if"] = deep
+    rules, problems = compile_rules(normal, FileLocator("deep"), content_hash(normal))
+    assert problems == []
+    assert compiled(rules) is None
+    scorer = Scorer(rules)
+    assert scorer.tracer is None
+    got = scorer({"drink_freq": "weekly", "drink_amount": 5.0}, taken_at=WHEN)
+    assert [c.question for c in got.factors[0].contributions] == ["drink_freq", "drink_amount"]
