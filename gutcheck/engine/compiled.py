@@ -28,7 +28,7 @@ MEMO_LIMIT = 32768
 TOP = 3
 NOT_SCORED = "Not enough answers to score this."
 NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
-_MODULES: dict[str, dict[str, Any]] = {}
+_MODULES: dict[str, dict[str, Any] | None] = {}
 
 # A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index,
 # the weighted score's IEEE-754 bits shifted to their place in a rank key, the weighted score
@@ -196,21 +196,27 @@ def _result(suggestion: Any) -> SuggestionResult:
 
 
 def compiled(rules: RuleBase) -> dict[str, Any] | None:
-    """The generated module of ``rules`` (its namespace), made on first use; None if it cannot be."""
-    found = _MODULES.get(rules.content_hash)
-    if found is None:
-        from gutcheck.rulebook.codegen import CodegenError, generate
-
-        namespace: dict[str, Any] = {"__builtins__": {}}
-        try:
-            source = generate(rules)
-            # Made by the generator from checked values, written only as literals (see
-            # gutcheck.rulebook.codegen): it defines two functions and runs nothing else.
-            code = compile(source, "<gutcheck scorer>", "exec")
-        except (CodegenError, SyntaxError, RecursionError, MemoryError):
-            return None  # too deep or too big to compile: the engine walks the rule base instead
-        exec(code, namespace)  # noqa: S102
-        found = _MODULES[rules.content_hash] = namespace
-        if len(_MODULES) > 16:
+    """The generated module of ``rules`` (its namespace), made on first use; None if it cannot be
+    (the engine then walks the rule base itself). Both answers are remembered by content hash."""
+    key = rules.content_hash
+    if key not in _MODULES:
+        if len(_MODULES) >= 16:
             _MODULES.pop(next(iter(_MODULES)))
-    return found
+        _MODULES[key] = _build(rules)
+    return _MODULES[key]
+
+
+def _build(rules: RuleBase) -> dict[str, Any] | None:
+    """Generate, compile and run the module's source; None when it cannot be compiled."""
+    from gutcheck.rulebook.codegen import CodegenError, generate
+
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    try:
+        source = generate(rules)
+        # Made by the generator from checked values, written only as literals (see
+        # gutcheck.rulebook.codegen): it defines two functions and runs nothing else.
+        code = compile(source, "<gutcheck scorer>", "exec")
+    except (CodegenError, SyntaxError, RecursionError, MemoryError):
+        return None  # too deep or too big to compile
+    exec(code, namespace)  # noqa: S102
+    return namespace
