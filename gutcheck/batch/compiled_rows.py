@@ -3,8 +3,7 @@
 Each question's column has a dictionary from raw cell text to parsed value, filled from the
 general parser (:class:`~gutcheck.batch.cells.CellParser`) the first time a text is seen; the
 generated scorer does the rest. A record the fast path does not take (ragged, a cell that does
-not fit, no answers) gives None, and the caller parses it the general way, so every message is
-the one it always was.
+not fit, no answers) is parsed the general way, so every message is the one it always was.
 """
 
 from __future__ import annotations
@@ -15,17 +14,19 @@ from typing import Any
 
 from gutcheck.batch.cells import EMPTY, BadCell, CellParser
 from gutcheck.batch.header import HeaderMatch
-from gutcheck.batch.rows import CELL_CACHE_LIMIT
+from gutcheck.batch.rows import CELL_CACHE_LIMIT, BatchRow
 from gutcheck.batch.summary import ClientSummary
 from gutcheck.engine.compiled import Helpers, NotScored, compiled
 from gutcheck.files.formulas import unneutralise
 from gutcheck.rulebook.model import RuleBase
 
-RecordScorer = Callable[[int, list[str]], "ClientSummary | None"]
+Fallback = Callable[[int, list[str]], BatchRow]
+RecordScorer = Callable[[int, list[str]], "ClientSummary | BatchRow"]
 
 
-def record_scorer(rules: RuleBase, match: HeaderMatch, width: int) -> RecordScorer | None:
-    """A function from (row number, record) to the client's summary, or None for the general path.
+def record_scorer(rules: RuleBase, match: HeaderMatch, width: int, fallback: Fallback) -> RecordScorer | None:
+    """A function from (row number, record) to the client's summary, or to what ``fallback``
+    (the general path) makes of the record when the generated scorer does not take it.
 
     None (no function) when the rule base has no generated scorer.
     """
@@ -41,23 +42,24 @@ def record_scorer(rules: RuleBase, match: HeaderMatch, width: int) -> RecordScor
         cells.append(_Cells(parser) if parser is not None else _Absent())
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
     row = module["make_row"](Helpers(rules), pick, tuple(cells))
-    return _summaries(row, width, match.id_index)
+    return _summaries(row, width, match.id_index, fallback)
 
 
-def _summaries(row: Callable[[list[str]], Any], width: int, id_index: int | None) -> RecordScorer:
-    def summary(number: int, record: list[str]) -> ClientSummary | None:
-        """The summary of one record, or None when it must take the general path."""
-        if len(record) != width:
-            return None
-        scored = row(record)
-        if scored is None:
-            return None
-        factors, overall, flags, top, suggestions = scored
-        client = unneutralise(record[id_index].strip()) if id_index is not None else ""
-        return ClientSummary(number, client or f"row {number}", overall.percent, overall.level,
-                             factors, tuple(flags), top, suggestions)
+def _summaries(
+    row: Callable[[list[str]], Any], width: int, id_index: int | None, fallback: Fallback
+) -> RecordScorer:
+    def summary_or_row(number: int, record: list[str]) -> ClientSummary | BatchRow:
+        """The summary of one record, or the general path's parsed or rejected row."""
+        if len(record) == width:
+            scored = row(record)
+            if scored is not None:
+                factors, overall, flags, top, suggestions = scored
+                client = unneutralise(record[id_index].strip()) if id_index is not None else ""
+                return ClientSummary(number, client or f"row {number}", overall.percent, overall.level,
+                                     factors, tuple(flags), top, suggestions)
+        return fallback(number, record)
 
-    return summary
+    return summary_or_row
 
 
 class _Cells(dict[str, Any]):

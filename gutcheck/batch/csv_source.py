@@ -113,15 +113,7 @@ def _summaries_first(
     """The generated row scorer's summary of a record, else the general parse of it."""
     from gutcheck.batch.compiled_rows import record_scorer
 
-    score = record_scorer(batch.rules, match, width)
-    if score is None:
-        return parse
-
-    def summary_or_row(number: int, record: list[str]) -> BatchRow | ClientSummary:
-        """The summary when the fast path takes the record, else the parsed or rejected row."""
-        return score(number, record) or parse(number, record)
-
-    return summary_or_row
+    return record_scorer(batch.rules, match, width, parse) or parse
 
 
 class _CsvRowParser:
