@@ -1,4 +1,4 @@
-"""The generated scorer at run time: its helpers, loading it, and the batch row scorer made from it.
+"""The generated scorer at run time: making and loading its module, and the helpers it is given.
 
 :func:`compiled` generates the module of a rule base (:mod:`gutcheck.rulebook.codegen`) on first
 use, compiles it and remembers it by the rule base's content hash, so ``--help``, ``--version``
@@ -24,6 +24,7 @@ from gutcheck.rulebook.model import Factor, RuleBase
 class NotScored(Exception):
     """A cell that does not fit its question: the row takes the general path."""
 
+
 MEMO_LIMIT = 32768
 TOP = 3
 NOT_SCORED = "Not enough answers to score this."
@@ -48,9 +49,10 @@ class Trace(NamedTuple):
 
     ``shown`` holds each question's answer when it was shown and answered, else None; ``blank``
     the indexes of questions shown but left unanswered or declined; ``counts`` per factor
-    (points, reachable points, 1 if any answer, instrument total, instrument answered); ``cutoffs`` per
-    factor the index of its instrument's cut-off (-1: none); ``flags`` the red flags answered
-    yes with the index of the urgency rule that holds (-1: the default).
+    (points, reachable points, 1 if any answer, instrument total, instrument answered);
+    ``cutoffs`` per factor the index of its instrument's cut-off (-1: none); ``flags`` the red
+    flags answered yes with the index of the urgency rule that holds (-1: the default);
+    ``found`` the rank keys of the suggestions that apply, in the rule base's order.
     """
 
     shown: tuple[Any, ...]
