@@ -2,7 +2,10 @@
 
 :func:`compiled` generates the module of a rule base (:mod:`gutcheck.rulebook.codegen`) on first
 use, compiles it and remembers it by the rule base's content hash, so ``--help``, ``--version``
-and the quiz's first question never pay for it. The module's functions only compare, add and
+and the quiz's first question never pay for it (about 25 ms, once per process, when a score is
+first made). It is deliberately not kept on disk: source or bytecode read back from the data
+directory would run whatever that file held, while the rules cache beside it only ever holds
+data. The module's functions only compare, add and
 look up; what they need beyond that (memoised factor entries, the exact overall mean, the
 order of suggestions) is given to them here, as :class:`Helpers`.
 """
