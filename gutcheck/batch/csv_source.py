@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any
 from gutcheck.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gutcheck.batch.sources import Batch
+    from gutcheck.batch.summary import ClientSummary
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.lines import NOT_UTF8_CHAR, RecordLines, RecordTooLong
@@ -30,7 +33,7 @@ from gutcheck.files.formulas import unneutralise
 class RowSource:
     """Where a batch's rows come from: one kind of input (CSV, JSON)."""
 
-    def rows(self) -> Iterator[BatchRow]:
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
         """Every data row of the input, in order."""
         raise NotImplementedError
 
@@ -91,10 +94,16 @@ class CsvSource(RowSource):
         header = [cell.strip() for cell in record]
         return header, self.batch.matcher.match(header, self.batch.id_column, self.batch.display)
 
-    def rows(self) -> Iterator[BatchRow]:
-        """Every data row after the header (and any notes rows right under it)."""
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
+        """Every data row after the header (and any notes rows right under it).
+
+        With ``summaries``, rows the generated scorer takes come as their summaries.
+        """
         batch, lines = self.batch, self.lines
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
+        fast: Callable[[int, list[str]], BatchRow | ClientSummary] = parse
+        if summaries and batch.client_check is None:
+            fast = _summaries_first(batch, self.match, len(self.header), parse)
         notes_allowed = True
         number = self.row_number
         while True:
@@ -117,7 +126,7 @@ class CsvSource(RowSource):
             if lines.bad_bytes or lines.size > MAX_CELL_CHARS:
                 yield parse.checked(number, record, bad_bytes=lines.bad_bytes)
             else:
-                yield parse(number, record)
+                yield fast(number, record)
 
     def _read_record(self) -> list[str] | str | None:
         """The next record, None at the end, or why the record could not be read."""
@@ -132,6 +141,15 @@ class CsvSource(RowSource):
             return f"cannot be read as CSV ({exc}); check the quoting of that row"
         except UnicodeDecodeError:  # only a stream opened without surrogateescape: stop here
             raise InputError(f"{self.batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
+
+
+def _summaries_first(
+    batch: Batch, match: HeaderMatch, width: int, parse: Callable[[int, list[str]], BatchRow]
+) -> Callable[[int, list[str]], BatchRow | ClientSummary]:
+    """The generated row scorer's summary of a record, else the general parse of it."""
+    from gutcheck.batch.compiled_rows import record_scorer
+
+    return record_scorer(batch.rules, match, width, parse) or parse
 
 
 class _CsvRowParser:

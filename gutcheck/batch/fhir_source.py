@@ -33,7 +33,7 @@ class FhirSource(RowSource):
         self.skipped: dict[str, int] = {}
         batch.error_columns = ("client", *(q.id for q in batch.rules.questions))
 
-    def rows(self) -> Iterator[BatchRow]:
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow]:
         """Every response, scored or rejected, in input order."""
         head = self.sample.lstrip()
         if head.startswith("["):

@@ -54,7 +54,7 @@ class JsonSource(RowSource):
         self.id_key_name = batch.id_column
         batch.error_columns = ("client", *(q.id for q in batch.rules.questions))
 
-    def rows(self) -> Iterator[BatchRow]:
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow]:
         """Every record, decoded one at a time."""
         in_array = self.batch.format.kind == "json"
         if in_array:

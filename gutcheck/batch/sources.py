@@ -12,6 +12,7 @@ from gutcheck.batch.header import HeaderMatcher
 from gutcheck.batch.json_source import JsonSource
 from gutcheck.batch.rows import BatchRow, ClientCheck, InputFormat, RejectedRow, Warn
 from gutcheck.batch.sniff import TextInput, open_text, read_sample, sniff_format
+from gutcheck.batch.summary import ClientSummary
 from gutcheck.errors import InputError
 from gutcheck.rulebook.model import RuleBase
 
@@ -64,7 +65,11 @@ class Batch:
 
     def rows(self) -> Iterator[BatchRow]:
         """Every data row, parsed or rejected, in input order."""
-        return self._source.rows()
+        return self._source.rows()  # type: ignore[return-value]  # without summaries: rows only
+
+    def summaries_or_rows(self) -> Iterator[BatchRow | ClientSummary]:
+        """Like :meth:`rows`, but rows the generated scorer takes come as their summaries."""
+        return self._source.rows(summaries=True)
 
 
 # --------------------------------------------------------------------------- opening

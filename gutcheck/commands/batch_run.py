@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
 
-    from gutcheck.batch.rows import ParsedRow
+    from gutcheck.batch.rows import ParsedRow, RejectedRow
     from gutcheck.batch.sources import Batch
     from gutcheck.batch.summary import ClientSummary
     from gutcheck.engine.assessment import Assessment
@@ -121,25 +121,26 @@ class Sinks:
 def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> GutcheckError | None:
     """Feed every row to its sinks; the error that stopped reading early, if any (the rows
     before it are counted, scored and written as usual)."""
-    from gutcheck.batch.rows import ParsedRow
+    from gutcheck.batch.rows import ParsedRow, RejectedRow
+    from gutcheck.batch.summary import ClientSummary
     from gutcheck.errors import GutcheckError, Interrupted
 
     score = _scorer(batch.rules, full)
     add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
     try:
-        for item in batch.rows():
-            if isinstance(item, ParsedRow):
+        for item in batch.rows() if full else batch.summaries_or_rows():
+            if isinstance(item, ClientSummary):  # scored by the generated row scorer
+                count(item)
+                add(item)
+            elif isinstance(item, ParsedRow):
                 summary, assessment = score(item)
                 count(summary)
                 add(summary)
                 if assessment is not None:
                     sinks.summary.assessment(assessment)
                     _keep(assessment, summary, sinks, tally)
-            else:
-                tally.rejected += 1
-                sinks.notices.row_error(item)
-                if sinks.errors is not None:
-                    sinks.errors.add(item)
+            elif isinstance(item, RejectedRow):
+                _reject(item, sinks, tally)
             tick()
     except GutcheckError as stop:
         batch.rows_read = tally.scored_count + tally.rejected  # a row cut short is not counted
@@ -148,6 +149,13 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> Gutchec
         batch.rows_read = tally.scored_count + tally.rejected
         return Interrupted("Interrupted; the rows counted above were read, the rest were not.")
     return None
+
+
+def _reject(item: RejectedRow, sinks: Sinks, tally: Tally) -> None:
+    tally.rejected += 1
+    sinks.notices.row_error(item)
+    if sinks.errors is not None:
+        sinks.errors.add(item)
 
 
 def _scorer(

@@ -6,6 +6,7 @@ hidden; questions left unanswered or declined are reported and left out of that 
 level comes from its bands on points, prorated to the full maximum when answers are missing. A
 factor whose answered and hidden questions carry less than half of its maximum points is not
 scored. The overall percent is the weighted mean of the factor percents that could be scored.
+All of it is exact integer arithmetic with one rounding rule (:mod:`gutcheck.engine.exact`).
 Red flags never add to any score.
 
 :class:`Scorer` scores many answer sets against one rule base (batch, lint): a factor's
@@ -36,6 +37,7 @@ from gutcheck.engine.assessment import (
     RulesInfo,
     SuggestionResult,
 )
+from gutcheck.engine.exact import WeightedMean, factor_numbers
 from gutcheck.engine.instruments import instrument_result
 from gutcheck.engine.ranking import first_steps, rank_suggestions
 from gutcheck.rulebook.conditions import FACT_KEYS
@@ -151,7 +153,12 @@ class Scorer:
         self.flags = tuple((rf.question.id, rf, _flag_result(rf, rf.urgency, rf.advice)) for rf in rules.red_flags)
         self._lookups = tuple((s.key_of, s.memo.get, s) for s in self.factors)
         self._overalls: dict[float, OverallResult] = {}
+        self.mean = WeightedMean(f.weight for f in rules.factors)
         self.topics: tuple[LearnTopic, ...] = _topics(rules) if detail else ()
+        self._defaults = {qid: result for qid, _, result in self.flags}
+        from gutcheck.engine.traced import Tracer
+
+        self.tracer = Tracer.of(rules, detail=detail)
 
     def __call__(
         self, parsed: Mapping[str, Any], *, taken_at: datetime | str, client: str | None = None
@@ -182,6 +189,8 @@ class Scorer:
 
     def outline(self, parsed: Mapping[str, Any]) -> Outline:
         """The scores of one parsed answer set: factors, red flags and overall, without a report."""
+        if self.tracer is not None:  # the generated scorer
+            return self.tracer.outline(parsed, self._defaults)
         shown, unanswered, states = self.rules.walk(parsed)
         outcomes = []
         for key_of, remembered, scorer in self._lookups:
@@ -196,11 +205,13 @@ class Scorer:
 
     def _overall(self, outcomes: list[FactorOutcome]) -> OverallResult:
         """The weighted mean of the scored factors' percents and its band (bands remembered)."""
-        scored = [outcome for outcome in outcomes if outcome.result.percent is not None]
-        total_weight = sum([outcome.result.weight for outcome in scored])
-        if not scored or total_weight <= 0:
+        tenths = self.mean.tenths(
+            (index, round(outcome.result.percent * 10))
+            for index, outcome in enumerate(outcomes) if outcome.result.percent is not None
+        )
+        if tenths is None:
             return NOT_SCORED_OVERALL
-        percent = round(sum([outcome.weighted for outcome in scored]) / total_weight, 1)
+        percent = tenths / 10
         found = self._overalls.get(percent)
         if found is None:
             band = self.rules.overall.find(percent)
@@ -307,13 +318,11 @@ class _FactorScorer:
     ) -> FactorResult:
         factor = self.factor
         full = factor.max_points
-        scored = answered > 0 and reachable * 2 >= full
-        clamped = min(max(raw, 0), reachable)
-        share = clamped / reachable if reachable else 0.0
         # Bands are on the factor's points; with some answers missing, the points are prorated
-        # to the full maximum so that level and percent tell the same story.
-        band = factor.bands.find(share * full if reachable < full else clamped) if scored else None
-        percent = round(100.0 * share, 1) if scored else None
+        # to the full maximum so that level and percent tell the same story (exact: see exact.py).
+        tenths, band_at = factor_numbers(raw, reachable, answered, full, factor.bands.bounds)
+        band = factor.bands.bands[band_at] if band_at is not None else None
+        percent = tenths / 10 if tenths is not None else None
         return FactorResult(
             id=factor.id, title=factor.title, weight=factor.weight, raw=raw, max=reachable,
             percent=percent, level=band.level if band else None,

@@ -156,6 +156,7 @@ def _red_flag(context: _Context, item: dict[str, Any], question: Question, index
             context.condition(rule["when"], dict(context.subjects), ("red_flags", index, "urgency_if", i, "when")),
             rule["urgency"],
             rule.get("advice"),
+            rule["when"],
         )
         for i, rule in enumerate(item.get("urgency_if") or [])
     )
@@ -200,6 +201,7 @@ def _suggestion(
         priority=item.get("priority") or "standard",
         short=item.get("short") or first_sentence(item["text"]),
         learn=tuple(item.get("learn") or ()),
+        when_data=item["when"],
     )
 
 
@@ -218,7 +220,9 @@ def _instrument(context: _Context, item: dict[str, Any] | None, path: PathKey) -
         return None
     subjects = dict(context.subjects)
     cutoffs = tuple(
-        Cutoff(context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c["at_least"], c["label"])
+        Cutoff(
+            context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c["at_least"], c["label"], c["when"]
+        )
         for i, c in enumerate(item["cutoffs"])
     )
     reads = frozenset().union(*(condition_keys(c["when"]) for c in item["cutoffs"]))
@@ -244,7 +248,7 @@ def _question(context: _Context, item: dict[str, Any], factor: str | None, path:
     question = Question(
         id=item["id"], ask=item["ask"], kind=item["type"], factor=factor, help=item["help"],
         allow_skip=item["allow_skip"], show_if=show_if, show_reads=condition_keys(item["show_if"]),
-        **_kind_fields(item),
+        show_if_data=item["show_if"], **_kind_fields(item),
     )
     context.subjects.setdefault(question.id, _subject(question))
     return question

@@ -65,6 +65,7 @@ class Question:
     range_points: tuple[int, ...] = ()
     show_if: Predicate | None = None
     show_reads: frozenset[str] = frozenset()  # the question ids ``show_if`` reads
+    show_if_data: Any = field(default=None, repr=False, compare=False)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _points: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -170,6 +171,11 @@ class Bands:
         return self.bands[bisect.bisect_right(self._bounds, score)]
 
     @property
+    def bounds(self) -> tuple[float, ...]:
+        """The upper bounds (exclusive) of every band but the last, in order."""
+        return self._bounds
+
+    @property
     def levels(self) -> tuple[str, ...]:
         """Level names from lowest to highest."""
         return tuple(b.level for b in self.bands)
@@ -191,6 +197,7 @@ class Suggestion:
     priority: str = "standard"
     short: str = ""
     learn: tuple[str, ...] = ()
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ class Cutoff:
     when: Predicate | None
     at_least: int
     label: str
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,7 @@ class UrgencyRule:
     when: Predicate
     urgency: str
     advice: str | None
+    when_data: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

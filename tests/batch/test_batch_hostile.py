@@ -275,25 +275,30 @@ def test_a_crlf_split_at_the_end_of_the_sample_does_not_shift_row_numbers(tmp_pa
 def test_ctrl_c_mid_batch_still_closes_with_the_counts_and_writes_the_errors_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gutcheck.batch import summary
+    from gutcheck.batch import csv_source
 
     source, errors = tmp_path / "in.csv", tmp_path / "err.csv"
     source.write_text("id,drink_freq\na,never\nb,sometimes\nc,never\nd,never\n", encoding="utf-8")
-    real = summary.SummaryScorer.__call__
+    real = csv_source._summaries_first
     seen: list[str] = []
 
-    def interrupted_at_c(self: summary.SummaryScorer, row: Any) -> Any:
-        seen.append(row.client)
-        if row.client == "c":
-            raise KeyboardInterrupt
-        return real(self, row)
+    def interrupted_at_c(*args: Any) -> Any:
+        score_row = real(*args)
 
-    monkeypatch.setattr(summary.SummaryScorer, "__call__", interrupted_at_c)
+        def score_or_stop(number: int, record: list[str]) -> Any:
+            seen.append(record[0])
+            if record[0] == "c":
+                raise KeyboardInterrupt
+            return score_row(number, record)
+
+        return score_or_stop
+
+    monkeypatch.setattr(csv_source, "_summaries_first", interrupted_at_c)
 
     result = batch(str(source), "--format", "jsonl", "--errors", str(errors))
 
     assert result.code == ExitCode.INTERRUPTED
-    assert clients(result) == ["a"] and seen == ["a", "c"]
+    assert clients(result) == ["a"] and seen == ["a", "b", "c"]  # d is never read
     lines = result.err.strip().splitlines()
     assert "1 scored, 1 rejected, 2 rows read" in lines[1] and "stopped early" in lines[1]
     assert lines[-1].startswith("Interrupted;")
