@@ -38,7 +38,7 @@ _SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
 
 
 _SAFETY_EVIDENCE = frozenset({"guideline", "rct", "human"})
-_MULTI_SPLIT = re.compile(r";|,\s|\n")
+_MULTI_SPLIT = re.compile(r"[;\n]")  # ", " is not here: a label holding it is read whole
 
 
 
@@ -129,7 +129,7 @@ def _text_findings(model: spec.RuleBaseSpec) -> Iterator[Finding]:
             yield Finding(path, f"hype ({words}); say plainly what the evidence shows")
     for path, label in _multi_labels(model):
         if _MULTI_SPLIT.search(label):
-            message = f"option label {label!r} has ',' or ';', which split answers typed as text; reword it"
+            message = f"option label {label!r} has ';' or a line break, which separate picks typed as text; reword it"
             yield Finding(path, message)
 
 
