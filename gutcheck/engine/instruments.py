@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from gutcheck.engine.assessment import InstrumentResult
-from gutcheck.rulebook.model import Factor
+from gutcheck.rulebook.model import Cutoff, Factor
 
 
 def instrument_result(
@@ -31,6 +31,18 @@ def instrument_result(
     cutoff = instrument.cutoff_for(shown)
     if cutoff is None:
         return None
+    return result_at(factor, cutoff, total, shown, unanswered)
+
+
+def result_at(
+    factor: Factor, cutoff: Cutoff, total: int, shown: Mapping[str, Any], unanswered: Collection[str]
+) -> InstrumentResult:
+    """The result of the factor's instrument for a ``total`` judged at ``cutoff`` (the generated
+    scorer finds both itself; :func:`instrument_result` works them out from the answers)."""
+    instrument = factor.instrument
+    assert instrument is not None
+    questions = {q.id: q for q in factor.questions}
+    items = [questions[i] for i in instrument.items if i in questions]
     positive = total >= cutoff.at_least
     return InstrumentResult(
         factor=factor.id, id=instrument.id, name=instrument.name, total=total,

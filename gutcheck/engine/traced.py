@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gutcheck.engine.assessment import Contribution, FactorResult, InstrumentResult, RedFlagResult
 from gutcheck.engine.compiled import NOT_SCORED, PLACE_MASK, Helpers, Trace, compiled
-from gutcheck.engine.instruments import _note as instrument_note
+from gutcheck.engine.instruments import result_at
 from gutcheck.rulebook.model import Factor, RedFlag, RuleBase
 
 if TYPE_CHECKING:
@@ -97,14 +97,4 @@ def _instrument(
     instrument = factor.instrument
     if instrument is None or cut < 0:
         return None
-    cutoff = instrument.cutoffs[cut]
-    questions = {q.id: q for q in factor.questions}
-    items = [questions[i] for i in instrument.items if i in questions]
-    positive = total >= cutoff.at_least
-    return InstrumentResult(
-        factor=factor.id, id=instrument.id, name=instrument.name, total=total,
-        max=sum(q.max_points for q in items), at_least=cutoff.at_least, label=cutoff.label,
-        positive=positive, result=instrument.positive if positive else instrument.negative,
-        note=instrument_note(instrument.reads, shown, [q.id for q in items if q.id in blank]),
-        references=instrument.references,
-    )
+    return result_at(factor, instrument.cutoffs[cut], total, shown, blank)
