@@ -58,8 +58,8 @@ def lint(path: RulesArgument = None) -> None:
     findings = lint_rules(loaded)
     rules = loaded.rules
     if findings:
-        noun = "finding" if len(findings) == 1 else "findings"
-        raise RulesError(f"{rules.source}: {len(findings)} lint {noun}; fix them and try again", tuple(findings))
+        noun, them = ("finding", "it") if len(findings) == 1 else ("findings", "them")
+        raise RulesError(f"{rules.source}: {len(findings)} lint {noun}; fix {them} and try again", tuple(findings))
     typer.echo(f"{rules.source}: lint clean ({rules.id} {rules.version}).")
 
 

@@ -334,8 +334,8 @@ class RuleBase:
                 except AnswerError as exc:
                     problems.append(Problem(locate(key), f"{question.id}: {exc}"))
         if problems:
-            count = "1 answer does" if len(problems) == 1 else f"{len(problems)} answers do"
-            raise InputError(f"{count} not fit the rule base {self.id}; fix them and try again", tuple(problems))
+            count, them = ("1 answer does", "it") if len(problems) == 1 else (f"{len(problems)} answers do", "them")
+            raise InputError(f"{count} not fit the rule base {self.id}; fix {them} and try again", tuple(problems))
         return parsed
 
     def walk(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], dict[str, Any]]:
