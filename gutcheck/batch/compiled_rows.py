@@ -1,9 +1,11 @@
 """CSV records scored straight to summaries by the generated row scorer.
 
-Each question's column has a dictionary from raw cell text to parsed value, filled from the
-general parser (:class:`~gutcheck.batch.cells.CellParser`) the first time a text is seen; the
-generated scorer does the rest. A record the fast path does not take (ragged, a cell that does
-not fit, no answers) is parsed the general way, so every message is the one it always was.
+Each question's column has a plain dictionary from raw cell text to parsed value (None for a
+blank), which the generated scorer reads; a text it has not seen makes it call :class:`Learner`,
+which parses that record's new texts with the general parser
+(:class:`~gutcheck.batch.cells.CellParser`) and adds them. A record the fast path does not take
+(ragged, a cell that does not fit, no answers) is parsed the general way, so every message is
+the one it always was.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
+from gutcheck.answers.parse import SKIP
 from gutcheck.batch.cells import EMPTY, BadCell, CellParser
 from gutcheck.batch.header import HeaderMatch
-from gutcheck.batch.rows import CELL_CACHE_LIMIT, BatchRow
+from gutcheck.batch.rows import CELL_CACHE_LIMIT
 from gutcheck.batch.summary import ClientSummary
-from gutcheck.engine.compiled import Helpers, NotScored, compiled
+from gutcheck.engine.compiled import Helpers, compiled
 from gutcheck.files.formulas import unneutralise
 from gutcheck.rulebook.model import RuleBase
 
-Fallback = Callable[[int, list[str]], BatchRow]
-RecordScorer = Callable[[int, list[str]], "ClientSummary | BatchRow"]
+RecordSummary = Callable[[int, list[str]], "ClientSummary | None"]
 
 
-def record_scorer(rules: RuleBase, match: HeaderMatch, width: int, fallback: Fallback) -> RecordScorer | None:
-    """A function from (row number, record) to the client's summary, or to what ``fallback``
-    (the general path) makes of the record when the generated scorer does not take it.
+def record_scorer(rules: RuleBase, match: HeaderMatch) -> RecordSummary | None:
+    """A function from (row number, record of the header's width) to the client's summary, or
+    to None when the generated scorer does not take the record (the general path then makes
+    the row).
 
     None (no function) when the rule base has no generated scorer.
     """
@@ -34,56 +37,62 @@ def record_scorer(rules: RuleBase, match: HeaderMatch, width: int, fallback: Fal
     if module is None:
         return None
     present = {parser.question.id: (index, parser) for index, parser in match.columns}
-    indices: list[int] = []
-    cells: list[dict[str, Any]] = []
-    for question in rules.questions:
-        index, parser = present.get(question.id, (0, None))
-        indices.append(index)
-        cells.append(_Cells(parser) if parser is not None else _Absent())
+    columns: list[tuple[int, CellParser | None]] = [present.get(q.id, (0, None)) for q in rules.questions]
+    indices = [index for index, _ in columns]
+    helpers = Helpers(rules)
+    learner = Learner(columns, module["make_deltas"](helpers))
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
-    row = module["make_row"](Helpers(rules), pick, tuple(cells))
-    return _summaries(row, width, match.id_index, fallback)
+    row: RecordSummary = module["make_row"](helpers, pick, tuple(learner.cells), learner,
+                                            SummaryMaking(match.id_index))
+    return row
 
 
-def _summaries(
-    row: Callable[[list[str]], Any], width: int, id_index: int | None, fallback: Fallback
-) -> RecordScorer:
-    def summary_or_row(number: int, record: list[str]) -> ClientSummary | BatchRow:
-        """The summary of one record, or the general path's parsed or rejected row."""
-        if len(record) == width:
-            scored = row(record)
-            if scored is not None:
-                factors, overall, flags, top, suggestions = scored
-                client = unneutralise(record[id_index].strip()) if id_index is not None else ""
-                return ClientSummary(number, client or f"row {number}", overall.percent, overall.level,
-                                     factors, tuple(flags), top, suggestions)
-        return fallback(number, record)
+class SummaryMaking:
+    """How the row scorer makes a client's summary: the id column (None: none), the summary
+    class and its maker, and how an id the export neutralised is read back."""
 
-    return summary_or_row
+    Summary = ClientSummary
+    new = tuple.__new__  # makes the named tuple without the Python-level __new__ of its class
+    strip = staticmethod(str.strip)
+    unneutralise = staticmethod(unneutralise)
+
+    def __init__(self, id_index: int | None) -> None:
+        self.id_index = id_index
 
 
-class _Cells(dict[str, Any]):
-    """A column's parsed answers by cell text (None: blank), each learnt from the general parser
-    the first time it is seen; a text that does not fit raises :class:`NotScored`."""
+class Learner:
+    """Fills the row scorer's dictionaries: each question's cell texts to parsed values (for a
+    question in a factor, the value and what it adds to the factor's packed sum).
 
-    __slots__ = ("parser",)
+    Plain dictionaries are the quickest to read; one that reaches the size limit is emptied
+    and fills again, so a column of many different texts cannot take memory without bound.
+    """
 
-    def __init__(self, parser: CellParser) -> None:
-        super().__init__()
-        self.parser = parser
+    def __init__(
+        self, columns: list[tuple[int, CellParser | None]], deltas: tuple[Callable[[Any], int] | None, ...]
+    ) -> None:
+        self.columns = columns  # per question: its column in the record, and its parser (None: no column)
+        self.deltas = deltas
+        self.cells: list[dict[str, Any]] = [{} for _ in columns]
 
-    def __missing__(self, text: str) -> Any:
-        value = self.parser(text)
-        if value.__class__ is BadCell:
-            raise NotScored
-        value = None if value is EMPTY else value
-        if len(self) < CELL_CACHE_LIMIT:
-            self[text] = value
-        return value
+    def __call__(self, record: list[str]) -> bool:
+        """Add the texts of ``record`` not seen before; False when one does not fit its question."""
+        for (index, parser), delta, cells in zip(self.columns, self.deltas, self.cells, strict=True):
+            text = record[index]
+            if text in cells:
+                continue
+            value = parser(text) if parser is not None else EMPTY  # no column: never answered
+            if value.__class__ is BadCell:
+                return False
+            if len(cells) >= CELL_CACHE_LIMIT:
+                cells.clear()
+            value = None if value is EMPTY else value
+            answer = None if _declined(parser, value) else value
+            cells[text] = answer if delta is None else (answer, delta(value))
+        return True
 
 
-class _Absent(dict[str, Any]):
-    """A question without a column: never answered."""
-
-    def __missing__(self, text: str) -> None:
-        return None
+def _declined(parser: CellParser | None, value: Any) -> bool:
+    """True for "prefer not to say": the row scorer reads it as no answer, which it is in every
+    sum and condition (a row of nothing else is left to the general path, which scores it)."""
+    return parser is not None and parser.question.allow_skip and value == SKIP

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gutcheck.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
+    from gutcheck.batch.compiled_rows import RecordSummary
     from gutcheck.batch.sources import Batch
-    from gutcheck.batch.summary import ClientSummary
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.lines import NOT_UTF8_CHAR, RecordLines, RecordTooLong
@@ -27,13 +27,14 @@ from gutcheck.batch.rows import (
     RejectedRow,
 )
 from gutcheck.batch.sniff import SEP_LINE
+from gutcheck.batch.summary import RUN_LENGTH, Summaries
 from gutcheck.files.formulas import unneutralise
 
 
 class RowSource:
     """Where a batch's rows come from: one kind of input (CSV, JSON)."""
 
-    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | Summaries]:
         """Every data row of the input, in order."""
         raise NotImplementedError
 
@@ -46,8 +47,6 @@ class CsvSource(RowSource):
     """
 
     def __init__(self, batch: Batch, sample: str) -> None:
-        import csv
-
         self.batch = batch
         if csv.field_size_limit() <= MAX_RECORD_CHARS:
             csv.field_size_limit(MAX_RECORD_CHARS + 1)  # RecordLines bounds every record itself
@@ -68,8 +67,6 @@ class CsvSource(RowSource):
 
     def _next_record(self) -> list[str] | None:
         """The next record before the data rows (the header); any problem refuses the file."""
-        import csv
-
         self.lines.start_record()
         try:
             record = next(self.records, None)
@@ -92,64 +89,101 @@ class CsvSource(RowSource):
         if record is None:
             raise InputError(f"{self.batch.display}: is empty; expected a header row of question ids or texts")
         header = [cell.strip() for cell in record]
+        self.lines.start_record()  # the data rows start here
         return header, self.batch.matcher.match(header, self.batch.id_column, self.batch.display)
 
-    def rows(self, summaries: bool = False) -> Iterator[BatchRow | ClientSummary]:
-        """Every data row after the header (and any notes rows right under it).
-
-        With ``summaries``, rows the generated scorer takes come as their summaries.
-        """
-        batch, lines = self.batch, self.lines
+    def rows(self, summaries: bool = False) -> Iterator[BatchRow | Summaries]:
+        """Every data row after the header (and any notes rows right under it); with
+        ``summaries``, rows the generated scorer takes come as their summaries, a run of
+        consecutive ones at a time. Kept flat, in one frame: it runs once per row."""
+        batch, lines, width = self.batch, self.lines, len(self.header)
         parse = _CsvRowParser(self.header, self.match, batch.client_check)
-        fast: Callable[[int, list[str]], BatchRow | ClientSummary] = parse
-        if summaries and batch.client_check is None:
-            fast = _summaries_first(batch, self.match, len(self.header), parse)
-        notes_allowed = True
-        number = self.row_number
+        fast = _summaries_first(batch, self.match) if summaries else None
+        number, notes_allowed, run = self.row_number, True, Summaries()
         while True:
-            lines.start_record()
-            record = self._read_record()
-            if record is None:
-                return
-            number += 1
-            if isinstance(record, str):
-                batch.rows_read += 1
-                yield RejectedRow(number, f"row {number}", (f"row {number}: {record}",), ())
-                continue
-            if notes_allowed:
-                if record and record[0].lstrip().startswith(NOTES_MARK):
-                    continue  # the notes rows `gutcheck template` puts under the header
-                notes_allowed = False
-            if not any(map(str.strip, record)):
-                continue
-            batch.rows_read += 1
-            if lines.bad_bytes or lines.size > MAX_CELL_CHARS:
-                yield parse.checked(number, record, bad_bytes=lines.bad_bytes)
-            else:
-                yield fast(number, record)
+            try:
+                for record in self.records:
+                    size, bad_bytes = lines.size, lines.bad_bytes
+                    lines.size = 0  # the next line starts a new record (see RecordLines.start_record)
+                    number += 1
+                    if notes_allowed and _is_note(record):
+                        continue  # the notes rows `gutcheck template` puts under the header
+                    notes_allowed = False
+                    summary = fast(number, record) if (
+                        fast is not None and len(record) == width and not bad_bytes and size <= MAX_CELL_CHARS
+                    ) else None
+                    if summary is not None:
+                        run.append(summary)
+                        if len(run) < RUN_LENGTH:
+                            continue
+                    row = None if summary is not None else self._general(number, record, parse, size, bad_bytes)
+                    if run and (summary is not None or row is not None):
+                        yield self._counted(run)
+                        run = Summaries()
+                    if row is not None:
+                        yield row
+                break
+            except (RecordTooLong, csv.Error) as exc:
+                number += 1
+                yield from self._unreadable(run, number, exc)
+                run = Summaries()
+            except (UnicodeDecodeError, KeyboardInterrupt) as exc:  # hand on the rows before, then stop
+                yield from self._flushed(run)  # UnicodeDecodeError: only without surrogateescape
+                raise exc if isinstance(exc, KeyboardInterrupt) else InputError(
+                    f"{batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
+        yield from self._flushed(run)
 
-    def _read_record(self) -> list[str] | str | None:
-        """The next record, None at the end, or why the record could not be read."""
-        import csv
+    def _counted(self, run: Summaries) -> Summaries:
+        """``run``, its rows counted as read."""
+        self.batch.rows_read += len(run)
+        return run
 
-        try:
-            return next(self.records, None)
-        except RecordTooLong:
-            return (f"is longer than {MAX_RECORD_CHARS} characters (a quote may be missing its "
-                    "closing quote); it is not copied to the errors file, fix it in the input")
-        except csv.Error as exc:
-            return f"cannot be read as CSV ({exc}); check the quoting of that row"
-        except UnicodeDecodeError:  # only a stream opened without surrogateescape: stop here
-            raise InputError(f"{self.batch.display}, after row {self.row_number}: {NOT_UTF8}") from None
+    def _flushed(self, run: Summaries) -> Iterator[Summaries]:
+        """``run``, counted, unless it is empty."""
+        if run:
+            yield self._counted(run)
+
+    def _unreadable(self, run: Summaries, number: int, exc: Exception) -> Iterator[BatchRow | Summaries]:
+        """After ``run``, the rejected row of record ``number``, which could not be read."""
+        self.lines.start_record()
+        yield from self._flushed(run)
+        self.batch.rows_read += 1
+        yield RejectedRow(number, f"row {number}", (f"row {number}: {_unread(exc)}",), ())
+
+    def _general(
+        self, number: int, record: list[str], parse: _CsvRowParser, size: int, bad_bytes: bool
+    ) -> BatchRow | None:
+        """A record the generated scorer did not take: a parsed or rejected row, or None for a
+        blank row (not data)."""
+        if not any(map(str.strip, record)):
+            return None
+        self.batch.rows_read += 1
+        if bad_bytes or size > MAX_CELL_CHARS:
+            return parse.checked(number, record, bad_bytes=bad_bytes)
+        return parse(number, record)
 
 
-def _summaries_first(
-    batch: Batch, match: HeaderMatch, width: int, parse: Callable[[int, list[str]], BatchRow]
-) -> Callable[[int, list[str]], BatchRow | ClientSummary]:
-    """The generated row scorer's summary of a record, else the general parse of it."""
+def _is_note(record: list[str]) -> bool:
+    """True for a notes row (only looked for right under the header)."""
+    return bool(record) and record[0].lstrip().startswith(NOTES_MARK)
+
+
+def _unread(exc: Exception) -> str:
+    """Why a record could not be read, for its rejected row."""
+    if isinstance(exc, RecordTooLong):
+        return (f"is longer than {MAX_RECORD_CHARS} characters (a quote may be missing its "
+                "closing quote); it is not copied to the errors file, fix it in the input")
+    return f"cannot be read as CSV ({exc}); check the quoting of that row"
+
+
+def _summaries_first(batch: Batch, match: HeaderMatch) -> RecordSummary | None:
+    """The generated row scorer: a record's summary, or None when the general path must take it
+    (also for every row when client ids are checked, or the rule base has no generated scorer)."""
+    if batch.client_check is not None:
+        return None
     from gutcheck.batch.compiled_rows import record_scorer
 
-    return record_scorer(batch.rules, match, width, parse) or parse
+    return record_scorer(batch.rules, match)
 
 
 class _CsvRowParser:

@@ -12,7 +12,7 @@ from gutcheck.batch.header import HeaderMatcher
 from gutcheck.batch.json_source import JsonSource
 from gutcheck.batch.rows import BatchRow, ClientCheck, InputFormat, RejectedRow, Warn
 from gutcheck.batch.sniff import TextInput, open_text, read_sample, sniff_format
-from gutcheck.batch.summary import ClientSummary
+from gutcheck.batch.summary import Summaries
 from gutcheck.errors import InputError
 from gutcheck.rulebook.model import RuleBase
 
@@ -67,8 +67,9 @@ class Batch:
         """Every data row, parsed or rejected, in input order."""
         return self._source.rows()  # type: ignore[return-value]  # without summaries: rows only
 
-    def summaries_or_rows(self) -> Iterator[BatchRow | ClientSummary]:
-        """Like :meth:`rows`, but rows the generated scorer takes come as their summaries."""
+    def summaries_or_rows(self) -> Iterator[BatchRow | Summaries]:
+        """Like :meth:`rows`, but rows the generated scorer takes come as their summaries, a
+        run of consecutive ones at a time."""
         return self._source.rows(summaries=True)
 
 

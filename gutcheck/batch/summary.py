@@ -39,6 +39,16 @@ class ClientSummary(NamedTuple):
         return bool(self.red_flags)
 
 
+RUN_LENGTH = 128  # summaries handed on together
+
+
+class Summaries(list[ClientSummary]):
+    """Summaries of consecutive rows, in order: rows the generated scorer takes are handed on
+    a run at a time, so the loop that writes them has less to do per row."""
+
+    __slots__ = ()
+
+
 def summarise(assessment: Assessment, row: int) -> ClientSummary:
     """The summary line of a scored client."""
     top = assessment.top_factor()

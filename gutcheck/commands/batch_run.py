@@ -12,15 +12,16 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
 
-    from gutcheck.batch.rows import ParsedRow, RejectedRow
+    from gutcheck.batch.rows import BatchRow, ParsedRow, RejectedRow
     from gutcheck.batch.sources import Batch
-    from gutcheck.batch.summary import ClientSummary
+    from gutcheck.batch.summary import ClientSummary, Summaries
     from gutcheck.engine.assessment import Assessment
     from gutcheck.errors import GutcheckError
     from gutcheck.history.store import History
     from gutcheck.rulebook.model import RuleBase
 
 from gutcheck.commands.batch_sinks import (
+    PROGRESS_EVERY,
     ErrorsFile,
     Notices,
     ReportWriter,
@@ -121,27 +122,10 @@ class Sinks:
 def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> GutcheckError | None:
     """Feed every row to its sinks; the error that stopped reading early, if any (the rows
     before it are counted, scored and written as usual)."""
-    from gutcheck.batch.rows import ParsedRow, RejectedRow
-    from gutcheck.batch.summary import ClientSummary
     from gutcheck.errors import GutcheckError, Interrupted
 
-    score = _scorer(batch.rules, full)
-    add, count, tick = sinks.summary.add, tally.scored, sinks.progress.tick
     try:
-        for item in batch.rows() if full else batch.summaries_or_rows():
-            if isinstance(item, ClientSummary):  # scored by the generated row scorer
-                count(item)
-                add(item)
-            elif isinstance(item, ParsedRow):
-                summary, assessment = score(item)
-                count(summary)
-                add(summary)
-                if assessment is not None:
-                    sinks.summary.assessment(assessment)
-                    _keep(assessment, summary, sinks, tally)
-            elif isinstance(item, RejectedRow):
-                _reject(item, sinks, tally)
-            tick()
+        _feed(batch.rows() if full else batch.summaries_or_rows(), _scorer(batch.rules, full), sinks, tally)
     except GutcheckError as stop:
         batch.rows_read = tally.scored_count + tally.rejected  # a row cut short is not counted
         return stop
@@ -149,6 +133,44 @@ def _score_rows(batch: Batch, full: bool, sinks: Sinks, tally: Tally) -> Gutchec
         batch.rows_read = tally.scored_count + tally.rejected
         return Interrupted("Interrupted; the rows counted above were read, the rest were not.")
     return None
+
+
+def _feed(
+    items: Iterator[BatchRow | Summaries], score: Callable[[ParsedRow], tuple[ClientSummary, Assessment | None]],
+    sinks: Sinks, tally: Tally,
+) -> None:
+    """Each row to its sinks, counted in ``tally`` as it goes (so also when reading stops with
+    an exception); the progress bar is asked to redraw every :data:`PROGRESS_EVERY` rows."""
+    from operator import attrgetter
+
+    from gutcheck.batch.rows import ParsedRow, RejectedRow
+    from gutcheck.batch.summary import Summaries
+
+    output, flagged, has_red_flags = sinks.summary, tally.flagged, attrgetter("red_flags")
+    seen, next_tick = 0, PROGRESS_EVERY
+    for item in items:
+        if item.__class__ is Summaries:  # a run of rows the generated row scorer took
+            seen += len(item)
+            tally.scored_count += len(item)
+            for summary in filter(has_red_flags, item):
+                flagged(summary)
+            output.add_all(item)
+        elif isinstance(item, ParsedRow):
+            seen += 1
+            summary, assessment = score(item)
+            tally.scored_count += 1
+            if summary.red_flags:
+                flagged(summary)
+            output.add(summary)
+            if assessment is not None:
+                output.assessment(assessment)
+                _keep(assessment, summary, sinks, tally)
+        elif isinstance(item, RejectedRow):
+            seen += 1
+            _reject(item, sinks, tally)
+        if seen >= next_tick:
+            sinks.progress.tick(seen)
+            next_tick = seen + PROGRESS_EVERY
 
 
 def _reject(item: RejectedRow, sinks: Sinks, tally: Tally) -> None:

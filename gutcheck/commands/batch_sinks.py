@@ -29,6 +29,7 @@ SHOWN_ROW_ERRORS = 20
 SHOWN_RED_FLAGS = 20
 PROGRESS_AFTER_ROWS = 2000
 PROGRESS_EVERY = 512
+CHUNK_LINES = 256  # records per write when stdout is unbuffered
 
 # --------------------------------------------------------------------------- running a batch
 # Everything below runs only when ``batch`` is called, so its imports stay inside functions.
@@ -127,6 +128,11 @@ class SummaryOutput:
         """Take one client's summary."""
         raise NotImplementedError
 
+    def add_all(self, summaries: list[ClientSummary]) -> None:
+        """Take the summaries of consecutive clients."""
+        for summary in summaries:
+            self.add(summary)
+
     def finish(self, console: Console) -> None:
         """Write whatever is left once every row has been read."""
 
@@ -160,7 +166,12 @@ class FhirLines(SummaryOutput):
 
 
 class RecordLines(SummaryOutput):
-    """CSV, JSON array or JSON Lines records, written to stdout as each client is scored."""
+    """CSV, JSON array or JSON Lines records, written to stdout as each client is scored.
+
+    When stdout writes straight through to the system (``PYTHONUNBUFFERED``, ``python -u``, as
+    in many containers), a system call per record would cost more than scoring it, so records
+    are then written :data:`CHUNK_LINES` at a time (and whatever is left at the end).
+    """
 
     def __init__(self, fmt: str, maker: RecordMaker) -> None:
         import sys
@@ -169,7 +180,8 @@ class RecordLines(SummaryOutput):
         self.fmt = fmt
         self.maker = maker
         self.count = 0
-        self.text: Callable[[ClientSummary], str] = maker.json_line
+        self.pending: list[str] | None = [] if getattr(self.out, "write_through", False) else None
+        self.text: Callable[[ClientSummary], str] = maker.line
         if fmt == "csv":
             from gutcheck.render.csv_cells import SummaryCsv
 
@@ -181,15 +193,32 @@ class RecordLines(SummaryOutput):
 
     def add(self, summary: ClientSummary) -> None:
         """Write one client's record."""
-        self.out.write(self.text(summary))
-        self.count += 1
+        pending = self.pending
+        if pending is None:
+            self.out.write(self.text(summary))
+            return
+        pending.append(self.text(summary))
+        if len(pending) >= CHUNK_LINES:
+            self._write_pending()
+
+    def add_all(self, summaries: list[ClientSummary]) -> None:
+        """Write the records of consecutive clients, in one write."""
+        self._write_pending()
+        self.out.write("".join(map(self.text, summaries)))
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            self.out.write("".join(self.pending))
+            self.pending.clear()
 
     def _array_item(self, summary: ClientSummary) -> str:
         """The record as an item of the JSON array, after the opening bracket or a comma."""
-        return ("[\n" if self.count == 0 else ",\n") + self.maker.json_line(summary)[:-1]
+        self.count += 1
+        return ("[\n" if self.count == 1 else ",\n") + self.maker.line(summary)[:-1]
 
     def finish(self, console: Console) -> None:
-        """Close the JSON array."""
+        """Write what is left and close the JSON array."""
+        self._write_pending()
         if self.fmt == "json":
             self.out.write("\n]\n" if self.count else "[]\n")
         self.out.flush()
@@ -293,13 +322,11 @@ class Tally:
         self.already_saved = 0  # --save: assessments the history held already (not saved twice)
         self.errors_lost = False  # the errors file could not be written
 
-    def scored(self, summary: ClientSummary) -> None:
-        """Count one scored client."""
-        self.scored_count += 1
-        if summary.has_red_flags:
-            self.red_flag_count += 1
-            if len(self.red_flag_names) < SHOWN_RED_FLAGS:
-                self.red_flag_names.append(f"{summary.client} (row {summary.row})")
+    def flagged(self, summary: ClientSummary) -> None:
+        """Count a scored client who reported a red flag (the caller counts every scored client)."""
+        self.red_flag_count += 1
+        if len(self.red_flag_names) < SHOWN_RED_FLAGS:
+            self.red_flag_names.append(f"{summary.client} (row {summary.row})")
 
 
 class RowProgress:
@@ -312,10 +339,10 @@ class RowProgress:
         self.rows = 0
         self.bar: Progress | None = None
 
-    def tick(self) -> None:
-        """Count one row; now and then, redraw."""
-        self.rows += 1
-        if self.enabled and self.rows % PROGRESS_EVERY == 0 and self.rows >= PROGRESS_AFTER_ROWS:
+    def tick(self, rows: int) -> None:
+        """``rows`` have been read (called every :data:`PROGRESS_EVERY` rows): redraw."""
+        self.rows = rows
+        if self.enabled and rows >= PROGRESS_AFTER_ROWS:
             self._draw()
 
     def _draw(self) -> None:

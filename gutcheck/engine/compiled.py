@@ -12,7 +12,6 @@ order of suggestions) is given to them here, as :class:`Helpers`.
 
 from __future__ import annotations
 
-import struct
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -20,29 +19,27 @@ from typing import Any, NamedTuple
 from gutcheck.answers.parse import SKIP
 from gutcheck.engine.assessment import OverallResult, SuggestionResult
 from gutcheck.engine.exact import WeightedMean, factor_numbers, half_even
+from gutcheck.engine.packing import packing, weighted_ranks
 from gutcheck.engine.ranking import FIRST, LAB, PER_FACTOR
 from gutcheck.rulebook.model import Factor, RuleBase
 
-
-class NotScored(Exception):
-    """A cell that does not fit its question: the row takes the general path."""
-
-
 MEMO_LIMIT = 32768
 TOP = 3
+SEEN = 5  # top_ids remembers the first five places in one key (written out for five)
 NOT_SCORED = "Not enough answers to score this."
 NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
 _MODULES: dict[str, dict[str, Any] | None] = {}
 
 # A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index,
-# the weighted score's IEEE-754 bits shifted to their place in a rank key, the weighted score
-# when the percent is above 0 (else -1.0), the factor's integer weight times its tenths)
+# the weighted score's rank in its place in a rank key (gutcheck.engine.packing.weighted_ranks),
+# the weighted score when the percent is above 0 (else -1.0), and the factor's part of the overall
+# mean: its integer weight times its tenths, times overall_key, plus its weight (0 when not scored))
 Entry = tuple[
     tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int, float, int
 ]
 # A suggestion of the rule base, by its place: (id, factor index, lab-only, safety, result)
 Static = tuple[str, int, bool, bool, SuggestionResult]
-# A suggestion that applies: its rank key (see gutcheck.rulebook.codegen.rank_key); low bits: its place
+# A suggestion that applies: its rank key (see gutcheck.engine.packing.rank_key); low bits: its place
 Found = int
 PLACE_MASK = 1023
 
@@ -71,7 +68,8 @@ class Trace(NamedTuple):
 class Helpers:
     """What the generated module is given: constants of the rule base and small functions."""
 
-    NotScored = NotScored
+    Unseen = KeyError  # a cell text the row scorer's dictionaries do not hold yet
+    OutOfRange = IndexError
     SKIP = SKIP
     Trace = Trace
     bisect = staticmethod(bisect_right)
@@ -83,44 +81,58 @@ class Helpers:
             for k, factor in enumerate(rules.factors) for s in factor.suggestions
         )
         self._overalls: dict[int, OverallResult] = {}
-        self.overalls: dict[int, OverallResult] = {}  # by total * overall_key + weights
+        self.overalls: dict[int, OverallResult] = {}  # by the sum of the factors' parts
+        self.firsts: dict[int, tuple[str, ...]] = {}  # by the first five places, 10 bits each
         self.weights = WeightedMean(f.weight for f in rules.factors).weights
         self.overall_key = sum(self.weights) + 1
+        self.packs = tuple(packing(f) for f in rules.factors)
+        self.ranks = weighted_ranks([f.weight for f in rules.factors])
 
-    def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int, int, int], Entry], int]:
-        """Factor ``index``'s memory of entries, the function that makes and remembers one from
-        its points, reachable points and answers, and the key's multiplier: an entry is
-        remembered under ``points * multiplier + 2 * reachable + (answers > 0)``."""
-        factor = self.rules.factors[index]
+    def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int], Entry]]:
+        """Factor ``index``'s memory of entries by packed sum (see
+        :class:`~gutcheck.rulebook.codegen.Packing`), and the function that makes and
+        remembers the entry of a packed sum."""
+        factor, pack, weight = self.rules.factors[index], self.packs[index], self.weights[index]
         memo: dict[int, Entry] = {}
-        multiplier = 2 * factor.max_points + 4
-        weight = self.weights[index]
+        one: dict[Entry, Entry] = {}  # many sums give the same entry: it is one object (see JsonPieces)
 
-        def entry(raw: int, reachable: int, answered: int) -> Entry:
-            found = _entry(factor, weight, raw, reachable, answered)
+        def entry(packed: int) -> Entry:
+            found = _entry(factor, weight, pack.unpack(packed), self)
+            found = one.setdefault(found, found) if len(one) < MEMO_LIMIT else found
             if len(memo) < MEMO_LIMIT:
-                memo[raw * multiplier + 2 * reachable + (answered > 0)] = found
+                memo[packed] = found
             return found
 
-        return memo, entry, multiplier
+        return memo, entry
+
+    def counts(self, index: int, packed: int, items: int) -> tuple[int, int, int, int, bool]:
+        """Factor ``index``'s (points, reachable points, 1 if any answer, instrument total, any
+        instrument item answered) from its packed sum and its instrument items' packed sum."""
+        pack = self.packs[index]
+        raw, reachable, answered = pack.unpack(packed)
+        total, _, items_answered = pack.unpack(items)
+        return raw, reachable, int(answered > 0), total, items_answered > 0
 
     @staticmethod
-    def multi_points(points: Mapping[str, int]) -> Callable[[tuple[str, ...]], int]:
-        """The points of a multi answer (the sum of its picks), memoised."""
-        memo: dict[tuple[str, ...], int] = {}
+    def multi_deltas(points: Mapping[str, int], shift: int, blank: int) -> Callable[[Any], int]:
+        """What a multi answer (a tuple of picks) adds to a packed sum: its picks' points and
+        one answer, memoised; ``blank`` for no answer (None) or "prefer not to say"."""
+        memo: dict[object, int] = {None: blank, SKIP: blank}
 
-        def total(picked: tuple[str, ...]) -> int:
+        def delta(picked: Any) -> int:
             found = memo.get(picked)
             if found is None:
-                found = sum(points[value] for value in picked)
+                found = (sum([points[value] for value in picked]) << shift) + 1
                 if len(memo) < MEMO_LIMIT:
                     memo[picked] = found
             return found
 
-        return total
+        return delta
 
-    def overall(self, total: int, weights: int) -> OverallResult:
-        """The overall result of a weighted sum of tenths and the sum of the weights (exact)."""
+    def overall(self, parts: int) -> OverallResult:
+        """The overall result of the sum of the scored factors' ``[8]`` parts: the weighted sum of
+        their tenths times ``overall_key``, plus the sum of their weights (exact)."""
+        total, weights = divmod(parts, self.overall_key)
         if weights <= 0:
             return NOT_SCORED_OVERALL
         tenths = half_even(total, weights)
@@ -132,18 +144,41 @@ class Helpers:
             if len(self._overalls) < MEMO_LIMIT:
                 self._overalls[tenths] = found
         if len(self.overalls) < MEMO_LIMIT:
-            self.overalls[total * self.overall_key + weights] = found
+            self.overalls[parts] = found
         return found
 
     def top_ids(self, found: list[Found]) -> tuple[str, ...]:
         """The ids of the first three suggestions in the one order of :mod:`gutcheck.engine.ranking`.
 
-        Most often the first pass of the variety rule (not lab-only; safety, or the first of its
-        factor) fills all three; otherwise the whole rule is applied.
+        Which three those are depends only on the places of the first few in order: all of
+        them when there are at most five, else the first five whenever the first pass of the
+        variety rule (not lab-only; safety, or the first of its factor) takes three of them,
+        as it most often does. So the answer is remembered by those places.
         """
-        if not found:
-            return ()
         found.sort()
+        if len(found) < SEEN:
+            return self._ranked(found)
+        m = PLACE_MASK
+        key = (((((found[0] & m) << 10 | found[1] & m) << 10 | found[2] & m) << 10 | found[3] & m) << 10
+               | found[4] & m)
+        head = self.firsts.get(key)
+        if head is None:
+            head = self._ranked(found[:SEEN]) if self._first_pass_fills(found[:SEEN]) else ()
+            if len(self.firsts) < MEMO_LIMIT:
+                self.firsts[key] = head
+        return head or self._ranked(found)
+
+    def _first_pass_fills(self, keys: list[Found]) -> bool:
+        """True when the first pass of the variety rule takes three of ``keys``."""
+        taken: list[int] = []
+        for key in keys:
+            _, factor, lab, safety, _ = self.suggestions[key & PLACE_MASK]
+            if not lab and (safety or factor not in taken) and taken.count(factor) < PER_FACTOR:
+                taken.append(factor)
+        return len(taken) >= TOP
+
+    def _ranked(self, found: list[Found]) -> tuple[str, ...]:
+        """The first three ids of the sorted rank keys ``found`` under the variety rule."""
         head: list[str] = []
         factors: list[int] = []
         statics = self.suggestions
@@ -181,15 +216,15 @@ def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> lis
     return head + [s for s in ordered if id(s) not in taken]
 
 
-def _entry(factor: Factor, weight: int, raw: int, reachable: int, answered: int) -> Entry:
+def _entry(factor: Factor, weight: int, sums: tuple[int, int, int], helpers: Helpers) -> Entry:
+    raw, reachable, answered = sums
     tenths, band_at = factor_numbers(raw, reachable, answered, factor.max_points, factor.bands.bounds)
     percent = tenths / 10 if tenths is not None else None
     level = factor.bands.bands[band_at].level if band_at is not None else None
     weighted = factor.weight * (percent or 0.0)
-    bits = int.from_bytes(struct.pack(">d", weighted), "big")  # a non-negative float's bits order as it does
     top = weighted if percent is not None and percent > 0 else -1.0
-    scaled = weight * tenths if tenths is not None else 0
-    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, bits << 10, top, scaled
+    part = weight * tenths * helpers.overall_key + weight if tenths is not None else 0
+    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, helpers.ranks[weighted], top, part
 
 
 def _result(suggestion: Any) -> SuggestionResult:

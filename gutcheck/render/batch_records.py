@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from gutcheck.batch.summary import RECORD_SCHEMA, ClientSummary
@@ -15,6 +15,8 @@ JSON_PIECES_LIMIT = 4096
 
 # One encoder for every line: json.dumps with options would build a new one per call.
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# What that encoder does with a string, without its checks of the value's type: a JSON string
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
 
 
 class RecordMaker:
@@ -33,6 +35,8 @@ class RecordMaker:
         self.pieces = JsonPieces()
         self._head = f'{{"schema":{self.pieces.text(RECORD_SCHEMA)},"client":'
         self._rules = f',"rules":{_LINE_ENCODER.encode(self.rules_info)},"red_flag":'
+        # json_line, written out for this rule base: what writes many lines calls it directly
+        self.line: Callable[[ClientSummary], str] = self._quick_line()
 
     def record(self, summary: ClientSummary) -> dict[str, Any]:
         """The record of one client, as plain JSON-ready data."""
@@ -51,17 +55,51 @@ class RecordMaker:
 
     def json_line(self, summary: ClientSummary) -> str:
         """The record as one line of JSON (JSON Lines), with its newline."""
+        return self.line(summary)
+
+    def _general_line(self, summary: ClientSummary) -> str:
+        """:meth:`json_line` for any summary, from pieces remembered or encoded here."""
+        row, client, percent, level, factors, flags, top, suggestions = summary
         pieces = self.pieces
         return (
-            f"{self._head}{_LINE_ENCODER.encode(summary.client)},\"row\":{pieces.number(summary.row)}"
-            f"{self._rules}{'true' if summary.red_flags else 'false'},"
-            f"\"red_flags\":{pieces.texts(summary.red_flags)},"
-            f"\"overall\":{{\"percent\":{pieces.number(summary.overall_percent)},"
-            f"\"level\":{pieces.text(summary.overall_level)}}},"
-            f"\"top_factor\":{pieces.text(summary.top_factor)},"
-            f"\"top_suggestions\":{pieces.texts(summary.top_suggestions)},"
-            f"\"factors\":{{{pieces.factors(summary.factors)}}}}}\n"
+            f"{self._head}{_encode_text(client)},\"row\":{pieces.number(row)}{self._rules}"
+            f"{pieces.flags(flags)},\"overall\":{pieces.overall(percent, level)},"
+            f"\"top_factor\":{pieces.text(top)},\"top_suggestions\":{pieces.texts(suggestions)},"
+            f"\"factors\":{{{pieces.factors(factors)}}}}}\n"
         )
+
+    def _quick_line(self) -> Callable[[ClientSummary], str]:
+        """:meth:`json_line` written out for this rule base's number of factors.
+
+        One line is written per client: every piece is one plain dictionary lookup (the
+        factors' by the identity of their result tuples, see :meth:`JsonPieces.factors`), and
+        a summary with anything not remembered yet takes :meth:`_general_line`. The source
+        holds no value from the rule base, only names made here from the factor count.
+        """
+        names = [f"t{k}" for k in range(len(self.factor_ids))]
+        members = ",".join(f"{{P[id({name})]}}" for name in names)
+        text = ("f'{HEAD}{encode(client)},\"row\":{row}{RULES}{FLAGS[flags]},\"overall\":{OVERALL[percent, level]},"
+                "\"top_factor\":{TEXTS[top]},\"top_suggestions\":{LISTS[tops]},\"factors\":{{" + members + "}}}}\\n'")
+        source = (
+            "def line(summary):\n"
+            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops = summary\n"
+            "    if row.__class__ is not int or percent.__class__ is not float or not percent:\n"
+            "        return general(summary)\n"  # a number not remembered in this form
+            "    try:\n"
+            f"        return {text}\n"
+            "    except KeyError:\n"  # a piece not remembered yet
+            "        return general(summary)\n"
+        )
+        pieces = self.pieces
+        namespace: dict[str, Any] = {
+            "__builtins__": {"id": id, "int": int, "float": float, "KeyError": KeyError},
+            "HEAD": self._head, "RULES": self._rules, "encode": _encode_text, "general": self._general_line,
+            "P": pieces.by_identity, "FLAGS": pieces.flag_lists, "OVERALL": pieces.overalls,
+            "TEXTS": pieces.texts_by_value, "LISTS": pieces.lists,
+        }
+        exec(compile(source, "<gutcheck json line>", "exec"), namespace)  # noqa: S102 - source made above
+        line: Callable[[ClientSummary], str] = namespace["line"]
+        return line
 
     def empty_summary(self) -> ClientSummary:
         """A summary with every field empty: its record has every column of the output."""
@@ -87,22 +125,26 @@ class RecordMaker:
 class JsonPieces:
     """JSON text of the values of batch records, each piece encoded once and then remembered.
 
-    Every piece is exactly what the record encoder writes for that value; the memories are
-    bounded, and values that equal others but encode differently (``0.0`` and ``-0.0``, ``1``
-    and ``1.0``) are never taken from them.
+    Every piece is exactly what the record encoder writes for that value. The memories are
+    bounded, and a percent's piece is only remembered, and only looked up, when no value that
+    encodes differently can equal it (see :func:`_rememberable`).
     """
 
     def __init__(self) -> None:
-        self._texts: dict[str | None, str] = {None: "null"}
-        self._lists: dict[tuple[str, ...], str] = {(): "[]"}
+        self.texts_by_value: dict[str | None, str] = {None: "null"}
+        self.lists: dict[tuple[str, ...], str] = {(): "[]"}
+        self.flag_lists: dict[tuple[str, ...], str] = {}
+        self.overalls: dict[tuple[float | None, str | None], str] = {}
         self._factors: dict[tuple[str, float | None, str | None], str] = {}
+        self.by_identity: dict[int, str] = {}  # by id() of a tuple in _kept
+        self._kept: list[tuple[str, float | None, str | None]] = []
 
     def text(self, value: str | None) -> str:
         """A string (an id or a level: few distinct ones) or null."""
-        found = self._texts.get(value)
+        found = self.texts_by_value.get(value)
         if found is None:
             found = _LINE_ENCODER.encode(value)
-            _remember(self._texts, value, found)
+            _remember(self.texts_by_value, value, found)
         return found
 
     def number(self, value: float | None) -> str:
@@ -114,31 +156,64 @@ class JsonPieces:
 
     def texts(self, values: tuple[str, ...]) -> str:
         """A list of strings (ids)."""
-        found = self._lists.get(values)
+        found = self.lists.get(values)
         if found is None:
             found = _LINE_ENCODER.encode(list(values))
-            _remember(self._lists, values, found)
+            _remember(self.lists, values, found)
+        return found
+
+    def flags(self, flags: tuple[str, ...]) -> str:
+        """The ``red_flag`` and ``red_flags`` members, from the red flags answered yes."""
+        found = self.flag_lists.get(flags)
+        if found is None:
+            found = f'{"true" if flags else "false"},"red_flags":{self.texts(flags)}'
+            _remember(self.flag_lists, flags, found)
+        return found
+
+    def overall(self, percent: float | None, level: str | None) -> str:
+        """The ``overall`` object."""
+        key = (percent, level)
+        found = self.overalls.get(key) if _rememberable(percent) else None
+        if found is None:
+            found = f'{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
+            if _rememberable(percent):
+                _remember(self.overalls, key, found)
         return found
 
     def factors(self, factors: tuple[tuple[str, float | None, str | None], ...]) -> str:
         """The members of the ``factors`` object (without braces): id -> percent and level.
 
-        The ids are distinct, as a rule base's factor ids are.
+        The ids are distinct, as a rule base's factor ids are. The generated scorer hands out
+        the same tuple object for the same factor result, so pieces are first looked up by the
+        tuple's identity: hashing six tuples of floats would cost more than the rest of the
+        line. A tuple whose piece is remembered so is kept alive, so its id is never reused.
         """
-        remembered, copysign = self._factors, math.copysign
-        return ",".join([
-            remembered.get(item) or self._factor(item)
-            if item[1] is None or (item[1].__class__ is float and copysign(1.0, item[1]) > 0.0)
-            else self._factor(item)
-            for item in factors
-        ])
+        by_identity = self.by_identity
+        try:
+            return ",".join([by_identity[id(item)] for item in factors])
+        except KeyError:
+            return ",".join([self._factor(item) for item in factors])
 
     def _factor(self, item: tuple[str, float | None, str | None]) -> str:
-        fid, percent, level = item
-        piece = f'{self.text(fid)}:{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
-        if percent is None or (percent.__class__ is float and math.copysign(1.0, percent) > 0.0):
-            _remember(self._factors, item, piece)
+        percent = item[1]
+        piece = self._factors.get(item) if _rememberable(percent) else None
+        if piece is None:
+            fid, _, level = item
+            piece = f'{self.text(fid)}:{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
+            if _rememberable(percent):
+                _remember(self._factors, item, piece)
+        if id(item) not in self.by_identity and len(self._kept) < JSON_PIECES_LIMIT:
+            self._kept.append(item)
+            self.by_identity[id(item)] = piece
         return piece
+
+
+def _rememberable(percent: object) -> bool:
+    """True for a percent no value of another encoding equals: None, or a float other than -0.0
+    (``0.0 == -0.0`` and ``50 == 50.0``, but each is written its own way)."""
+    if percent.__class__ is float:
+        return bool(percent) or math.copysign(1.0, percent) > 0.0
+    return percent is None
 
 
 def _remember(memory: dict[Any, str], key: Any, piece: str) -> None:

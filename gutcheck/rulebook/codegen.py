@@ -16,57 +16,24 @@ tests feed hostile ids and texts and check the module's syntax tree.
 
 The module defines two functions, both closed over helpers from :mod:`gutcheck.engine.compiled`:
 
-- ``make_row(H, pick, cells)``: a row scorer for ``batch``: raw CSV cells in (``pick`` takes
-  each question's cell from a record, ``cells`` are dictionaries from cell text to answer), the
-  summary fields out (or None: the row takes the general path, where messages are made);
+- ``make_row(H, pick, cells, learn, B)``: a row scorer for ``batch``: a row number and its raw
+  CSV cells in (``pick`` takes each question's cell from a record, ``cells`` are plain
+  dictionaries from cell text to answer, ``learn`` adds a record's unseen texts to them), the
+  client's batch summary out, made as ``B`` says (or None: the row takes the general path,
+  where messages are made);
 - ``make_trace(H)``: a function from parsed answers to the :class:`~gutcheck.engine.compiled.Trace`
   the full assessment is built from.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from typing import Any
-
-from gutcheck.answers.parse import SKIP
+from gutcheck.engine.packing import PLACES, packing, rank_key
 from gutcheck.engine.ranking import EVIDENCE_ORDER, PRIORITY_ORDER
+from gutcheck.rulebook.codegen_conditions import FACTS, CodegenError, ConditionWriter, literal, literals
 from gutcheck.rulebook.conditions import condition_keys
 from gutcheck.rulebook.model import Factor, Question, RuleBase, Suggestion
 
-COMBINATORS = ("all", "any", "not")
-NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-FACTS = {"level": "lvl", "percent": "pct", "points": "pts", "screen": "scr"}
-PLACES = 1024  # suggestions a rule base may have: a suggestion's place is the low bits of its rank key
-WEIGHT_BITS = 64
-
-
-def rank_key(priority: int, evidence: int, place: int) -> int:
-    """The static part of a suggestion's rank key; a factor entry's ``[6]`` is subtracted from it.
-
-    The key orders as (priority, evidence, weighted descending, place) does: the weighted
-    score's IEEE-754 bits (a non-negative float's bits order as its value) sit between the
-    grades and the place, and the place is the key's lowest bits.
-    """
-    return ((priority * 8 + evidence) << (WEIGHT_BITS + 11)) + (((1 << WEIGHT_BITS) - 1) << 10) + place
-
-
-class CodegenError(ValueError):
-    """A rule base the generator does not compile (the caller scores it another way)."""
-
-
-def literal(value: object) -> str:
-    """The source literal of a checked str, bool, int or finite float; anything else is refused."""
-    if value is None or value.__class__ in (bool, int, str):
-        return ascii(value)
-    if isinstance(value, float) and value.__class__ is float and math.isfinite(value):
-        return ascii(value)
-    raise CodegenError(f"a value of type {type(value).__name__} cannot be written into source")
-
-
-def literals(values: Any) -> str:
-    """A tuple literal of checked values."""
-    return "(" + "".join(f"{literal(v)}, " for v in values) + ")"
+__all__ = ["CodegenError", "generate", "literal"]
 
 
 class _Emitter:
@@ -82,7 +49,7 @@ class _Emitter:
         return "\n".join(self.lines) + "\n"
 
 
-class _Generator:
+class _Generator(ConditionWriter):
     """Emits the module for one rule base; names come from positions only."""
 
     def __init__(self, rules: RuleBase) -> None:
@@ -95,192 +62,177 @@ class _Generator:
         }
         self.out = _Emitter()
         self.read = _read(rules)
+        self.packs = tuple(packing(f) for f in rules.factors)
+        self.shown = self.shown_vars(detail=True)
+        self.in_row = False  # generating make_row: each cell's answer and its part come together
         if any(f.weight < 0 for f in rules.factors) or sum(len(f.suggestions) for f in rules.factors) > PLACES:
             raise CodegenError("negative weights or too many suggestions to rank by integer keys")
 
-    # ----------------------------------------------------------------------- conditions
-
-    def condition(self, raw: Any, facts: frozenset[str] = frozenset()) -> str:
-        """A boolean expression for a checked condition mapping (several keys: all hold)."""
-        if not isinstance(raw, Mapping) or not raw:
-            raise CodegenError("a condition must be a non-empty mapping")
-        parts = [self.entry(str(key), value, facts) for key, value in raw.items()]
-        return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
-
-    def entry(self, key: str, value: Any, facts: frozenset[str]) -> str:
-        """One key of a condition: a combinator, or a subject with its operators."""
-        if key == "not":
-            return f"(not {self.condition(value, facts)})"
-        if key in COMBINATORS:
-            if not isinstance(value, list) or not value:
-                raise CodegenError(f"{key!r} needs a non-empty list")
-            joiner = " and " if key == "all" else " or "
-            return "(" + joiner.join(self.condition(item, facts) for item in value) + ")"
-        var, kind = self.subject(key, facts)
-        if not isinstance(value, Mapping):
-            value = {"in": value} if isinstance(value, list) else {"equals": value}
-        if not value:
-            raise CodegenError(f"no operator for {key!r}")
-        tests = [self.operator(var, kind, str(op), arg) for op, arg in value.items()]
-        return tests[0] if len(tests) == 1 else "(" + " and ".join(tests) + ")"
-
-    def subject(self, key: str, facts: frozenset[str]) -> tuple[str, str]:
-        """The variable holding a subject's value, and its kind."""
-        if key in facts:
-            return FACTS[key], "number" if key in ("percent", "points") else "choice"
-        if key not in self.index:
-            raise CodegenError("a condition names an unknown subject")
-        return f"s{self.index[key]}", self.rules.questions[self.index[key]].kind
-
-    def operator(self, var: str, kind: str, op: str, arg: Any) -> str:
-        """One operator of a subject as an expression (an unanswered subject holds no test)."""
-        if op == "answered":
-            return f"({var} is not None)" if arg is True else f"({var} is None)"
-        if op in NUMERIC:
-            if kind != "number" or arg.__class__ not in (int, float):
-                raise CodegenError(f"{op!r} needs a number subject and bound")
-            return f"({var} is not None and {var} {NUMERIC[op]} {literal(float(arg))})"
-        if op == "contains" and kind == "multi":
-            return f"({var} is not None and {literal(str(arg))} in {var})"
-        if op in ("equals", "in", "not_in") and kind != "multi":
-            items = [arg] if op == "equals" else arg
-            if not isinstance(items, list) or not items:
-                raise CodegenError(f"{op!r} needs a non-empty list")
-            values = [_compared(kind, a) for a in items]
-            if op == "not_in":
-                return f"({var} is not None and {var} not in {literals(values)})"
-            # an unanswered subject (None) is in no list of checked values: no None test needed
-            if len(values) == 1 and values[0].__class__ is bool:
-                return f"({var} is {literal(values[0])})"
-            return f"({var} == {literal(values[0])})" if len(values) == 1 else f"({var} in {literals(values)})"
-        raise CodegenError(f"operator {op!r} does not fit a {kind} subject")
+    def shown_vars(self, detail: bool) -> list[str]:
+        """The variable holding each question's shown answer: for one always shown, the answer
+        itself (in a row, the cell dictionaries already read "prefer not to say" as None)."""
+        return [f"v{i}" if q.show_if_data is None and not (detail and q.allow_skip) else f"s{i}"
+                for i, q in enumerate(self.rules.questions)]
 
     # ----------------------------------------------------------------------- constants
 
     def constants(self, depth: int) -> None:
-        """Per-question point tables, factor tables and suggestion records."""
+        """Per-question tables of what each answer adds to its factor's packed sum, and factor tables."""
         emit = self.out
-        for i, q in enumerate(self.rules.questions):
-            if q.kind in ("choice", "scale", "multi"):
-                table = ", ".join(f"{literal(o.value)}: {literal(o.points)}" for o in q.options)
-                emit(depth, f"P{i} = {{{table}}}")
-            if q.kind == "multi":
-                emit(depth, f"M{i} = H.multi_points(P{i})")
-            if q.kind == "number":
-                emit(depth, f"B{i} = {literals(float(b) for b in q.bounds)}")
-                emit(depth, f"R{i} = {literals(q.range_points)}")
-        for k in range(len(self.rules.factors)):
-            emit(depth, f"E{k}, F{k}, K{k} = H.factor_entry({k})")
-        emit(depth, "OV, OK = H.overalls, H.overall_key")
         emit(depth, "top_ids, overall, bisect, SKIP = H.top_ids, H.overall, H.bisect, H.SKIP")
+        for i, q in enumerate(self.rules.questions):
+            k = self.owner.get(q.id)
+            if k is None:
+                continue
+            pack, blank = self.packs[k], self.packs[k].blank(q.max_points)
+            skip = f"SKIP: {literal(blank)}, " if q.allow_skip else ""  # last: it wins over an equal value
+            if q.kind in ("choice", "scale"):
+                table = "".join(f"{literal(o.value)}: {literal(pack.answered(o.points))}, " for o in q.options)
+                emit(depth, f"X{i} = {{{table}None: {literal(blank)}, {skip}}}")
+            elif q.kind == "yesno":
+                yes, no = pack.answered(q.yes_points), pack.answered(q.no_points)
+                emit(depth, f"X{i} = {{True: {literal(yes)}, False: {literal(no)}, None: {literal(blank)}, {skip}}}")
+            elif q.kind == "multi":
+                table = ", ".join(f"{literal(o.value)}: {literal(o.points)}" for o in q.options)
+                emit(depth, f"X{i} = H.multi_deltas({{{table}}}, {pack.shift}, {literal(blank)})")
+            else:
+                emit(depth, f"B{i} = {literals(float(b) for b in q.bounds)}")
+                emit(depth, f"R{i} = {literals(pack.answered(p) for p in q.range_points)}")
+        for k in range(len(self.rules.factors)):
+            emit(depth, f"E{k}, F{k} = H.factor_entry({k})")
+        emit(depth, "OV = H.overalls")
 
-    def weights(self) -> tuple[int, ...]:
-        from gutcheck.engine.exact import WeightedMean
-
-        return WeightedMean(f.weight for f in self.rules.factors).weights
-
-    def points(self, var: str, i: int, q: Question) -> str:
-        """The points expression of question ``i`` for its answer in ``var``."""
-        if q.kind in ("choice", "scale"):
-            return f"P{i}[{var}]"
+    def delta(self, i: int, q: Question) -> str:
+        """What question ``i``'s answer in ``v{i}`` adds to its factor's packed sum (in a row,
+        it was read with the cell, into ``x{i}``)."""
+        if self.in_row:
+            return f"x{i}"
+        if q.kind in ("choice", "scale", "yesno"):
+            return f"X{i}[v{i}]"
         if q.kind == "multi":
-            return f"M{i}({var})"
-        if q.kind == "yesno":
-            return f"({literal(q.yes_points)} if {var} else {literal(q.no_points)})"
-        return f"R{i}[bisect(B{i}, {var})]"
+            return f"X{i}(v{i})"
+        k = self.owner[q.id]
+        blank = f"v{i} is None or v{i} == SKIP" if q.allow_skip else f"v{i} is None"
+        return f"({literal(self.packs[k].blank(q.max_points))} if {blank} else R{i}[bisect(B{i}, v{i})])"
 
     # ----------------------------------------------------------------------- the walk
 
-    def walk(self, depth: int, detail: bool) -> None:
-        """Visibility, points and sums, question by question in the rule base's order.
+    def walk(self, depth: int, detail: bool, questions: list[int] | None = None,
+             factors: list[int] | None = None) -> None:
+        """Visibility and sums, question by question in the rule base's order.
 
-        A factor's reachable points start at its full maximum; a question shown but left
-        blank takes its maximum off (a hidden one does not apply: no risk, still reachable).
+        A factor's packed sum starts with its full maximum reachable and what the answers to
+        its questions that are always shown add, in one expression; each question shown by a
+        condition adds its part where the condition holds (a blank one takes its maximum
+        off: a hidden one does not apply).
         """
-        emit = self.out
-        for k, factor in enumerate(self.rules.factors):
-            emit(depth, f"r{k} = a{k} = t{k} = 0; n{k} = {literal(factor.max_points)}; i{k} = False")
-        for i, q in enumerate(self.rules.questions):
-            self.question(depth, i, q, detail)
+        emit, every = self.out, list(range(len(self.rules.questions)))
+        questions = every if questions is None else questions
+        factors = list(range(len(self.rules.factors))) if factors is None else factors
+        for i in questions:
+            q = self.rules.questions[i]
+            if q.id in self.items and q.show_if_data is None and self.owner[q.id] in factors:
+                emit(depth, f"p{i} = {self.delta(i, q)}")
+        for k in factors:
+            factor = self.rules.factors[k]
+            always = [q for q in factor.questions if q.show_if_data is None]
+            parts = [literal(self.packs[k].start(factor.max_points))] + [self.part(self.index[q.id], q) for q in always]
+            emit(depth, f"f{k} = {' + '.join(parts)}")
+            if factor.instrument is not None:
+                items = [q for q in factor.questions if q.id in self.items]
+                start = literal(self.packs[k].start(sum(q.max_points for q in items)))
+                emit(depth, f"u{k} = {' + '.join([start] + [f'p{self.index[q.id]}' for q in items if q in always])}")
+        for i in questions:
+            q = self.rules.questions[i]
+            self.question(depth, i, q, detail, self.owner.get(q.id) in factors)
 
-    def question(self, depth: int, i: int, q: Question, detail: bool) -> None:
-        """One question: ``s{i}`` its shown answer (or None), where a condition reads it."""
-        emit, k = self.out, self.owner.get(q.id)
+    def part(self, i: int, q: Question) -> str:
+        """Question ``i``'s part of its factor's sum (an item's part is kept in ``p{i}``)."""
+        return f"p{i}" if q.id in self.items else self.delta(i, q)
+
+    def question(self, depth: int, i: int, q: Question, detail: bool, sums: bool) -> None:
+        """One question: ``s{i}`` its shown answer (or None), where a condition reads it; with
+        ``sums``, a question shown by a condition adds its part to its factor's sum."""
+        emit, k = self.out, self.owner.get(q.id) if sums else None
         keep = detail or q.id in self.read
         inner = depth
         if q.show_if_data is not None:
             emit(depth, f"if {self.condition(q.show_if_data)}:")
             inner = depth + 1
-        same = "is" if not detail and all(o.value != SKIP for o in q.options) else "=="
-        emit(inner, f"if v{i} is None or v{i} {same} SKIP:" if q.allow_skip else f"if v{i} is None:")
-        blank = ([f"s{i} = None"] if keep else []) + ([f"blank.append({i})"] if detail else [])
-        if k is not None and q.max_points:
-            blank.append(f"n{k} -= {literal(q.max_points)}")
-        shown = [f"s{i} = v{i}"] if keep else []
-        if k is not None:
-            points = self.points(f"v{i}", i, q)
-            if q.id in self.items:
-                shown += [f"p = {points}", f"r{k} += p; a{k} = 1", f"t{k} += p; i{k} = True"]
-            elif all(p == 0 for p in _points(q)):
-                shown.append(f"a{k} = 1")
-            else:
-                shown.append(f"r{k} += {points}; a{k} = 1")
-        for line in blank or ["pass"]:
-            emit(inner + 1, line)
-        emit(inner, "else:")
-        for line in shown or ["pass"]:
-            emit(inner + 1, line)
+        lines = []
+        if keep and self.shown[i] != f"v{i}":
+            lines.append(f"s{i} = None if v{i} == SKIP else v{i}" if q.allow_skip and detail else f"s{i} = v{i}")
+        if detail:
+            blank = f"v{i} is None or v{i} == SKIP" if q.allow_skip else f"v{i} is None"
+            lines.append(f"if {blank}: blank.append({i})")
+        if k is not None and q.show_if_data is not None and q.id in self.items:
+            lines += [f"p{i} = {self.delta(i, q)}", f"f{k} += p{i}; u{k} += p{i}"]
+        elif k is not None and q.show_if_data is not None:
+            lines.append(f"f{k} += {self.delta(i, q)}")
+        for line in lines or (["pass"] if q.show_if_data is not None else []):
+            emit(inner, line)
         if q.show_if_data is not None and keep:
             emit(depth, "else:")
             emit(depth + 1, f"s{i} = None")
 
-    def factor(self, depth: int, k: int, factor: Factor, first: int) -> None:
+    def factor(self, depth: int, k: int, factor: Factor, first: int, detail: bool) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
-        emit = self.out
-        emit(depth, f"e{k} = E{k}.get(r{k} * K{k} + n{k} + n{k} + a{k})")
-        emit(depth, f"if e{k} is None:")
-        emit(depth + 1, f"e{k} = F{k}(r{k}, n{k}, a{k})")
-        emit(depth, f"lvl = e{k}[3]; pct = e{k}[4]; pts = r{k}; scr = None; cut{k} = -1")
+        emit, pack = self.out, self.packs[k]
+        emit(depth, f"e{k} = E{k}.get(f{k}) or F{k}(f{k})")  # an entry is a non-empty tuple
+        used = set().union(*(condition_keys(s.when_data) for s in factor.suggestions if s.when_data is not None))
+        values = {"lvl": f"e{k}[3]", "pct": f"e{k}[4]", "pts": f"f{k} >> {pack.shift}"}
+        facts_set = [f"{var} = {values[var]}" for fact, var in FACTS.items() if fact in used and var in values]
+        facts_set += [f"cut{k} = -1"] if detail else []
+        facts_set += [f"w = e{k}[6]"] if factor.suggestions else []
+        if facts_set:
+            emit(depth, "; ".join(facts_set))
         instrument = factor.instrument
-        if instrument is not None:
-            emit(depth, f"if i{k}:")
+        if instrument is not None and (detail or "screen" in used):
+            emit(depth, "scr = None")
+            emit(depth, f"if u{k} & {literal((1 << pack.count_bits) - 1)}:")  # an item was answered
             emit(depth + 1, "pass")
             for c, cutoff in enumerate(instrument.cutoffs):
                 test = "True" if cutoff.when_data is None else self.condition(cutoff.when_data)
                 emit(depth + 1, f"{'if' if c == 0 else 'elif'} {test}:")  # the first that holds
                 emit(depth + 2, f"cut{k} = {c}")
-                emit(depth + 2, f"scr = 'positive' if t{k} >= {literal(cutoff.at_least)} else 'negative'")
+                at_least = literal(cutoff.at_least << pack.shift)
+                emit(depth + 2, f"scr = 'positive' if u{k} >= {at_least} else 'negative'")
         facts = frozenset(["level", "percent", "points"] + (["screen"] if instrument is not None else []))
         for j, suggestion in enumerate(factor.suggestions):
-            test = "True" if suggestion.when_data is None else self.condition(suggestion.when_data, facts)
-            emit(depth, f"if {test}:")
-            emit(depth + 1, f"found.append({literal(self.rank_key(first + j, suggestion))} - e{k}[6])")
+            append = f"append({literal(self.rank_key(first + j, suggestion))} + w)"
+            if suggestion.when_data is None:
+                emit(depth, append)
+                continue
+            emit(depth, f"if {self.condition(suggestion.when_data, facts)}:")
+            emit(depth + 1, append)
 
     def rank_key(self, place: int, suggestion: Suggestion) -> int:
         """The static part of a suggestion's rank: smaller first (see :func:`rank_key`)."""
-        return rank_key(PRIORITY_ORDER.get(suggestion.priority, 1), EVIDENCE_ORDER.get(suggestion.evidence, 5), place)
+        return rank_key(PRIORITY_ORDER.get(suggestion.priority, 1), EVIDENCE_ORDER.get(suggestion.evidence, 5),
+                        place, len(self.rules.factors))
 
-    def scores(self, depth: int) -> None:
+    def scores(self, depth: int, detail: bool) -> None:
         """Every factor, the overall mean and the ranked suggestions."""
         emit, first = self.out, 0
-        emit(depth, "found = []")
+        emit(depth, "found = []; append = found.append")
         for k, factor in enumerate(self.rules.factors):
-            self.factor(depth, k, factor, first)
+            self.factor(depth, k, factor, first, detail)
             first += len(factor.suggestions)
-        emit(depth, "total = weights = 0")
-        for k, weight in enumerate(self.weights()):
-            emit(depth, f"if e{k}[1] is not None:")
-            emit(depth + 1, f"total += e{k}[8]; weights += {literal(weight)}")
+        parts = " + ".join(f"e{k}[8]" for k in range(len(self.rules.factors))) or "0"
+        emit(depth, f"parts = {parts}")  # the overall mean's weighted sum and weights, in one number
 
     def flags(self, depth: int, detail: bool) -> None:
         """The red flags answered yes (with detail: and the urgency rule that holds, -1: none)."""
         emit = self.out
-        emit(depth, "flags = []")
+        emit(depth, "flags = []" if detail else "flags = ()")  # few say yes: a tuple grown in place is cheapest
+        if not detail and self.rules.red_flags:  # most rows answer no to every one: one test
+            emit(depth, "if " + " or ".join(self.shown[self.index[f.question.id]] for f in self.rules.red_flags) + ":")
+            depth += 1
         for flag in self.rules.red_flags:
             i, name = self.index[flag.question.id], literal(flag.question.id)
-            emit(depth, f"if s{i} is True:")
+            emit(depth, f"if {self.shown[i]} is True:")
             if not detail:
-                emit(depth + 1, f"flags.append({name})")
+                emit(depth + 1, f"flags += ({name},)")
                 continue
             emit(depth + 1, "u = -1")
             for c, rule in enumerate(flag.urgency_if):
@@ -304,33 +256,67 @@ class _Generator:
     def row(self) -> None:
         """``make_row``: raw cells in, summary fields out; None sends the row the general way."""
         emit, count = self.out, len(self.rules.questions)
-        emit(0, "def make_row(H, pick, cells):")
-        emit(1, "NotScored = H.NotScored")
+        self.shown = self.shown_vars(detail=False)
+        emit(0, "def make_row(H, pick, cells, learn, B):")
+        emit(1, "Unseen, OutOfRange, FIRSTS = H.Unseen, H.OutOfRange, H.firsts")
+        emit(1, "Summary, new, ID, strip, unneutralise = B.Summary, B.new, B.id_index, B.strip, B.unneutralise")
         emit(1, "".join(f"d{i}, " for i in range(count)) + "= cells")
         self.constants(1)
-        emit(1, "def row(record):")
+        emit(1, "def row(number, record):")
         emit(2, "".join(f"c{i}, " for i in range(count)) + "= pick(record)")
         emit(2, "try:")
-        for i in range(count):
-            emit(3, f"v{i} = d{i}[c{i}]")
-        emit(2, "except NotScored:")
-        emit(3, "return None")
-        emit(2, "if " + " and ".join(f"v{i} is None" for i in range(count)) + ":")
-        emit(3, "return None")
+        for i, q in enumerate(self.rules.questions):
+            emit(3, f"v{i}, x{i} = d{i}[c{i}]" if q.id in self.owner else f"v{i} = d{i}[c{i}]")
+        emit(2, "except Unseen:")  # a cell text not seen before: learn the record's texts, then again
+        emit(3, "return row(number, record) if learn(record) else None")
+        self.in_row = True
         self.walk(2, detail=False)
-        self.scores(2)
+        self.in_row = False
+        answered = [f"f{k} & {literal((1 << p.count_bits) - 1)}" for k, p in enumerate(self.packs)]
+        nothing = [f"not ({' or '.join(answered)})"] if answered else []  # cheap: most rows stop here
+        emit(2, "if " + " and ".join(nothing + [f"v{i} is None" for i in range(count)]) + ":")
+        emit(3, "return None")
+        self.scores(2, detail=False)
         self.flags(2, detail=False)
         self.top_factor(2)
         triples = "(" + "".join(f"e{k}[0], " for k in range(len(self.rules.factors))) + ")"
-        emit(2, "ov = OV.get(total * OK + weights)")
-        emit(2, "if ov is None:")
-        emit(3, "ov = overall(total, weights)")
-        emit(2, f"return {triples}, ov, flags, top, top_ids(found)")
+        emit(2, "ov = OV.get(parts) or overall(parts)")
+        emit(2, "client = strip(record[ID]) if ID is not None else ''")
+        emit(2, "if client and client[0] == \"'\":")  # a formula-like id the export neutralised
+        emit(3, "client = unneutralise(client)")
+        self.first_three(2)
+        emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
+                "flags, top, tops))")
         emit(1, "return row")
+
+    def first_three(self, depth: int) -> None:
+        """``tops``: the first three suggestions' ids, as :meth:`Helpers.top_ids` finds them; most
+        often remembered by the places of the first five rank keys, looked up here."""
+        emit, place = self.out, f"& {PLACES - 1}"
+        emit(depth, "found.sort()")
+        emit(depth, "try:")
+        emit(depth + 1, f"tops = FIRSTS.get(((((found[0] {place}) << 10 | found[1] {place}) << 10 | found[2] {place})"
+                        f" << 10 | found[3] {place}) << 10 | found[4] {place}) or top_ids(found)")
+        emit(depth, "except OutOfRange:")  # fewer than five apply
+        emit(depth + 1, "tops = top_ids(found)")
+
+    def deltas(self) -> None:
+        """``make_deltas``: per question, what its answer adds to its factor's packed sum (None
+        for a question in no factor); the row scorer's dictionaries keep it with each answer."""
+        emit = self.out
+        emit(0, "def make_deltas(H):")
+        self.constants(1)
+        for i, q in enumerate(self.rules.questions):
+            if q.id in self.owner:
+                emit(1, f"def x{i}(v{i}):")
+                emit(2, f"return {self.delta(i, q)}")
+        emit(1, "return (" + "".join(f"x{i}, " if q.id in self.owner else "None, "
+                                     for i, q in enumerate(self.rules.questions)) + ")")
 
     def trace(self) -> None:
         """``make_trace``: parsed answers in, everything the full assessment is built from."""
-        emit, count = self.out, len(self.rules.questions)
+        emit = self.out
+        self.shown = self.shown_vars(detail=True)
         emit(0, "def make_trace(H):")
         self.constants(1)
         emit(1, "Trace = H.Trace")
@@ -340,13 +326,14 @@ class _Generator:
             emit(2, f"v{i} = get({literal(q.id)})")
         emit(2, "blank = []")
         self.walk(2, detail=True)
-        self.scores(2)
+        self.scores(2, detail=True)
         self.flags(2, detail=True)
-        shown = "(" + "".join(f"s{i}, " for i in range(count)) + ")"
+        shown = "(" + "".join(f"{var}, " for var in self.shown) + ")"
         cuts = "(" + "".join(f"cut{k}, " for k in range(len(self.rules.factors))) + ")"
-        counts = "(" + "".join(f"(r{k}, n{k}, a{k}, t{k}, i{k}), " for k in range(len(self.rules.factors))) + ")"
+        counts = "(" + "".join(f"H.counts({k}, f{k}, {f'u{k}' if f.instrument else 0}), "
+                               for k, f in enumerate(self.rules.factors)) + ")"
         emit(2, f"return Trace({shown}, blank, {self.factors_tuple()}, {counts}, {cuts}, "
-                "overall(total, weights), flags, found)")
+                "overall(parts), flags, found)")
         emit(1, "return trace")
 
 
@@ -355,17 +342,9 @@ def generate(rules: RuleBase) -> str:
     generator = _Generator(rules)
     generator.out(0, "# Generated by gutcheck from a checked rule base; every rule-file value is a literal.")
     generator.row()
+    generator.deltas()
     generator.trace()
     return generator.out.text()
-
-
-def _points(q: Question) -> list[int]:
-    """Every number of points an answer to ``q`` can add."""
-    if q.kind == "yesno":
-        return [q.yes_points, q.no_points]
-    if q.kind == "number":
-        return list(q.range_points)
-    return [o.points for o in q.options]
 
 
 def _read(rules: RuleBase) -> set[str]:
@@ -376,19 +355,3 @@ def _read(rules: RuleBase) -> set[str]:
     conditions += [u.when_data for rf in rules.red_flags for u in rf.urgency_if]
     keys = set().union(*(condition_keys(c) for c in conditions if c is not None))
     return keys | {rf.question.id for rf in rules.red_flags}
-
-
-def _compared(kind: str, arg: Any) -> Any:
-    """A compared value as the condition compiler normalises it."""
-    if kind == "yesno":
-        if isinstance(arg, bool):
-            return arg
-        if isinstance(arg, str) and arg.lower() in ("yes", "no"):
-            return arg.lower() == "yes"
-        raise CodegenError("a yes/no subject takes yes or no")
-    if kind == "number":
-        if arg.__class__ not in (int, float):
-            raise CodegenError("a number subject takes numbers")
-        return arg
-    return str(arg)
-

@@ -23,7 +23,7 @@ from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
 from gutcheck.batch.sources import Batch
 from gutcheck.batch.summary import ClientSummary, SummaryScorer, summarise
-from gutcheck.commands.batch_sinks import PROGRESS_AFTER_ROWS, RowProgress
+from gutcheck.commands.batch_sinks import PROGRESS_AFTER_ROWS, PROGRESS_EVERY, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
 from gutcheck.render.batch_records import RecordMaker, flatten
@@ -303,13 +303,13 @@ def test_progress_bar_only_for_a_terminal_and_many_rows() -> None:
     text_input = TextInput(io.StringIO(""), "x", size=1000)
     on_terminal, on_pipe = RowProgress(terminal, text_input), RowProgress(piped, text_input)
 
-    for _ in range(PROGRESS_AFTER_ROWS - 1):
-        on_terminal.tick()
-        on_pipe.tick()
+    for rows in range(PROGRESS_EVERY, PROGRESS_AFTER_ROWS, PROGRESS_EVERY):  # the batch loop ticks so
+        on_terminal.tick(rows)
+        on_pipe.tick(rows)
     assert on_terminal.bar is None
-    for _ in range(1024):
-        on_terminal.tick()
-        on_pipe.tick()
+    for rows in range(PROGRESS_AFTER_ROWS, PROGRESS_AFTER_ROWS + 1024, PROGRESS_EVERY):
+        on_terminal.tick(rows)
+        on_pipe.tick(rows)
 
     assert on_terminal.bar is not None and on_pipe.bar is None
     on_terminal.close()

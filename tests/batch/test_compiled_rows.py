@@ -11,7 +11,7 @@ import pytest
 
 from gutcheck.batch.rows import ParsedRow, RejectedRow
 from gutcheck.batch.sources import open_batch
-from gutcheck.batch.summary import ClientSummary, SummaryScorer
+from gutcheck.batch.summary import ClientSummary, Summaries, SummaryScorer
 from gutcheck.rulebook.loading import load_rules
 from gutcheck.rulebook.model import RuleBase
 
@@ -49,7 +49,10 @@ def _results(rules: RuleBase, path: Path, *, fast: bool) -> list[object]:
     out: list[object] = []
     with open_batch(rules, str(path)) as batch:
         for item in batch.summaries_or_rows() if fast else batch.rows():
-            out.append(summarise(item) if isinstance(item, ParsedRow) else item)
+            if isinstance(item, Summaries):  # a run of rows the generated scorer took
+                out.extend(item)
+            else:
+                out.append(summarise(item) if isinstance(item, ParsedRow) else item)
         out.append(batch.rows_read)
     return out
 
