@@ -150,11 +150,11 @@ def _feed(
     seen, next_tick = 0, PROGRESS_EVERY
     for item in items:
         if item.__class__ is Summaries:  # a run of rows the generated row scorer took
+            output.add_all(item)  # first: rows are counted once written (Ctrl-C may come between)
             seen += len(item)
             tally.scored_count += len(item)
             for summary in filter(has_red_flags, item):
                 flagged(summary)
-            output.add_all(item)
         elif isinstance(item, ParsedRow):
             seen += 1
             summary, assessment = score(item)

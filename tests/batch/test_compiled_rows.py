@@ -67,3 +67,33 @@ def test_messy_exports_give_the_same_summaries_and_rejections_both_ways(seed: in
     kinds = {type(item) for item in fast}
     assert {ClientSummary, RejectedRow} <= kinds  # both paths were taken
     assert sum(isinstance(item, ClientSummary) for item in fast) >= 50
+
+
+def test_a_column_of_many_different_texts_keeps_the_row_scorer_memory_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gutcheck.batch import compiled_rows
+    from gutcheck.batch.rows import CELL_CACHE_LIMIT
+
+    learners: list[compiled_rows.Learner] = []
+    real = compiled_rows.Learner
+
+    def kept(*args: object) -> compiled_rows.Learner:
+        learner = real(*args)  # type: ignore[arg-type]
+        learners.append(learner)
+        return learner
+
+    monkeypatch.setattr(compiled_rows, "Learner", kept)
+    rules = load_rules(MINI)
+    path = tmp_path / "amounts.csv"
+    # the same few amounts, written in more different ways than the dictionaries keep
+    texts = [f"{'0' * (n // 41 % 10)}{n % 41}{' ' * (n // 410 % 4)}" for n in range(3 * CELL_CACHE_LIMIT)]
+    assert len(set(texts)) > CELL_CACHE_LIMIT
+    rows = "".join(f"c{n},{text},weekly\n" for n, text in enumerate(texts))
+    path.write_text("id,drink_amount,drink_freq\n" + rows, encoding="utf-8")
+
+    fast, general = _results(rules, path, fast=True), _results(rules, path, fast=False)
+
+    assert fast == general and all(isinstance(item, ClientSummary) for item in fast[:-1])
+    assert len({summary.overall_percent for summary in fast[:-1]}) > 1  # the amounts were read
+    assert learners and max(len(cells) for cells in learners[0].cells) <= CELL_CACHE_LIMIT
