@@ -196,8 +196,12 @@ def number_hint(question: Question) -> str:
 
 
 def _show(raw: object) -> str:
-    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    """An answer as quoted in a message: in single quotes, or double when it holds one."""
+    if not isinstance(raw, str):
+        text = repr(raw)
+        return text if len(text) <= 60 else text[:57] + "..."
+    quote = '"' if "'" in raw else "'"
+    return f"{quote}{raw}{quote}" if len(raw) <= 58 else f"{quote}{raw[:56]}...{quote}"
 
 
 _PARSERS = {

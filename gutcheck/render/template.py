@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from gutcheck.rulebook.model import OPTION_SEPARATOR
+
 if TYPE_CHECKING:
     from gutcheck.rulebook.model import Question, RuleBase
 
 ID_COLUMN = "client"
-OPTION_SEPARATOR = " | "
 
 
 def allowed_hint(question: Question) -> str:

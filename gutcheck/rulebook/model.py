@@ -27,6 +27,8 @@ from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import InputError, Problem, did_you_mean
 from gutcheck.rulebook.conditions import Predicate
 
+OPTION_SEPARATOR = " | "  # between option labels in messages and templates
+
 HIDDEN = ("hidden",)
 BLANK = ("blank",)
 _NO_FACTS: Mapping[str, Any] = {}
@@ -136,7 +138,9 @@ class Question:
             return f"yes or no{skip}"
         if self.kind == "number":
             return number_hint(self) + skip
-        return ", ".join(o.label for o in self.options) + skip
+        # labels may hold commas ("Beer, cider or wine"): they are kept apart with ' | '
+        labels = [o.label for o in self.options] + ([SKIP_LABEL] if self.allow_skip else [])
+        return OPTION_SEPARATOR.join(labels)
 
     def option_for(self, text: str) -> str | None:
         """The option value a text names (value or label, any case), if any."""

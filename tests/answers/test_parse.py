@@ -81,7 +81,7 @@ def test_skip_words_decline_a_question_that_allows_it(question_id: str, text: st
 def test_skip_words_are_refused_where_a_question_does_not_allow_them() -> None:
     assert refusal("food_veg", "skip") == "'skip' is not yes or no"
     assert refusal("food_fibre", "Prefer not to say", MINI) == (
-        "'Prefer not to say' is not one of: Vegetables, Beans, Sweets, Fried food, None of these")
+        "'Prefer not to say' is not one of: Vegetables | Beans | Sweets | Fried food | None of these")
     assert refusal("drink_kinds", ["spirits", "Prefer not to say"]) == (
         "'Prefer not to say' cannot be combined with other choices")
 
@@ -126,8 +126,8 @@ def test_multi_items_keeps_a_whole_label_and_splits_the_rest() -> None:
 
 def test_multi_select_refusals_say_what_would_fit() -> None:
     assert refusal("drink_kinds", "Wine; Spirits") == (
-        "'Wine' is not one of: Beer, cider or wine, Spirits, Alcopops, mixers, or cocktails, "
-        "None of these, or Prefer not to say")
+        "'Wine' is not one of: Beer, cider or wine | Spirits | Alcopops, mixers, or cocktails | "
+        "None of these | Prefer not to say")
     assert refusal("drink_kinds", "None of these; Spirits") == "'None of these' cannot be combined with other choices"
     assert refusal("drink_kinds", 42) == "42 is not a list of options"
     assert refusal("food_fibre", "veg; beans; sweets; fried", MINI) == "pick at most 3"
@@ -147,7 +147,7 @@ def test_no_words(raw: object) -> None:
 def test_yaml_yes_and_no_read_as_words_for_a_choice() -> None:
     assert (parsed("sure", True, SIGNED), parsed("sure", False, SIGNED)) == ("yes", "no")
     assert refusal("drink_freq", True) == (
-        "'yes' is not one of: Never, Weekly, Daily, or nearly, or Prefer not to say")
+        "'yes' is not one of: Never | Weekly | Daily, or nearly | Prefer not to say")
 
 
 @pytest.mark.parametrize(
@@ -177,9 +177,9 @@ def test_numbers_take_a_decimal_comma_and_a_typographic_minus(raw: object, numbe
         ("drink_amount", [1], "[1] is not a number"),
         ("food_fibre", "\u22121", "-1 is not a number from 0 to 80.5, or Prefer not to say"),
         ("food_veg", "maybe", "'maybe' is not yes or no"),
-        ("drink_freq", "sometimes", "'sometimes' is not one of: Never, Weekly, Daily, or nearly, or Prefer not to say"),
-        ("drink_freq", "x" * 100, "'" + "x" * 56 + "...' is not one of: Never, Weekly, Daily, or nearly, "
-         "or Prefer not to say"),
+        ("drink_freq", "sometimes", "'sometimes' is not one of: Never | Weekly | Daily, or nearly | Prefer not to say"),
+        ("drink_freq", "x" * 100, "'" + "x" * 56 + "...' is not one of: Never | Weekly | Daily, or nearly | "
+         "Prefer not to say"),
     ],
 )
 def test_refusals_are_worded_for_a_person(question_id: str, raw: object, message: str) -> None:
@@ -201,7 +201,7 @@ def test_the_apostrophe_put_before_a_formula_like_label_is_taken_off(value: str)
 
 
 def test_an_apostrophe_before_a_plain_number_is_kept_as_typed() -> None:
-    assert refusal("food_fibre", "'-3") == "''-3' is not a number"
+    assert refusal("food_fibre", "'-3") == "\"'-3\" is not a number"  # quoted so the apostrophe shows
 
 
 @given(st.sampled_from(COACH.questions), st.data())

@@ -112,7 +112,7 @@ def test_invalid_answers_are_all_listed() -> None:
         score(RULES, {"drink_freq": "sometimes", "drink_amount": 99, "food_fibre": "veg, none",
                       "nonsense": 1, "drink_binge": "maybe"}, taken_at=WHEN)
     text = "\n".join(str(p) for p in caught.value.problems)
-    assert "drink_freq: 'sometimes' is not one of: Never, Weekly, Daily, or Prefer not to say" in text
+    assert "drink_freq: 'sometimes' is not one of: Never | Weekly | Daily | Prefer not to say" in text
     assert "drink_amount: 99 is not a whole number from 0 to 40 drinks" in text
     assert "food_fibre: 'None of these' cannot be combined with other choices" in text
     assert "'nonsense' is not a question of mini" in text

@@ -110,7 +110,7 @@ def test_every_answer_that_does_not_fit_is_named_by_its_item(tmp_path: Path) -> 
     bad["item"].append({"linkId": "mood", "answer": [{"valueString": "fine"}]})
     result = run("score", write(tmp_path, "r.json", bad), "--rules", MINI)
     assert result.code == 3
-    assert "item 'drink_freq': 'Sometimes' is not one of: Never, Weekly, Daily" in result.err
+    assert "item 'drink_freq': 'Sometimes' is not one of: Never | Weekly | Daily" in result.err
     assert "item 'food_stress': 2 answers, but the question takes one" in result.err
     assert "item 'mood': not a question of mini" in result.err
 
