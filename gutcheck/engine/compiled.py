@@ -90,7 +90,7 @@ class Helpers:
 
     def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int], Entry]]:
         """Factor ``index``'s memory of entries by packed sum (see
-        :class:`~gutcheck.rulebook.codegen.Packing`), and the function that makes and
+        :class:`~gutcheck.engine.packing.Packing`), and the function that makes and
         remembers the entry of a packed sum."""
         factor, pack, weight = self.rules.factors[index], self.packs[index], self.weights[index]
         memo: dict[int, Entry] = {}
