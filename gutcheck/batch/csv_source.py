@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from gutcheck.batch.sources import Batch
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.header import HeaderMatch
-from gutcheck.batch.lines import NOT_UTF8_CHAR, RecordLines, RecordTooLong
+from gutcheck.batch.lines import RecordLines, RecordTooLong, has_bad_bytes
 from gutcheck.batch.rows import (
     MAX_CELL_CHARS,
     MAX_RECORD_CHARS,
@@ -245,14 +245,14 @@ class _CsvRowParser:
     def _reject(self, row: int, record: list[str], reasons: tuple[str, ...]) -> RejectedRow:
         text = record[self.id_index] if self.id_index is not None and self.id_index < len(record) else ""
         client = unneutralise(text.strip()) if len(text) <= MAX_CELL_CHARS else ""
-        if NOT_UTF8_CHAR.search(client):
+        if has_bad_bytes(client):
             client = ""
         return RejectedRow(row, client or f"row {row}", reasons, tuple(record))
 
 
 def _cell_problem(cell: str, bad_bytes: bool) -> str | None:
     """Why a cell cannot be used before it is even parsed, or None."""
-    if bad_bytes and NOT_UTF8_CHAR.search(cell):
+    if bad_bytes and has_bad_bytes(cell):
         return NOT_UTF8_CELL
     if len(cell) > MAX_CELL_CHARS:
         return (f"the cell holds {len(cell):,} characters, more than any answer ({MAX_CELL_CHARS:,} "

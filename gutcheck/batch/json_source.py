@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.csv_source import RowSource, unknown_columns_warning
 from gutcheck.batch.header import find_id_column
-from gutcheck.batch.lines import NOT_UTF8_CHAR
+from gutcheck.batch.lines import has_bad_bytes
 from gutcheck.batch.rows import (
     IGNORED_COLUMNS,
     JSON_CHUNK_CHARS,
@@ -150,7 +150,7 @@ class JsonSource(RowSource):
                     raise self._syntax("the file ends in the middle of a record; is it cut short?") from None
                 raise self._syntax(f"not valid JSON ({exc.msg})", exc.pos) from None
             self.value_line = self.line
-            bad_bytes = NOT_UTF8_CHAR.search(self.buffer, self.pos, end) is not None
+            bad_bytes = has_bad_bytes(self.buffer[self.pos:end])
             self.line += self.buffer.count("\n", self.pos, end)
             self.pos = end
             if self.duplicate is not None:

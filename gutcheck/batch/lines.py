@@ -13,13 +13,11 @@ past its first line or past the limit.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from typing import IO
 
 from gutcheck.batch.rows import MAX_RECORD_CHARS
 
-NOT_UTF8_CHAR = re.compile("[\udc80-\udcff]")
 _LINE_ENDS = ("\n", "\r")
 _SKIP_CHUNK = 64 * 1024
 

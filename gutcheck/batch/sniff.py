@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from gutcheck.batch.lines import NOT_UTF8_CHAR
+from gutcheck.batch.lines import has_bad_bytes
 from gutcheck.batch.rows import MAX_RECORD_CHARS, NOT_UTF8, SAMPLE_CHARS, InputFormat
 from gutcheck.errors import InputError
 
@@ -92,7 +92,7 @@ def read_sample(text_input: TextInput) -> str:
     except OSError as exc:
         raise InputError(f"{display}: cannot be read ({exc.strerror or exc})") from None
     sample = sample.removeprefix("\ufeff")
-    if "\x00" in sample or NOT_UTF8_CHAR.search(sample):
+    if "\x00" in sample or has_bad_bytes(sample):
         raise InputError(f"{display}: {NOT_UTF8}")
     return sample
 
