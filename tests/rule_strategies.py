@@ -1,12 +1,15 @@
 """Hypothesis strategies for whole rule bases: random but valid normalised data, compiled.
 
 ``rule_bases()`` draws a small rule base that uses every construct of the format: red flags
-with urgency rules, yes/no, choice, scale, multi (with an exclusive option) and number
+(some asked only when an earlier flag holds) with urgency rules of every tier that read any
+answer, yes/no, choice, scale, multi (with an exclusive option) and number
 questions, ``show_if`` on earlier answers (with ``all``/``any``/``not`` and every operator),
 negative points, decimal weights, bands, suggestions with ``when`` on answers and on the
-factor's level, percent, points and instrument screen, priorities and evidence grades, and
-instruments with conditional cut-offs. It is compiled straight from data (the format's own
-checks are tested elsewhere), so conditions only name questions asked before them.
+factor's level, percent, points, instrument screen and whether an alarm stands, priorities
+(safety, targeted, standard) and evidence grades, and instruments with conditional cut-offs
+(some without a screen result). It is compiled straight from data (the format's own checks
+are tested elsewhere), so conditions only name questions asked before them (an urgency
+rule, decided once every answer is in, any question).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from gutcheck.rulebook.model import RuleBase
 
 EVIDENCE = ["guideline", "rct", "human", "review", "lab"]
 LEVELS = ["low", "moderate", "high"]
+URGENCIES = ["emergency", "same_day", "urgent", "two_weeks", "soon", "routine"]
 
 
 def _question(draw: st.DrawFn, qid: str, earlier: list[dict[str, Any]]) -> dict[str, Any]:
@@ -108,7 +112,7 @@ def _max_points(q: dict[str, Any]) -> int:
 def _suggestion(draw: st.DrawFn, sid: str, earlier: list[dict[str, Any]], facts: list[dict[str, Any]]) -> dict:
     return {
         "id": sid, "text": f"Do {sid}.", "why": "Because.", "evidence": draw(st.sampled_from(EVIDENCE)),
-        "references": [], "caution": None, "priority": draw(st.sampled_from(["standard", "safety"])),
+        "references": [], "caution": None, "priority": draw(st.sampled_from(["standard", "safety", "targeted"])),
         "short": None, "learn": [],
         "when": draw(st.none() | condition(earlier, facts)),
     }
@@ -116,8 +120,8 @@ def _suggestion(draw: st.DrawFn, sid: str, earlier: list[dict[str, Any]], facts:
 
 def _instrument(draw: st.DrawFn, fid: str, questions: list[dict[str, Any]], earlier: list[dict[str, Any]]) -> Any:
     items = draw(st.lists(st.sampled_from([q["id"] for q in questions]), min_size=1, unique=True))
-    cutoffs = [{"when": draw(condition(earlier)), "at_least": draw(st.integers(1, 4)), "label": f"cut-off {i}"}
-               for i in range(draw(st.integers(0, 2)))]
+    cutoffs = [{"when": draw(condition(earlier)), "at_least": draw(st.none() | st.integers(1, 4)),
+                "label": f"cut-off {i}"} for i in range(draw(st.integers(0, 2)))]
     cutoffs.append({"when": None, "at_least": draw(st.integers(1, 4)), "label": "cut-off"})
     return {"id": f"{fid}-scale", "name": "Scale", "items": items, "references": [],
             "positive": "a positive screen", "negative": "a negative screen", "cutoffs": cutoffs}
@@ -135,6 +139,7 @@ def _factor(draw: st.DrawFn, k: int, earlier: list[dict[str, Any]]) -> dict[str,
              {"points": {"gt": draw(st.integers(0, max(full - 1, 0)))}} if full > 0 else {"level": "low"}]
     if instrument is not None:
         facts.append({"screen": draw(st.sampled_from(["positive", "negative"]))})
+    facts.append({"alarm": draw(st.booleans())})
     every = earlier + questions
     return {
         "id": fid, "title": f"Factor {k}", "weight": draw(st.sampled_from([0.1, 0.2, 0.5, 1, 1.5, 2, 3])),
@@ -145,14 +150,25 @@ def _factor(draw: st.DrawFn, k: int, earlier: list[dict[str, Any]]) -> dict[str,
 
 
 def _flags(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Red flags, some asked only when an earlier flag says so (their urgency rules come later)."""
     flags: list[dict[str, Any]] = []
-    for i in range(draw(st.integers(0, 2))):
-        questions = [{"id": f["id"], "type": "yesno"} for f in flags] + [{"id": f"flag{i}", "type": "yesno"}]
-        rules = [{"when": draw(condition(questions)), "urgency": "urgent", "advice": draw(st.none() | st.just("Now."))}
-                 for _ in range(draw(st.integers(0, 2)))]
-        flags.append({"id": f"flag{i}", "ask": f"Flag {i}?", "advice": "See someone.", "urgency": "soon",
-                      "references": [], "kind": draw(st.sampled_from(["alarm", "risk"])), "urgency_if": rules})
+    for i in range(draw(st.integers(0, 3))):
+        earlier = [{"id": f["id"], "type": "yesno"} for f in flags]
+        show_if = draw(st.none() | condition(earlier)) if earlier else None
+        flags.append({"id": f"flag{i}", "ask": f"Flag {i}?", "advice": "See someone.",
+                      "urgency": draw(st.sampled_from(URGENCIES)), "references": [], "show_if": show_if,
+                      "kind": draw(st.sampled_from(["alarm", "risk"])), "urgency_if": []})
     return flags
+
+
+def _urgency_rules(draw: st.DrawFn, flags: list[dict[str, Any]], every: list[dict[str, Any]]) -> None:
+    """Urgency rules on each flag, whose conditions may read any question of the rule base."""
+    for flag in flags:
+        flag["urgency_if"] = [
+            {"when": draw(condition(every)), "urgency": draw(st.sampled_from(URGENCIES)),
+             "advice": draw(st.none() | st.just("Now.")), "action": draw(st.none() | st.just("act now."))}
+            for _ in range(draw(st.integers(0, 2)))
+        ]
 
 
 @st.composite
@@ -165,6 +181,7 @@ def rule_bases(draw: st.DrawFn) -> RuleBase:
         factor = _factor(draw, k, earlier)
         factors.append(factor)
         earlier = earlier + factor["questions"]
+    _urgency_rules(draw, flags, earlier)
     data = {
         "format": 1, "id": "random", "version": "1", "title": "Random", "disclaimer": "Test only.",
         "references": {}, "red_flags": flags, "factors": factors, "about": [], "learn": None,

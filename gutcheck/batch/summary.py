@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
+from gutcheck.engine.ranking import top_ids
 from gutcheck.rulebook.model import RuleBase
 
 # --------------------------------------------------------------------------- results
@@ -20,8 +21,10 @@ TOP_SUGGESTIONS = 3
 class ClientSummary(NamedTuple):
     """One client's line of a batch: the overall and factor levels, red flags, what to do first.
 
-    ``factors`` holds ``(factor id, percent, level)`` in the rule base's factor order. A named
-    tuple: one is made per client, and it is the quickest immutable record to make.
+    ``red_flags`` are the ids of the red flags answered yes, most urgent first; they lead
+    ``top_suggestions``, the first three things to do. ``factors`` holds ``(factor id,
+    percent, level)`` in the rule base's factor order. A named tuple: one is made per client,
+    and it is the quickest immutable record to make.
     """
 
     row: int
@@ -60,7 +63,9 @@ def summarise(assessment: Assessment, row: int) -> ClientSummary:
         factors=tuple((f.id, f.percent, f.level) for f in assessment.factors),
         red_flags=tuple(flag.id for flag in assessment.red_flags),
         top_factor=top.id if top is not None else None,
-        top_suggestions=tuple(s.id for s in assessment.suggestions[:TOP_SUGGESTIONS]),
+        top_suggestions=top_ids(
+            [flag.id for flag in assessment.red_flags], [s.id for s in assessment.suggestions], TOP_SUGGESTIONS
+        ),
     )
 
 
@@ -90,5 +95,8 @@ class SummaryScorer:
             factors=tuple([(o.result.id, o.result.percent, o.result.level) for o in outline.factors]),
             red_flags=tuple([flag.id for flag in outline.red_flags]),
             top_factor=top.id if top is not None else None,
-            top_suggestions=tuple([s.id for s in outline.suggestions(TOP_SUGGESTIONS)]),
+            top_suggestions=top_ids(
+                [flag.id for flag in outline.red_flags], [s.id for s in outline.suggestions(TOP_SUGGESTIONS)],
+                TOP_SUGGESTIONS,
+            ),
         )

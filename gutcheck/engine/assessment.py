@@ -12,6 +12,12 @@ from datetime import datetime
 from typing import Any
 
 ASSESSMENT_SCHEMA = "gutcheck.assessment/1"
+# What the overall level says while an alarm symptom stands, in place of its band's summary:
+# under a "see a clinician" notice it must not read as reassurance.
+ALARM_OVERALL = (
+    "This level counts habits and exposures only. It says nothing about the symptom you "
+    "reported, which needs a clinician whatever this level is."
+)
 
 EVIDENCE_WORDS: dict[str, str] = {
     "rct": "trial in people",
@@ -97,8 +103,9 @@ class RedFlagResult:
     """A red flag answered 'yes': its question, its kind and what to do, how soon.
 
     ``kind`` is 'alarm' (a symptom or sign that needs a clinician) or 'risk' (a reason to
-    mention something to a doctor, such as a family history). ``urgency`` and ``advice`` are
-    already resolved for this person's answers (age, say).
+    mention something to a doctor, such as a family history). ``urgency``, ``advice`` and
+    ``step`` (the first step in one line, opening with its time frame in words) are already
+    resolved for this person's answers (age, say). ``title`` is a short name for the flag.
     """
 
     id: str
@@ -107,11 +114,34 @@ class RedFlagResult:
     urgency: str
     references: tuple[str, ...]
     kind: str = "alarm"
+    title: str = ""
+    step: str = ""
 
     @property
     def is_alarm(self) -> bool:
         """True for a symptom or sign that needs a clinician (not a risk marker)."""
         return self.kind != "risk"
+
+    @property
+    def name(self) -> str:
+        """The flag's short name (its question, for a document saved before flags had names)."""
+        return self.title or self.ask
+
+    @property
+    def time_frame(self) -> str:
+        """How soon, in words: 'today', 'within days' ..."""
+        from gutcheck.engine.urgency import tier
+
+        return tier(self.urgency).time_frame
+
+    @property
+    def step_text(self) -> str:
+        """The one-line first step (made from the time frame for a document saved without one)."""
+        if self.step:
+            return self.step
+        from gutcheck.engine.urgency import step_line
+
+        return step_line(self.urgency, "see a doctor about what you reported.")
 
 
 @dataclass(frozen=True)
@@ -126,7 +156,7 @@ class InstrumentResult:
     name: str
     total: int
     max: int
-    at_least: int
+    at_least: int | None  # None: no cut-off applies to this person (the label says why)
     label: str
     positive: bool
     result: str
@@ -134,8 +164,17 @@ class InstrumentResult:
     references: tuple[str, ...] = ()
 
     @property
+    def screen(self) -> str | None:
+        """'positive' or 'negative', as conditions read it; None when no cut-off applied."""
+        if self.at_least is None:
+            return None
+        return "positive" if self.positive else "negative"
+
+    @property
     def line(self) -> str:
         """One line: 'AUDIT-C 5 of 12: a positive screen for hazardous drinking (cut-off 4 for men)'."""
+        if self.at_least is None:
+            return f"{self.name} {self.total} of {self.max} ({self.label})"
         return f"{self.name} {self.total} of {self.max}: {self.result} ({self.label})"
 
 
@@ -181,6 +220,16 @@ class SuggestionResult:
     def evidence_words(self) -> str:
         """The evidence grade in words a person understands."""
         return EVIDENCE_WORDS.get(self.evidence, self.evidence)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of "Your first steps": a red flag's action (its time frame first) or a suggestion."""
+
+    id: str
+    text: str
+    red_flag: RedFlagResult | None = None
+    suggestion: SuggestionResult | None = None
 
 
 @dataclass(frozen=True)
@@ -233,13 +282,30 @@ class Assessment:
         """True when an alarm symptom (not only a risk marker) was reported."""
         return any(flag.is_alarm for flag in self.red_flags)
 
-    def steps(self) -> tuple[SuggestionResult, ...]:
-        """The suggestions of 'Your first steps', in order (for a document saved before first
-        steps existed: its first five suggestions that are not lab-only)."""
+    def steps(self) -> tuple[Step, ...]:
+        """'Your first steps', in order: every red flag answered yes, most urgent first, then
+        suggestions. A document saved before red flags were steps gets them in front of its
+        suggestion steps; one saved before first steps existed, its first five suggestions
+        that are not lab-only."""
+        flags = {flag.id: flag for flag in self.red_flags}
         by_id = {s.id: s for s in self.suggestions}
-        if not self.first_steps:
-            return tuple([s for s in self.suggestions[:5] if s.evidence != "lab"] or self.suggestions[:3])
-        return tuple(by_id[i] for i in self.first_steps if i in by_id)
+        ids = list(self.first_steps) or [s.id for s in self.suggestions[:5] if s.evidence != "lab"] or [
+            s.id for s in self.suggestions[:3]
+        ]
+        missing = [flag.id for flag in self.red_flags if flag.id not in ids]
+        steps = []
+        for step_id in missing + ids:
+            if step_id in flags:
+                steps.append(Step(step_id, flags[step_id].step_text, red_flag=flags[step_id]))
+            elif step_id in by_id:
+                steps.append(Step(step_id, by_id[step_id].step, suggestion=by_id[step_id]))
+        return tuple(steps)
+
+    def overall_summary(self) -> str:
+        """What the overall level means for this person: its band's summary, or, while an alarm
+        symptom stands, that it counts habits only (also for a document saved before the
+        engine said so itself)."""
+        return ALARM_OVERALL if self.has_alarm else self.overall.summary
 
     def instrument_of(self, factor: str) -> InstrumentResult | None:
         """The instrument result of a factor, if it has one."""
@@ -260,6 +326,8 @@ class Assessment:
             item["evidence_words"] = suggestion.evidence_words
         for item, instrument in zip(data["instruments"], self.instruments, strict=True):
             item["line"] = instrument.line
+        for item, flag in zip(data["red_flags"], self.red_flags, strict=True):
+            item["time_frame"] = flag.time_frame
         return {"schema": ASSESSMENT_SCHEMA, **data}
 
     @classmethod
@@ -297,7 +365,8 @@ def _assessment_from(data: dict[str, Any]) -> Assessment:
         overall=OverallResult(**data["overall"]),
         factors=factors,
         red_flags=tuple(
-            RedFlagResult(**{**r, "references": tuple(r["references"])}) for r in data["red_flags"]
+            RedFlagResult(**{**{k: v for k, v in r.items() if k != "time_frame"}, "references": tuple(r["references"])})
+            for r in data["red_flags"]
         ),
         instruments=tuple(_instrument_from(i) for i in data.get("instruments", ())),
         first_steps=tuple(data.get("first_steps", ())),

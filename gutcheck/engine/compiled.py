@@ -20,7 +20,8 @@ from gutcheck.answers.parse import SKIP
 from gutcheck.engine.assessment import OverallResult, SuggestionResult
 from gutcheck.engine.exact import WeightedMean, factor_numbers, half_even
 from gutcheck.engine.packing import packing, weighted_ranks
-from gutcheck.engine.ranking import FIRST, LAB, PER_FACTOR
+from gutcheck.engine.ranking import FIRST, JUMPS_THE_QUEUE, LAB, PER_FACTOR, order_red_flags, top_ids
+from gutcheck.engine.redflags import flag_results
 from gutcheck.rulebook.model import Factor, RuleBase
 
 MEMO_LIMIT = 32768
@@ -37,7 +38,8 @@ _MODULES: dict[str, dict[str, Any] | None] = {}
 Entry = tuple[
     tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int, float, int
 ]
-# A suggestion of the rule base, by its place: (id, factor index, lab-only, safety, result)
+# A suggestion of the rule base, by its place: (id, factor index, lab-only, jumps the variety
+# queue (safety or targeted), result)
 Static = tuple[str, int, bool, bool, SuggestionResult]
 # A suggestion that applies: its rank key (see gutcheck.engine.packing.rank_key); low bits: its place
 Found = int
@@ -77,7 +79,7 @@ class Helpers:
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
         self.suggestions: tuple[Static, ...] = tuple(
-            (s.id, k, s.evidence == LAB, s.priority == "safety", _result(s))
+            (s.id, k, s.evidence == LAB, s.priority in JUMPS_THE_QUEUE, _result(s))
             for k, factor in enumerate(rules.factors) for s in factor.suggestions
         )
         self._overalls: dict[int, OverallResult] = {}
@@ -87,6 +89,16 @@ class Helpers:
         self.overall_key = sum(self.weights) + 1
         self.packs = tuple(packing(f) for f in rules.factors)
         self.ranks = weighted_ranks([f.weight for f in rules.factors])
+        self.flag_results = flag_results(rules)
+
+    def flagged(
+        self, flags: tuple[tuple[str, int], ...], tops: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A row's red flags answered yes, as (question id, urgency rule index) pairs, in the
+        one order (most urgent first) as ids, and its top three with the flags in front."""
+        ordered = order_red_flags([self.flag_results[qid][rule + 1] for qid, rule in flags])
+        ids = tuple(flag.id for flag in ordered)
+        return ids, top_ids(ids, tops, TOP)
 
     def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int], Entry]]:
         """Factor ``index``'s memory of entries by packed sum (see
@@ -152,7 +164,7 @@ class Helpers:
 
         Which three those are depends only on the places of the first few in order: all of
         them when there are at most five, else the first five whenever the first pass of the
-        variety rule (not lab-only; safety, or the first of its factor) takes three of them,
+        variety rule (not lab-only; safety or targeted, or the first of its factor) takes three of them,
         as it most often does. So the answer is remembered by those places.
         """
         found.sort()
@@ -209,7 +221,7 @@ def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> lis
             count = counts.get(factor, 0)
             if count >= PER_FACTOR or id(suggestion) in taken:
                 continue
-            if admit == 2 or (not lab and (admit == 1 or suggestion.priority == "safety" or count == 0)):
+            if admit == 2 or (not lab and (admit == 1 or suggestion.priority in JUMPS_THE_QUEUE or count == 0)):
                 head.append(suggestion)
                 taken.add(id(suggestion))
                 counts[factor] = count + 1

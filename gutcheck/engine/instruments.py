@@ -8,6 +8,8 @@ from typing import Any
 from gutcheck.engine.assessment import InstrumentResult
 from gutcheck.rulebook.model import Cutoff, Factor
 
+NOT_SCREENED = "no screen result"
+
 
 def instrument_result(
     factor: Factor, shown: Mapping[str, Any], unanswered: Collection[str]
@@ -16,8 +18,9 @@ def instrument_result(
     none of its items was answered.
 
     The total is the sum of the items' points (a hidden item counts 0: it does not apply).
-    The cut-off is the first whose condition holds; ``note`` says so when it was chosen
-    because an answer it depends on (sex, say) was not given.
+    The cut-off is the first whose condition holds (one without ``at_least`` gives no screen
+    result: neither positive nor negative); ``note`` says so when it was chosen because an
+    answer it depends on (sex, say) was not given.
     """
     instrument = factor.instrument
     if instrument is None:
@@ -43,11 +46,13 @@ def result_at(
     assert instrument is not None
     questions = {q.id: q for q in factor.questions}
     items = [questions[i] for i in instrument.items if i in questions]
-    positive = total >= cutoff.at_least
+    screened = cutoff.at_least is not None
+    positive = screened and total >= (cutoff.at_least or 0)
+    result = (instrument.positive if positive else instrument.negative) if screened else NOT_SCREENED
     return InstrumentResult(
         factor=factor.id, id=instrument.id, name=instrument.name, total=total,
         max=sum(q.max_points for q in items), at_least=cutoff.at_least, label=cutoff.label,
-        positive=positive, result=instrument.positive if positive else instrument.negative,
+        positive=positive, result=result,
         note=_note(instrument.reads, shown, [q.id for q in items if q.id in unanswered]),
         references=instrument.references,
     )

@@ -1,19 +1,28 @@
-"""The one order of suggestions: what a careful clinician would say first.
+"""The one order of what to do: what a careful clinician would say first.
+
+Red flags answered yes come before any suggestion: most urgent first (emergency, same day,
+within days, within two weeks, in the next few weeks, at the next appointment), an alarm
+symptom before a risk marker of the same urgency, then the rule base's order.
 
 Suggestions are sorted by, in turn:
 
 1. priority: ``safety`` (a test to ask for, a medicine to review with its prescriber, heavy
-   drinking to cut down with help) before ``standard``;
+   drinking to cut down with help), then ``targeted`` (a guideline made for exactly this
+   person's situation, such as brief advice after a positive alcohol screen), then
+   ``standard``;
 2. strength of evidence: clinical guideline > trial in people > other studies in people >
-   review > cell or animal studies only;
+   review > cell or animal studies only (a general guideline, such as how long adults
+   should sleep, is a ``standard`` suggestion ranked here like other evidence);
 3. how much this person's answers drive the factor: its weight times its percent;
 4. the rule base's order.
 
 Then the first five are chosen with variety: a standard suggestion from a factor already in
-the five waits until every other factor has had a turn, no factor has more than two of the
-five, and a lab-only suggestion enters the five only when nothing else can. The rest follow
+the five waits until every other factor has had a turn (safety and targeted ones do not
+wait), no factor has more than two of the five, and a lab-only suggestion enters the five
+only when nothing else can. The rest follow
 in the sorted order. "Your first steps" are the first five without lab-only ones (at least
-three where three are not lab-only; lab-only ones only when nothing else applies).
+three where three are not lab-only; lab-only ones only when nothing else applies), after
+the red flags, each once, five steps in all when the flags leave room.
 """
 
 from __future__ import annotations
@@ -21,9 +30,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from gutcheck.engine.assessment import SuggestionResult
+from gutcheck.engine.assessment import RedFlagResult, SuggestionResult
+from gutcheck.engine.urgency import URGENCY_ORDER
 
-PRIORITY_ORDER = {"safety": 0, "standard": 1}
+PRIORITY_ORDER = {"safety": 0, "targeted": 1, "standard": 2}
+JUMPS_THE_QUEUE = frozenset({"safety", "targeted"})  # not made to wait by the variety rule
 EVIDENCE_ORDER = {"guideline": 0, "rct": 1, "human": 2, "review": 3, "lab": 4}
 FIRST = 5
 PER_FACTOR = 2
@@ -37,7 +48,7 @@ def rank_suggestions(groups: Iterable[Group]) -> tuple[SuggestionResult, ...]:
     """Rank the suggestions that apply; ``groups`` are (weighted score, suggestions) per factor,
     in the rule base's order, each factor's suggestions in their rule order."""
     keyed = [
-        ((PRIORITY_ORDER.get(s.priority, 1), EVIDENCE_ORDER.get(s.evidence, 5), -weighted, f, i), s)
+        ((PRIORITY_ORDER.get(s.priority, 2), EVIDENCE_ORDER.get(s.evidence, 5), -weighted, f, i), s)
         for f, (weighted, suggestions) in enumerate(groups)
         for i, s in enumerate(suggestions)
     ]
@@ -50,7 +61,7 @@ def with_variety(ordered: list[SuggestionResult]) -> tuple[SuggestionResult, ...
     head: list[SuggestionResult] = []
     counts: Counter[str] = Counter()
     passes: tuple[Callable[[SuggestionResult], bool], ...] = (
-        lambda s: s.evidence != LAB and (s.priority == "safety" or counts[s.factor] == 0),
+        lambda s: s.evidence != LAB and (s.priority in JUMPS_THE_QUEUE or counts[s.factor] == 0),
         lambda s: s.evidence != LAB,
         lambda s: True,
     )
@@ -64,8 +75,26 @@ def with_variety(ordered: list[SuggestionResult]) -> tuple[SuggestionResult, ...
     return tuple(head + [s for s in ordered if s not in head])
 
 
-def first_steps(ranked: Sequence[SuggestionResult]) -> tuple[SuggestionResult, ...]:
-    """'Your first steps': up to five one-line steps, never lab-only while anything else applies."""
+def order_red_flags(flags: Iterable[RedFlagResult]) -> tuple[RedFlagResult, ...]:
+    """Red flags answered yes, most urgent first; an alarm before a risk marker of the same
+    urgency; otherwise in the order given (the rule base's)."""
+    return tuple(sorted(flags, key=_flag_rank))
+
+
+def _flag_rank(flag: RedFlagResult) -> tuple[int, bool]:
+    return URGENCY_ORDER.get(flag.urgency, len(URGENCY_ORDER)), not flag.is_alarm
+
+
+def first_steps(flags: Sequence[RedFlagResult], ranked: Sequence[SuggestionResult]) -> tuple[str, ...]:
+    """The ids of 'Your first steps': every red flag answered yes (``flags``, already in
+    order), then the suggestion steps, five steps in all when the flags leave room."""
+    room = max(0, FIRST - len(flags))
+    return (*(flag.id for flag in flags), *(s.id for s in suggestion_steps(ranked)[:room]))
+
+
+def suggestion_steps(ranked: Sequence[SuggestionResult]) -> tuple[SuggestionResult, ...]:
+    """Up to five one-line steps from the ranked suggestions, never lab-only while anything
+    else applies."""
     steps = [s for s in ranked[:FIRST] if s.evidence != LAB]
     for suggestion in ranked[FIRST:]:
         if len(steps) >= MIN_STEPS:
@@ -73,3 +102,8 @@ def first_steps(ranked: Sequence[SuggestionResult]) -> tuple[SuggestionResult, .
         if suggestion.evidence != LAB:
             steps.append(suggestion)
     return tuple(steps) if steps else tuple(ranked[:MIN_STEPS])
+
+
+def top_ids(flag_ids: Sequence[str], suggestion_ids: Sequence[str], count: int) -> tuple[str, ...]:
+    """The first ``count`` things to do as ids: red flags (in order) before suggestions."""
+    return (*flag_ids, *suggestion_ids)[:count]

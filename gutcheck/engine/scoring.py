@@ -39,9 +39,10 @@ from gutcheck.engine.assessment import (
 )
 from gutcheck.engine.exact import WeightedMean, factor_numbers
 from gutcheck.engine.instruments import instrument_result
-from gutcheck.engine.ranking import first_steps, rank_suggestions
+from gutcheck.engine.ranking import first_steps, order_red_flags, rank_suggestions
+from gutcheck.engine.redflags import flag_results, habits_only
 from gutcheck.rulebook.conditions import FACT_KEYS
-from gutcheck.rulebook.model import Factor, RedFlag, RuleBase, Suggestion
+from gutcheck.rulebook.model import Factor, RuleBase, Suggestion
 
 NOT_SCORED = "Not enough answers to score this."
 MEMO_LIMIT = 32768  # factor results one Scorer remembers, over all its factors
@@ -105,7 +106,8 @@ class Outline(NamedTuple):
     """An answer set's scores without report detail, as :meth:`Scorer.outline` gives them.
 
     ``factors`` are in the rule base's order; ``shown`` and ``unanswered`` are as
-    :meth:`RuleBase.walk` gives them.
+    :meth:`RuleBase.walk` gives them; ``red_flags`` are the flags answered yes, most urgent
+    first; while an alarm symptom stands, ``overall`` says it counts habits only.
     """
 
     shown: dict[str, Any]
@@ -150,12 +152,12 @@ class Scorer:
         self.info = RulesInfo(rules.id, rules.version, rules.title, rules.content_hash)
         budget = _MemoBudget(MEMO_LIMIT)
         self.factors = tuple(_FactorScorer(f, detail=detail, budget=budget) for f in rules.factors)
-        self.flags = tuple((rf.question.id, rf, _flag_result(rf, rf.urgency, rf.advice)) for rf in rules.red_flags)
+        self.flag_results = flag_results(rules)
+        self.flags = tuple((rf.question.id, rf, self.flag_results[rf.question.id]) for rf in rules.red_flags)
         self._lookups = tuple((s.key_of, s.memo.get, s) for s in self.factors)
         self._overalls: dict[float, OverallResult] = {}
         self.mean = WeightedMean(f.weight for f in rules.factors)
         self.topics: tuple[LearnTopic, ...] = _topics(rules) if detail else ()
-        self._defaults = {qid: result for qid, _, result in self.flags}
         from gutcheck.engine.traced import Tracer
 
         self.tracer = Tracer.of(rules, detail=detail)
@@ -182,7 +184,7 @@ class Scorer:
             references=_cited(self.rules, factors, suggestions, outline.red_flags, self.topics) if detail else {},
             client=client,
             instruments=instruments,
-            first_steps=tuple(s.id for s in first_steps(suggestions)),
+            first_steps=first_steps(outline.red_flags, suggestions),
             about=_about_records(self.rules, outline.shown) if detail else (),
             learn=self.topics,
         )
@@ -190,18 +192,19 @@ class Scorer:
     def outline(self, parsed: Mapping[str, Any]) -> Outline:
         """The scores of one parsed answer set: factors, red flags and overall, without a report."""
         if self.tracer is not None:  # the generated scorer
-            return self.tracer.outline(parsed, self._defaults)
+            return self.tracer.outline(parsed, self.flag_results)
         shown, unanswered, states = self.rules.walk(parsed)
+        red_flags = order_red_flags([
+            results[flag.rule_for(shown) + 1] for qid, flag, results in self.flags if shown.get(qid) is True
+        ])
+        alarm = any(flag.is_alarm for flag in red_flags)
         outcomes = []
         for key_of, remembered, scorer in self._lookups:
-            key = key_of(states)
+            key = (key_of(states), alarm) if scorer.reads_alarm else key_of(states)
             found = remembered(key)
-            outcomes.append(found if found is not None else scorer.outcome_for(key, shown, unanswered))
-        flagged = shown.get
-        red_flags = tuple([
-            _resolved(flag, result, shown) for qid, flag, result in self.flags if flagged(qid) is True
-        ])
-        return Outline(shown, unanswered, tuple(outcomes), red_flags, self._overall(outcomes))
+            outcomes.append(found if found is not None else scorer.outcome_for(key, shown, unanswered, alarm))
+        overall = self._overall(outcomes)
+        return Outline(shown, unanswered, tuple(outcomes), red_flags, habits_only(overall) if alarm else overall)
 
     def _overall(self, outcomes: list[FactorOutcome]) -> OverallResult:
         """The weighted mean of the scored factors' percents and its band (bands remembered)."""
@@ -256,6 +259,7 @@ class _FactorScorer:
         if factor.instrument is not None:
             reads |= factor.instrument.reads
         self.extra = tuple(sorted(reads - own))
+        self.reads_alarm = "alarm" in reads  # then the memo key holds whether an alarm stands
         self.results = tuple((s, _suggestion_result(s)) for s in factor.suggestions)
         keys = (*self.ids, *self.extra)
         self.key_of: Callable[[Mapping[str, Any]], Any] = itemgetter(*keys) if len(keys) > 1 else itemgetter(keys[0])
@@ -263,14 +267,17 @@ class _FactorScorer:
         self.same_results: dict[tuple[Any, ...], FactorResult] = {}
         self.same_outcomes: dict[tuple[Any, ...], FactorOutcome] = {}
 
-    def outcome_for(self, key: Any, shown: Mapping[str, Any], unanswered: Collection[str]) -> FactorOutcome:
+    def outcome_for(
+        self, key: Any, shown: Mapping[str, Any], unanswered: Collection[str], alarm: bool = False
+    ) -> FactorOutcome:
         """Score the factor for answers not seen before, and remember it under ``key``.
 
-        ``key`` is this factor's :attr:`key_of` of :meth:`RuleBase.walk`'s question states.
+        ``key`` is this factor's :attr:`key_of` of :meth:`RuleBase.walk`'s question states
+        (with whether an alarm stands, when its suggestions read that).
         """
         result = self.score(shown, unanswered)
         instrument = instrument_result(self.factor, shown, unanswered)
-        suggestions = self.suggestions(result, shown, instrument)
+        suggestions = self.suggestions(result, shown, instrument, alarm)
         found = self._shared(
             self.same_outcomes, (result, suggestions, instrument),
             lambda: FactorOutcome(result, suggestions, result.weight * (result.percent or 0.0), instrument),
@@ -332,11 +339,13 @@ class _FactorScorer:
         )
 
     def suggestions(
-        self, result: FactorResult, shown: Mapping[str, Any], instrument: InstrumentResult | None = None
+        self, result: FactorResult, shown: Mapping[str, Any], instrument: InstrumentResult | None = None,
+        alarm: bool = False,
     ) -> tuple[SuggestionResult, ...]:
         """The factor's suggestions whose ``when`` holds for this result and these answers."""
-        screen = None if instrument is None else ("positive" if instrument.positive else "negative")
-        facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen}
+        screen = None if instrument is None else instrument.screen
+        facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen,
+                 "alarm": alarm}
         return tuple(made for s, made in self.results if s.when is None or s.when(shown, facts))
 
 
@@ -346,19 +355,6 @@ def _suggestion_result(suggestion: Suggestion) -> SuggestionResult:
         suggestion.evidence, suggestion.caution, suggestion.references,
         suggestion.priority, suggestion.short, suggestion.learn,
     )
-
-
-def _flag_result(flag: RedFlag, urgency: str, advice: str) -> RedFlagResult:
-    question = flag.question
-    return RedFlagResult(question.id, question.ask, advice, urgency, flag.references, flag.kind)
-
-
-def _resolved(flag: RedFlag, default: RedFlagResult, shown: Mapping[str, Any]) -> RedFlagResult:
-    """The red flag's result with its urgency and advice for these answers (age, say)."""
-    if not flag.urgency_if:
-        return default
-    urgency, advice = flag.resolve(shown)
-    return default if urgency == default.urgency and advice == default.advice else _flag_result(flag, urgency, advice)
 
 
 def _about_records(rules: RuleBase, shown: Mapping[str, Any]) -> tuple[AnswerRecord, ...]:

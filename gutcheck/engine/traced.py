@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from gutcheck.engine.assessment import Contribution, FactorResult, InstrumentResult, RedFlagResult
+from gutcheck.engine.assessment import Contribution, FactorResult, InstrumentResult
 from gutcheck.engine.compiled import NOT_SCORED, PLACE_MASK, Helpers, Trace, compiled
 from gutcheck.engine.instruments import result_at
-from gutcheck.rulebook.model import Factor, RedFlag, RuleBase
+from gutcheck.engine.ranking import order_red_flags
+from gutcheck.engine.redflags import FlagResults, habits_only
+from gutcheck.rulebook.model import Factor, RuleBase
 
 if TYPE_CHECKING:
     from gutcheck.engine.scoring import FactorOutcome, Outline
@@ -30,7 +32,6 @@ class Tracer:
         self.helpers = helpers
         self.trace = trace
         self.detail = detail
-        self.flags = {rf.question.id: rf for rf in rules.red_flags}
         self.ids = tuple(q.id for q in rules.questions)
 
     @classmethod
@@ -42,8 +43,9 @@ class Tracer:
         helpers = Helpers(rules)
         return cls(rules, helpers, module["make_trace"](helpers), detail=detail)
 
-    def outline(self, parsed: Mapping[str, Any], defaults: Mapping[str, RedFlagResult]) -> Outline:
-        """The outline of one parsed answer set; ``defaults`` are each red flag's usual result."""
+    def outline(self, parsed: Mapping[str, Any], flag_results: FlagResults) -> Outline:
+        """The outline of one parsed answer set; ``flag_results`` are each red flag's results,
+        by urgency rule (see :func:`gutcheck.engine.redflags.flag_results`)."""
         from gutcheck.engine.scoring import Outline
 
         trace = self.trace(parsed)
@@ -52,8 +54,9 @@ class Tracer:
         outcomes = tuple(
             self.factor(k, factor, trace, shown, blank) for k, factor in enumerate(self.rules.factors)
         )
-        red_flags = tuple(self.red_flag(self.flags[qid], rule, defaults[qid]) for qid, rule in trace.flags)
-        return Outline(shown, tuple(self.ids[i] for i in trace.blank), outcomes, red_flags, trace.overall)
+        red_flags = order_red_flags([flag_results[qid][rule + 1] for qid, rule in trace.flags])
+        overall = habits_only(trace.overall) if any(flag.is_alarm for flag in red_flags) else trace.overall
+        return Outline(shown, tuple(self.ids[i] for i in trace.blank), outcomes, red_flags, overall)
 
     def factor(self, k: int, factor: Factor, trace: Trace, shown: dict[str, Any], blank: set[str]) -> FactorOutcome:
         """Factor ``k``'s outcome: its result, suggestions that apply and instrument result."""
@@ -77,18 +80,6 @@ class Tracer:
         suggestions = tuple(statics[key & PLACE_MASK][4] for key in trace.found if statics[key & PLACE_MASK][1] == k)
         instrument = _instrument(factor, trace.cutoffs[k], total, shown, blank) if items_answered else None
         return FactorOutcome(result, suggestions, entry[2], instrument)
-
-    @staticmethod
-    def red_flag(flag: RedFlag, rule: int, default: RedFlagResult) -> RedFlagResult:
-        """The red flag's result with the urgency rule that holds (-1: its default)."""
-        if rule < 0:
-            return default
-        chosen = flag.urgency_if[rule]
-        urgency, advice = chosen.urgency, chosen.advice or flag.advice
-        if urgency == default.urgency and advice == default.advice:
-            return default
-        question = flag.question
-        return RedFlagResult(question.id, question.ask, advice, urgency, flag.references, flag.kind)
 
 
 def _instrument(

@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from gutcheck.engine.ranking import EVIDENCE_ORDER
 from gutcheck.errors import Problem
 from gutcheck.lint.findings import HYPE, Finding, PathKey
 from gutcheck.lint.learn import lint_learn
 from gutcheck.lint.reachability import reach_findings
+from gutcheck.lint.safety import safety_findings
 from gutcheck.rulebook import spec
 from gutcheck.rulebook.loading import LoadedRules
 
@@ -52,6 +54,7 @@ def lint_rules(loaded: LoadedRules) -> list[Problem]:
         *_identifier_findings(model),
         *_evidence_findings(model),
         *_text_findings(model),
+        *safety_findings(model),
         *reach_findings(model, rules),
     ]
     located = [(loaded.source.locate(f.path, key=f.key), f.message) for f in findings]
@@ -102,10 +105,10 @@ def _evidence_findings(model: spec.RuleBaseSpec) -> Iterator[Finding]:
     for f, factor in enumerate(model.factors):
         for s, suggestion in enumerate(factor.suggestions):
             kinds = {model.references[r].kind for r in suggestion.references if r in model.references}
-            if kinds and suggestion.evidence not in kinds:
+            if kinds and _strength(suggestion.evidence) < min(_strength(kind) for kind in kinds):
                 message = (
-                    f"suggestion {suggestion.id!r} is graded {suggestion.evidence!r}, but its sources are "
-                    f"{', '.join(sorted(kinds))}; grade it by what its sources show"
+                    f"suggestion {suggestion.id!r} is graded {suggestion.evidence!r}, stronger than its sources "
+                    f"({', '.join(sorted(kinds))}); grade it by what its sources show"
                 )
                 yield Finding(("factors", f, "suggestions", s, "evidence"), message)
             if suggestion.priority == "safety" and suggestion.evidence not in _SAFETY_EVIDENCE:
@@ -114,6 +117,11 @@ def _evidence_findings(model: spec.RuleBaseSpec) -> Iterator[Finding]:
                     "a safety step ranks first, so it needs a guideline, a trial or studies in people"
                 )
                 yield Finding(("factors", f, "suggestions", s, "priority"), message)
+
+
+def _strength(kind: str) -> int:
+    """How strong an evidence kind is (a higher number is weaker): guideline 0 ... lab 4."""
+    return EVIDENCE_ORDER.get(kind, len(EVIDENCE_ORDER))
 
 
 # --- texts -----------------------------------------------------------------------------------
@@ -139,7 +147,10 @@ def _texts(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]]:
     for i, flag in enumerate(model.red_flags):
         yield ("red_flags", i, "ask"), flag.ask
         yield ("red_flags", i, "advice"), flag.advice
-        yield from _fields(flag.urgency_if, ("red_flags", i, "urgency_if"), ("advice",))
+        for name in ("title", "help", "action"):
+            if getattr(flag, name) is not None:
+                yield ("red_flags", i, name), getattr(flag, name)
+        yield from _fields(flag.urgency_if, ("red_flags", i, "urgency_if"), ("advice", "action"))
     yield from _fields(model.about, ("about",), ("ask", "help"))
     for f, factor in enumerate(model.factors):
         path: PathKey = ("factors", f)

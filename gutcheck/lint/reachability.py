@@ -37,6 +37,7 @@ class Reach:
     percents: set[float | None] = field(default_factory=set)
     suggestions: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)
+    with_alarm: set[str] = field(default_factory=set)  # suggestions given while an alarm stands
 
 
 def reach_findings(model: spec.RuleBaseSpec, rules: RuleBase) -> Iterator[Finding]:
@@ -65,6 +66,12 @@ def _factorreach_findings(index: int, factor: Factor, reach: Reach) -> Iterator[
     for s, suggestion in enumerate(factor.suggestions):
         if suggestion.id not in reach.suggestions:
             message = f"suggestion {suggestion.id!r} is never given: no answers make its 'when' hold"
+            yield Finding((*path, "suggestions", s, "when"), message)
+        elif suggestion.hold_for_alarms and suggestion.id in reach.with_alarm:
+            message = (
+                f"suggestion {suggestion.id!r} is held back for alarms, but some answers give it while an alarm "
+                "symptom is reported; add {alarm: false} to its 'when' (with all: [...])"
+            )
             yield Finding((*path, "suggestions", s, "when"), message)
     for q, question in enumerate(factor.questions):
         if question.id not in reach.shown:
@@ -120,7 +127,8 @@ def explore_factor(
     atoms = [atom for raw in whens for atom in condition_atoms(raw)]
     atoms += [atom for q in order for raw in show_ifs.get(q.id, []) for atom in condition_atoms(raw)]
     candidates = {q.id: answer_candidates(q, [value for key, value in atoms if key == q.id]) for q in order}
-    walker = _Walker(factor, order, candidates)
+    alarms = frozenset(flag.question.id for flag in rules.red_flags if flag.kind != "risk")
+    walker = _Walker(factor, order, candidates, alarms)
     walker.walk(0, {}, set())
     return walker.reach
 
@@ -143,10 +151,13 @@ def _walk_order(
 class _Walker:
     """Depth-first walk over answer candidates, question by question, as the quiz asks them."""
 
-    def __init__(self, factor: Factor, order: list[Question], candidates: Mapping[str, list[Any]]) -> None:
+    def __init__(
+        self, factor: Factor, order: list[Question], candidates: Mapping[str, list[Any]], alarms: frozenset[str]
+    ) -> None:
         self.factor = factor
         self.order = order
         self.candidates = candidates
+        self.alarms = alarms  # ids of the alarm red flags: one answered yes means an alarm stands
         self.reach = Reach()
 
     def walk(self, index: int, shown: dict[str, Any], unanswered: set[str]) -> None:
@@ -176,13 +187,17 @@ class _Walker:
             self.reach.levels.add(result.level)
             self.reach.points.add(min(max(result.raw, 0), result.max))
         instrument = instrument_result(self.factor, shown, unanswered)
-        screen = None if instrument is None else ("positive" if instrument.positive else "negative")
+        screen = None if instrument is None else instrument.screen
         facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen}
-        for suggestion in self.factor.suggestions:
-            if suggestion.id not in self.reach.suggestions and (
-                suggestion.when is None or suggestion.when(shown, facts)
-            ):
-                self.reach.suggestions.add(suggestion.id)
+        # Red flags outside the walk may be answered either way: an alarm may stand or not,
+        # unless an alarm flag the walk answered already says it does.
+        stands = any(shown.get(flag) is True for flag in self.alarms)
+        for alarm in (True,) if stands else (False, True):
+            now = {**facts, "alarm": alarm}
+            given = {s.id for s in self.factor.suggestions if s.when is None or s.when(shown, now)}
+            self.reach.suggestions |= given
+            if alarm:
+                self.reach.with_alarm |= given
 
 
 # --- answer candidates -----------------------------------------------------------------------

@@ -29,8 +29,9 @@ from gutcheck.quiz.steps import (
     Nav,
     Prompter,
     Step,
+    is_blank,
     problem_with,
-    sentence,
+    retry_message,
 )
 from gutcheck.rulebook.model import Question, RuleBase
 
@@ -65,6 +66,22 @@ def may_still_appear(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
                 open_ids.add(question.id)
         elif question.show_reads & open_ids:
             maybe.append(index)
+            open_ids.add(question.id)
+    return maybe
+
+
+def may_disappear(rules: RuleBase, answers: Mapping[str, Any]) -> list[int]:
+    """Indices of shown questions that answers not given yet could still hide: one shown while
+    an earlier question is unanswered (a safety question asked when age is not known, say)."""
+    shown = set(shown_indices(rules, answers))
+    open_ids: set[str] = set()  # questions whose answer is not known yet, and may be given
+    maybe: list[int] = []
+    for index, question in enumerate(rules.questions):
+        if question.show_reads & open_ids:
+            open_ids.add(question.id)
+            if index in shown:
+                maybe.append(index)
+        elif index in shown and answers.get(question.id) is None:
             open_ids.add(question.id)
     return maybe
 
@@ -121,8 +138,9 @@ class _Walk:
 
     def count_range(self) -> tuple[int, int]:
         """The fewest and the most questions the quiz can still ask in all, from here."""
-        askable = len(self.askable())
-        return askable, askable + len(may_still_appear(self.rules, self.answers))
+        askable = self.askable()
+        fewer = set(may_disappear(self.rules, self.answers)) & set(askable)
+        return len(askable) - len(fewer), len(askable) + len(may_still_appear(self.rules, self.answers))
 
     def section(self, question: Question) -> tuple[str, str | None]:
         """Title and note of the section a question belongs to."""
@@ -193,14 +211,16 @@ def ask_until_valid(prompter: Prompter, step: Step) -> Any:
         try:
             raw = prompter.ask(step)
         except AnswerError as exc:  # a typed reply the prompter could not even read
-            raw, problem = None, sentence(str(exc))
+            raw, problem = None, retry_message(str(exc))
         else:
             if raw is Nav.BACK:
                 return Nav.BACK
             problem = problem_with(step.question, raw)
             if problem is None:
                 return step.question.parse(raw)
-        prompter.warn(f"{problem} Please try again.")
+            if not is_blank(raw):  # "Please choose Yes or No." asks once, not twice
+                problem = retry_message(problem)
+        prompter.warn(problem)
         step = replace(step, retry=raw)
 
 

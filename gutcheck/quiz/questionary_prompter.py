@@ -139,15 +139,39 @@ def _columns() -> int:
 
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
-    keys = "↑/↓ to move, Enter to choose"
+    yesno = step.question.kind == "yesno"
+    keys = "↑/↓ or y/n to move, Enter to choose" if yesno else "↑/↓ to move, Enter to choose"
     if step.deliberate and preset(step) is None:
         # A safety question starts on a neutral entry: a single Enter records nothing.
         items.insert(0, questionary.Choice(CHOOSE_LABEL, value=UNCHOSEN))
-        keys = "↑/↓ to pick Yes or No, then Enter"
+        keys = "↑/↓ or y/n to pick Yes or No, then Enter"
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
     message, instruction = fitting(step.question.ask, _instruction(keys, step))
-    return questionary.select(message, choices=items, default=preset(step), instruction=instruction)
+    prompt = questionary.select(message, choices=items, default=preset(step), instruction=instruction)
+    return _letter_keys(prompt, {"y": "yes", "n": "no"}) if yesno else prompt
+
+
+def _letter_keys(prompt: questionary.Question, letters: dict[str, str]) -> questionary.Question:
+    """Typing a letter (either case) moves the pointer to the choice with that value; Enter still
+    confirms, so a stray key never records an answer by itself."""
+    control: Any = next(c for c in prompt.application.layout.find_all_controls() if hasattr(c, "pointed_at"))
+    values = [getattr(choice, "value", None) for choice in control.choices]
+    extra = KeyBindings()
+    for letter, value in letters.items():
+        if value not in values:
+            continue
+
+        def _point(event: KeyPressEvent, index: int = values.index(value)) -> None:
+            control.pointed_at = index
+
+        extra.add(letter, eager=True)(_point)
+        extra.add(letter.upper(), eager=True)(_point)
+    application = prompt.application
+    application.key_bindings = merge_key_bindings(
+        [keys for keys in (application.key_bindings, extra) if keys is not None]
+    )
+    return prompt
 
 
 def _checkbox(step: Step) -> questionary.Question:

@@ -14,13 +14,13 @@ RED_FLAG_SECTION = "Safety questions"
 
 
 RED_FLAG_NOTE = (
-    "First, a few safety questions: symptoms that need a clinician, and things worth mentioning "
+    "Next, a few safety questions: symptoms that need a clinician, and things worth mentioning "
     "to your doctor, whatever else you answer."
 )
 ABOUT_SECTION = "About you"
 ABOUT_NOTE = (
-    "Optional, and never scored: used only where a guideline's advice or a screening cut-off "
-    "depends on it. 'Prefer not to say' is always fine."
+    "Optional, and never scored: used only where a guideline's advice, a safety question or a "
+    "screening cut-off depends on it. 'Prefer not to say' is always fine."
 )
 UNCHOSEN = ""  # the value of the neutral 'choose' entry of a safety question: not an answer
 CHOOSE_LABEL = "(choose Yes or No)"
@@ -144,8 +144,9 @@ def starting_point(step: Step) -> Any:
 
 
 def problem_with(question: Question, raw: object) -> str | None:
-    """Why ``raw`` is not an acceptable answer to ``question``, as a sentence; None if it is."""
-    if isinstance(raw, str) and not raw.strip():
+    """Why ``raw`` is not an acceptable answer to ``question``, as a sentence; None if it is.
+    For no answer at all, the sentence is already a request ("Please choose Yes or No.")."""
+    if is_blank(raw):
         if question.kind == "yesno":
             return "Please choose Yes or No."
         return f"Please type {number_hint(question)}." if question.kind == "number" else "Please answer."
@@ -154,6 +155,16 @@ def problem_with(question: Question, raw: object) -> str | None:
     except AnswerError as exc:
         return sentence(str(exc))
     return None
+
+
+def is_blank(raw: object) -> bool:
+    """True when nothing was answered (an empty or blank line)."""
+    return isinstance(raw, str) and not raw.strip()
+
+
+def retry_message(problem: str) -> str:
+    """A refused answer's problem, and that the question is asked again."""
+    return f"{sentence(problem)} Please try again."
 
 
 def sentence(text: str) -> str:

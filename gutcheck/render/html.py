@@ -172,6 +172,7 @@ def _view(assessment: Assessment) -> dict[str, Any]:
         "risk_also": parts.RISK_ALSO,
         "urgency_words": parts.URGENCY_WORDS,
         "first_steps_title": parts.FIRST_STEPS_TITLE,
+        "overall_title": parts.overall_title(assessment),
         "evidence_title": parts.EVIDENCE_TITLE,
         "learn_line": parts.learn_line,
         "learn_commands": parts.learn_commands,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gutcheck.engine.assessment import Assessment, Contribution, FactorResult, SuggestionResult
+from gutcheck.engine.assessment import Assessment, Contribution, FactorResult, RedFlagResult, SuggestionResult
 from gutcheck.render.reportparts import (
     EVIDENCE_TITLE,
     FIRST_STEPS_TITLE,
@@ -22,6 +22,7 @@ from gutcheck.render.reportparts import (
     factor_titles,
     learn_line,
     level_word,
+    overall_title,
     percent_text,
     red_flag_wording,
     short_hash,
@@ -104,13 +105,16 @@ def _red_flags(assessment: Assessment) -> str:
     lines = [f"> **{headline.upper()}.** {lead}", ">"]
     alarms = [flag for flag in assessment.red_flags if flag.is_alarm]
     risks = [flag for flag in assessment.red_flags if not flag.is_alarm]
-    for flag in alarms:
-        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency_text(flag.urgency))})")
+    lines += [_flag_line(flag) for flag in alarms]
     if alarms and risks:
         lines.extend([">", f"> **{RISK_ALSO}**", ">"])
-    for flag in risks:
-        lines.append(f"> - **{md_text(flag.ask)}** {md_text(flag.advice)} ({md_text(urgency_text(flag.urgency))})")
+    lines += [_flag_line(flag) for flag in risks]
     return "\n".join(lines)
+
+
+def _flag_line(flag: RedFlagResult) -> str:
+    """One red flag in the notice: its name and how soon, then its full advice."""
+    return f"> - **{md_text(flag.name)} ({md_text(urgency_text(flag.urgency))}).** {md_text(flag.advice)}"
 
 
 def _first_steps(assessment: Assessment) -> str:
@@ -119,8 +123,9 @@ def _first_steps(assessment: Assessment) -> str:
         return ""
     lines = [f"## {FIRST_STEPS_TITLE}", ""]
     for number, step in enumerate(steps, start=1):
-        lines.append(f"{number}. {md_text(step.step)}")
-        instrument = assessment.instrument_of(step.factor)
+        text = f"**{md_text(step.text)}**" if step.red_flag is not None else md_text(step.text)
+        lines.append(f"{number}. {text}")
+        instrument = assessment.instrument_of(step.suggestion.factor) if step.suggestion is not None else None
         if instrument is not None:
             lines.append(f"   *{md_text(instrument.line)}*")
     return "\n".join(lines)
@@ -128,13 +133,14 @@ def _first_steps(assessment: Assessment) -> str:
 
 def _overall(assessment: Assessment) -> str:
     overall = assessment.overall
+    title = md_text(overall_title(assessment))
     if overall.percent is None:
-        return f"## Overall\n\nNot scored. {md_text(overall.summary)}"
+        return f"## {title}\n\nNot scored. {md_text(assessment.overall_summary())}"
     level = md_text(level_word(overall.level)).capitalize()
     return (
-        "## Overall\n\n"
-        f"**{level}** risk-factor load ({md_text(percent_text(overall.percent))}). "
-        f"{md_text(overall.summary)}"
+        f"## {title}\n\n"
+        f"**{level}** ({md_text(percent_text(overall.percent))}). "
+        f"{md_text(assessment.overall_summary())}"
     )
 
 

@@ -11,25 +11,19 @@ from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from gutcheck.engine.assessment import Assessment, ReferenceInfo
+from gutcheck.engine.urgency import TIERS
 
 REPORT_TITLE = "Gut-barrier self-check report"
 RED_FLAG_HEADLINE = "See a clinician"
-RED_FLAG_LEAD = (
-    "You reported a symptom that needs a clinician's attention. This check cannot explain it, "
-    "and its scores do not replace that visit."
-)
+RED_FLAG_LEAD = "You reported a symptom that needs a clinician; this check cannot explain it."
 RISK_HEADLINE = "Mention to your doctor"
-RISK_LEAD = (
-    "You told us something that is not a symptom but is a reason to mention to your doctor. "
-    "This check's scores do not replace that conversation."
-)
+RISK_LEAD = "You told us something that is a reason to mention to your doctor, not a symptom."
+NOTICE_POINTER = "What to do comes first below; the full advice follows the scores."
 RISK_ALSO = "Not a symptom, but a reason to mention to your doctor:"
-URGENCY_WORDS = {
-    "emergency": "emergency: get help now",
-    "urgent": "urgent: see a doctor within days",
-    "soon": "soon: book an appointment",
-    "routine": "routine: mention it at your next appointment",
-}
+URGENCY_WORDS = {tier.id: tier.label for tier in TIERS}
+ADVICE_TITLE = "What to do about what you reported"
+OVERALL_TITLE = "Overall risk-factor load"
+OVERALL_HABITS_ONLY = "Overall risk-factor load (habits only)"
 FIRST_STEPS_TITLE = "Your first steps"
 EVIDENCE_TITLE = "About the evidence"
 LEARN_COMMAND = "gutcheck learn"
@@ -90,6 +84,16 @@ def red_flag_reminder(assessment: Assessment) -> str:
 def urgency_text(urgency: str) -> str:
     """How soon, in words."""
     return URGENCY_WORDS.get(urgency, urgency)
+
+
+def overall_title(assessment: Assessment) -> str:
+    """The overall line's title: it says 'habits only' while an alarm symptom stands."""
+    return OVERALL_HABITS_ONLY if assessment.has_alarm else OVERALL_TITLE
+
+
+def notice_line(name: str, time_frame: str) -> str:
+    """One red flag in the compact notice: 'Bleeding from the back passage (within days)'."""
+    return f"{name} ({time_frame})"
 
 
 def learn_commands(topics: tuple[str, ...]) -> str:

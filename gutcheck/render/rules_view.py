@@ -40,21 +40,26 @@ def _about(rules: RuleBase) -> Table:
 
 
 def _instrument(title: str, instrument: Instrument) -> Text:
-    cutoffs = "; ".join(f"{c.label} (at least {c.at_least})" for c in instrument.cutoffs)
+    cutoffs = "; ".join(
+        c.label if c.at_least is None else f"{c.label} (at least {c.at_least})" for c in instrument.cutoffs
+    )
     return Text(f"{title}: instrument {instrument.name} = {' + '.join(instrument.items)}; {cutoffs}",
                 style="italic")
 
 
 def _red_flags(rules: RuleBase) -> Table:
-    table = Table(title="Red flags (asked first, never scored)", title_justify="left", expand=False)
-    table.add_column("Id")
+    title = "Red flags (asked after the questions about you, never scored)"
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("Id", no_wrap=True)
     table.add_column("Kind")
     table.add_column("Urgency")
-    table.add_column("Question")
-    table.add_column("If yes")
+    table.add_column("Red flag")
+    table.add_column("First step if yes")
     for flag in rules.red_flags:
-        urgency = flag.urgency + (" (or as answers say)" if flag.urgency_if else "")
-        table.add_row(flag.question.id, flag.kind, urgency, flag.question.ask, flag.advice)
+        urgencies = dict.fromkeys([flag.urgency, *(rule.urgency for rule in flag.urgency_if)])
+        urgency = " or ".join(urgencies) + (" (as answers say)" if len(urgencies) > 1 else "")
+        asked = "" if flag.question.show_if is None else " (asked only when it applies)"
+        table.add_row(flag.question.id, flag.kind, urgency, flag.title + asked, flag.action)
     return table
 
 

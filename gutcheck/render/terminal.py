@@ -21,12 +21,16 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, SuggestionResult
+from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, Step, SuggestionResult
 from gutcheck.render.reportparts import (
+    ADVICE_TITLE,
     FIRST_STEPS_TITLE,
+    NOTICE_POINTER,
     RISK_ALSO,
     learn_line,
     level_word,
+    notice_line,
+    overall_title,
     plural,
     red_flag_reminder,
     red_flag_wording,
@@ -49,12 +53,17 @@ def results_view(
     closing: Sequence[str] = (),
 ) -> RenderableType:
     """The whole results screen; ``saved_to`` or ``not_saved`` says where the result went, and
-    the ``closing`` lines name the exact commands for the full report and the history."""
+    the ``closing`` lines name the exact commands for the full report and the history.
+
+    With a red flag, the first screen holds the compact notice, the first steps (the flag's
+    action first) and the overall line; the flag's full advice follows the factor bars."""
     parts: list[RenderableType] = []
     if assessment.red_flags:
         parts.append(red_flag_panel(assessment))
-    parts.append(first_steps(assessment))
-    parts.extend([_overall(assessment), _factor_table(assessment), _why(assessment, saved_to)])
+    parts.extend([first_steps(assessment), _overall(assessment), _factor_table(assessment)])
+    if assessment.red_flags:
+        parts.append(red_flag_advice(assessment))
+    parts.append(_why(assessment, saved_to))
     parts.extend(_suggestions(assessment))
     if assessment.unanswered:
         count = plural(len(assessment.unanswered), "question")
@@ -70,28 +79,42 @@ def results_view(
 
 
 def red_flag_panel(assessment: Assessment) -> Panel:
-    """The unmissable notice, one entry per red flag answered yes, worded by kind."""
+    """The unmissable notice, kept compact so that the first steps and the overall line fit on
+    the first screen: a line, then each red flag's name and time frame, most urgent first."""
     headline, lead = red_flag_wording(assessment)
-    body = Text()
-    body.append(lead + "\n", style="bold")
-    alarms = [flag for flag in assessment.red_flags if flag.is_alarm]
-    risks = [flag for flag in assessment.red_flags if not flag.is_alarm]
-    for flag in alarms:
-        body.append(f"\n• {flag.ask} ({urgency_text(flag.urgency)})\n", style="bold")
-        body.append(f"  {flag.advice}\n")
-    if risks and alarms:
-        body.append(f"\n{RISK_ALSO}\n", style="bold")
-    for flag in risks:
-        body.append(f"\n• {flag.ask} ({urgency_text(flag.urgency)})\n", style="bold")
-        body.append(f"  {flag.advice}\n")
-    body.rstrip()
+    body = Text(lead + "\n", style="bold")
+    for flag in assessment.red_flags:
+        body.append(f"• {notice_line(flag.name, flag.time_frame)}\n", style="bold" if flag.is_alarm else "")
+    body.append(NOTICE_POINTER, style="italic")
     return Panel(
         body,
         title=f"⚠  {headline.upper()}  ⚠",
         title_align="left",
-        border_style="bold red" if alarms else "bold yellow",
+        border_style="bold red" if assessment.has_alarm else "bold yellow",
         box=box.HEAVY,
     )
+
+
+def red_flag_advice(assessment: Assessment) -> RenderableType:
+    """Each red flag's full advice, alarm symptoms first, then risk markers."""
+    alarms = [flag for flag in assessment.red_flags if flag.is_alarm]
+    risks = [flag for flag in assessment.red_flags if not flag.is_alarm]
+    rows = hanging()
+    for flag in alarms + risks:
+        if flag is (risks[0] if risks else None) and alarms:
+            rows.add_row("", Text(RISK_ALSO, style="bold"))
+        entry = Text(f"{flag.name} ({urgency_text(flag.urgency)})\n", style="bold")
+        rows.add_row("•", entry.append(flag.advice, style=""))
+    return Group(Text(f"\n{ADVICE_TITLE}", style="bold"), rows)
+
+
+def hanging(marker_width: int = 0) -> Table:
+    """A two-column grid for list items: a marker, then text whose wrapped lines stay under
+    its first word (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, min_width=marker_width)
+    grid.add_column()
+    return grid
 
 
 def _red_flag_reminder(assessment: Assessment) -> Text:
@@ -100,33 +123,42 @@ def _red_flag_reminder(assessment: Assessment) -> Text:
     return text
 
 
-def first_steps(assessment: Assessment) -> Text:
-    """'Your first steps': three to five one-line steps, an instrument's result under its step."""
-    text = Text()
-    text.append(f"\n{FIRST_STEPS_TITLE}\n", style="bold")
+def first_steps(assessment: Assessment) -> RenderableType:
+    """'Your first steps': a red flag's action (its time frame first) before anything else,
+    then three to five one-line suggestions, an instrument's result under its step."""
+    title = Text(f"\n{FIRST_STEPS_TITLE}", style="bold")
     steps = assessment.steps()
     if not steps:
-        return text.append("Nothing in your answers calls for a change; keep up what you are doing.")
+        return Group(title, Text("Nothing in your answers calls for a change; keep up what you are doing."))
+    rows = hanging(marker_width=3)
     shown: set[str] = set()
     for number, step in enumerate(steps, start=1):
-        text.append(f" {number}. {step.step}\n")
-        instrument = assessment.instrument_of(step.factor)
-        if instrument is not None and step.factor not in shown:
-            shown.add(step.factor)
-            text.append(f"    {instrument.line}\n", style="cyan")
-    text.rstrip()
+        rows.add_row(f"{number}.", _step_text(step, assessment, shown))
+    return Group(title, rows)
+
+
+def _step_text(step: Step, assessment: Assessment, shown: set[str]) -> Text:
+    flag = step.red_flag
+    if flag is not None:
+        return Text(step.text, style="bold red" if flag.is_alarm else "bold yellow")
+    text = Text(step.text)
+    factor = step.suggestion.factor if step.suggestion is not None else ""
+    instrument = assessment.instrument_of(factor)
+    if instrument is not None and factor not in shown:
+        shown.add(factor)
+        text.append(f"\n{instrument.line}", style="cyan")
     return text
 
 
 def _overall(assessment: Assessment) -> Text:
     overall = assessment.overall
     text = Text()
-    text.append("\nOverall risk-factor load: ", style="bold")
+    text.append(f"\n{overall_title(assessment)}: ", style="bold")
     if overall.percent is None:
-        return text.append("not scored\n").append(overall.summary + "\n")
+        return text.append("not scored\n").append(assessment.overall_summary() + "\n")
     level = f"{level_word(overall.level).upper()} ({overall.percent:g}%)"
     text.append(level, style=Style.parse(_style(overall.level)) + Style(bold=True))
-    return text.append(f"\n{overall.summary}\n")
+    return text.append(f"\n{assessment.overall_summary()}\n")
 
 
 def _style(level: str | None) -> str:
@@ -156,12 +188,11 @@ def _factor_table(assessment: Assessment) -> Table:
 
 
 def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
-    lines = Text()
-    lines.append("\nWhat moved each score\n", style="bold")
     where = f"'{_report_command(saved_to)}' lists them" if saved_to else "the --format md report lists them"
+    parts: list[RenderableType] = [Text("\nWhat moved each score", style="bold")]
     for factor in assessment.factors:
-        lines.append_text(_factor_why(factor, assessment, where))
-    return lines
+        parts.extend(_factor_why(factor, assessment, where))
+    return Group(*parts)
 
 
 def _report_command(saved_to: str) -> str:
@@ -173,38 +204,41 @@ def _report_command(saved_to: str) -> str:
     return f"gutcheck report last{profile} --format md"
 
 
-def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> Text:
-    text = Text()
-    text.append(factor.title, style="bold")
-    text.append(f" ({level_word(factor.level)}): ", style=_style(factor.level))
-    text.append(f"{factor.summary}\n")
+def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> list[RenderableType]:
+    head = Text()
+    head.append(factor.title, style="bold")
+    head.append(f" ({level_word(factor.level)}): ", style=_style(factor.level))
+    head.append(factor.summary)
+    rows = hanging(marker_width=3)
     instrument = assessment.instrument_of(factor.id)
     if instrument is not None:
-        text.append(f"  {instrument.line}\n", style="cyan")
+        rows.add_row("", Text(instrument.line, style="cyan"))
         if instrument.note:
-            text.append(f"  ({instrument.note[0].upper()}{instrument.note[1:]}.)\n", style="dim")
+            rows.add_row("", Text(f"({instrument.note[0].upper()}{instrument.note[1:]}.)", style="dim"))
     moving = factor.top_contributions(len(factor.contributions))
     if not moving and factor.percent is not None:
-        text.append("  • Nothing in your answers raised this score.\n", style="dim")
+        rows.add_row("•", Text("Nothing in your answers raised this score.", style="dim"))
     for item in moving[:MOVED_LINES]:
-        text.append(f"  • {item.ask} → ")
-        text.append(f"{item.answer}", style="italic")
-        text.append(f" (+{item.points})\n", style="dim")
+        line = Text(f"{item.ask} → ").append(item.answer, style="italic").append(f" (+{item.points})", style="dim")
+        rows.add_row("•", line)
     if factor.learn:
-        text.append(f"  {learn_line(factor.learn)}\n", style="cyan")
+        rows.add_row("", Text(learn_line(factor.learn), style="cyan"))
     extra = len(moving) - MOVED_LINES
     if extra > 0:
-        text.append(f"  • … and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}.\n",
-                    style="dim")
-    return text
+        more = f"… and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}."
+        rows.add_row("•", Text(more, style="dim"))
+    return [head, rows]
 
 
 def _suggestions(assessment: Assessment) -> list[RenderableType]:
     if not assessment.suggestions:
         return [Text("No suggestions: nothing stood out in your answers.\n")]
-    parts: list[RenderableType] = [Text("Suggestions, most relevant for you first", style="bold")]
+    parts: list[RenderableType] = [Text("\nSuggestions, most relevant for you first", style="bold")]
+    rows = hanging(marker_width=3)
     for number, suggestion in enumerate(assessment.suggestions[:TOP_SUGGESTIONS], start=1):
-        parts.append(_suggestion(number, suggestion, assessment.references))
+        rows.add_row("", "")
+        rows.add_row(f"{number}.", _suggestion(suggestion, assessment.references))
+    parts.append(rows)
     extra = len(assessment.suggestions) - TOP_SUGGESTIONS
     if extra > 0:
         more = f"\n… and {extra} more in the full report (the command for it is at the end)."
@@ -212,18 +246,16 @@ def _suggestions(assessment: Assessment) -> list[RenderableType]:
     return parts
 
 
-def _suggestion(
-    number: int, suggestion: SuggestionResult, references: dict[str, ReferenceInfo]
-) -> Text:
+def _suggestion(suggestion: SuggestionResult, references: dict[str, ReferenceInfo]) -> Text:
     text = Text()
-    text.append(f"\n{number}. {suggestion.text}\n", style="bold")
-    text.append("   Evidence: ")
+    text.append(f"{suggestion.text}\n", style="bold")
+    text.append("Evidence: ")
     text.append(suggestion.evidence_words, style="bold cyan")
-    text.append(f"\n   Why: {suggestion.why}\n")
+    text.append(f"\nWhy: {suggestion.why}\n")
     if suggestion.caution:
-        text.append(f"   ⚠ Caution: {suggestion.caution}\n", style="bold yellow")
+        text.append(f"⚠ Caution: {suggestion.caution}\n", style="bold yellow")
     if suggestion.learn:
-        text.append(f"   {learn_line(suggestion.learn)}\n", style="cyan")
+        text.append(f"{learn_line(suggestion.learn)}\n", style="cyan")
     for ref_id in suggestion.references:
         ref = references.get(ref_id)
         if ref is not None:
@@ -236,13 +268,13 @@ def reference_line(ref: ReferenceInfo) -> Text:
     """A citation with its links: clickable where the terminal allows, the URL always printed."""
     entry = source_entry(ref)
     text = Text()
-    text.append(f"   Source: {entry.cite}\n", style="dim")
+    text.append(f"Source: {entry.cite}\n", style="dim")
     for link in entry.links:
-        text.append("     ")
+        text.append("  ")
         text.append(link, style=Style(link=link, underline=True))
         text.append("\n")
     if entry.plain:
-        text.append(f"     {entry.plain}\n", style="dim")
+        text.append(f"  {entry.plain}\n", style="dim")
     return text
 
 
@@ -269,4 +301,5 @@ def render_text(assessment: Assessment, *, width: int = 100) -> str:
         highlight=False,
     )
     console.print(results_view(assessment))
-    return buffer.getvalue()
+    # list items are laid out as grids, whose cells rich pads to the column's width
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

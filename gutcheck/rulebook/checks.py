@@ -208,10 +208,13 @@ def _instrument_problems(model: spec.RuleBaseSpec, rule_base: RuleBase) -> Itera
 
 def _cutoff_problems(instrument: spec.InstrumentSpec, top: int, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     for i, cutoff in enumerate(instrument.cutoffs):
-        if not 1 <= cutoff.at_least <= top:
+        if cutoff.at_least is not None and not 1 <= cutoff.at_least <= top:
             message = f"at_least must be from 1 to {top}, the most {instrument.name} can total"
             yield (*path, "cutoffs", i, "at_least"), message
     last = len(instrument.cutoffs) - 1
+    if instrument.cutoffs[last].at_least is None:
+        message = "the last cut-off must have 'at_least': the one that applies when no other does gives a screen result"
+        yield (*path, "cutoffs", last, "label"), message
     if instrument.cutoffs[last].when is not None:
         message = "the last cut-off must have no 'when', so that one always applies (say why in its label)"
         yield (*path, "cutoffs", last), message

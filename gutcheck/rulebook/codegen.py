@@ -79,7 +79,7 @@ class _Generator(ConditionWriter):
     def constants(self, depth: int) -> None:
         """Per-question tables of what each answer adds to its factor's packed sum, and factor tables."""
         emit = self.out
-        emit(depth, "top_ids, overall, bisect, SKIP = H.top_ids, H.overall, H.bisect, H.SKIP")
+        emit(depth, "top_ids, overall, bisect, SKIP, flagged = H.top_ids, H.overall, H.bisect, H.SKIP, H.flagged")
         for i, q in enumerate(self.rules.questions):
             k = self.owner.get(q.id)
             if k is None:
@@ -195,9 +195,12 @@ class _Generator(ConditionWriter):
                 test = "True" if cutoff.when_data is None else self.condition(cutoff.when_data)
                 emit(depth + 1, f"{'if' if c == 0 else 'elif'} {test}:")  # the first that holds
                 emit(depth + 2, f"cut{k} = {c}")
+                if cutoff.at_least is None:  # no screen result for this person
+                    emit(depth + 2, "scr = None")
+                    continue
                 at_least = literal(cutoff.at_least << pack.shift)
                 emit(depth + 2, f"scr = 'positive' if u{k} >= {at_least} else 'negative'")
-        facts = frozenset(["level", "percent", "points"] + (["screen"] if instrument is not None else []))
+        facts = frozenset(["level", "percent", "points", "alarm"] + (["screen"] if instrument is not None else []))
         for j, suggestion in enumerate(factor.suggestions):
             append = f"append({literal(self.rank_key(first + j, suggestion))} + w)"
             if suggestion.when_data is None:
@@ -205,6 +208,10 @@ class _Generator(ConditionWriter):
                 continue
             emit(depth, f"if {self.condition(suggestion.when_data, facts)}:")
             emit(depth + 1, append)
+
+    def reads_alarm(self) -> bool:
+        """True when some suggestion's condition reads whether an alarm symptom stands."""
+        return any("alarm" in condition_keys(s.when_data) for f in self.rules.factors for s in f.suggestions)
 
     def rank_key(self, place: int, suggestion: Suggestion) -> int:
         """The static part of a suggestion's rank: smaller first (see :func:`rank_key`)."""
@@ -215,6 +222,9 @@ class _Generator(ConditionWriter):
         """Every factor, the overall mean and the ranked suggestions."""
         emit, first = self.out, 0
         emit(depth, "found = []; append = found.append")
+        if self.reads_alarm():
+            alarms = [self.shown[self.index[f.question.id]] for f in self.rules.red_flags if f.kind != "risk"]
+            emit(depth, "alarm = " + (" or ".join(f"{var} is True" for var in alarms) or "False"))
         for k, factor in enumerate(self.rules.factors):
             self.factor(depth, k, factor, first, detail)
             first += len(factor.suggestions)
@@ -231,14 +241,11 @@ class _Generator(ConditionWriter):
         for flag in self.rules.red_flags:
             i, name = self.index[flag.question.id], literal(flag.question.id)
             emit(depth, f"if {self.shown[i]} is True:")
-            if not detail:
-                emit(depth + 1, f"flags += ({name},)")
-                continue
             emit(depth + 1, "u = -1")
             for c, rule in enumerate(flag.urgency_if):
                 emit(depth + 1, f"{'if' if c == 0 else 'elif'} {self.condition(rule.when_data)}:")
                 emit(depth + 2, f"u = {c}")
-            emit(depth + 1, f"flags.append(({name}, u))")
+            emit(depth + 1, f"flags.append(({name}, u))" if detail else f"flags += (({name}, u),)")
 
     def top_factor(self, depth: int) -> None:
         """The scored factor with a percent above 0 that weighs most (the first on ties)."""
@@ -285,6 +292,8 @@ class _Generator(ConditionWriter):
         emit(2, "if client and client[0] == \"'\":")  # a formula-like id the export neutralised
         emit(3, "client = unneutralise(client)")
         self.first_three(2)
+        emit(2, "if flags:")  # the red flags come first, most urgent first, and lead the top three
+        emit(3, "flags, tops = flagged(flags, tops)")
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
                 "flags, top, tops))")
         emit(1, "return row")

@@ -15,7 +15,10 @@ from gutcheck.rulebook.model import RuleBase
 
 COMBINATORS = ("all", "any", "not")
 NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-FACTS = {"level": "lvl", "percent": "pct", "points": "pts", "screen": "scr"}
+FACTS = {"level": "lvl", "percent": "pct", "points": "pts", "screen": "scr", "alarm": "alarm"}
+FACT_KINDS = {"percent": "number", "points": "number", "alarm": "yesno"}
+
+
 class CodegenError(ValueError):
     """A rule base the generator does not compile (the caller scores it another way)."""
 
@@ -70,7 +73,7 @@ class ConditionWriter:
     def subject(self, key: str, facts: frozenset[str]) -> tuple[str, str]:
         """The variable holding a subject's value, and its kind."""
         if key in facts:
-            return FACTS[key], "number" if key in ("percent", "points") else "choice"
+            return FACTS[key], FACT_KINDS.get(key, "choice")
         if key not in self.index:
             raise CodegenError("a condition names an unknown subject")
         return self.shown[self.index[key]], self.rules.questions[self.index[key]].kind

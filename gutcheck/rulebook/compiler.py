@@ -30,6 +30,10 @@ from gutcheck.rulebook.model import (
 )
 
 PathKey = tuple[str | int, ...]
+DEFAULT_ACTION = "see a doctor about what you reported."
+# Whether any alarm symptom was answered yes: a fact that suggestions' conditions may read, so
+# that advice a person could use to treat a symptom themselves is held back while one stands.
+ALARM_SUBJECT = Subject("alarm", "yesno", from_facts=True)
 
 
 # Keys added to the format later, with the values that mean "not used": left out of the hash,
@@ -37,18 +41,21 @@ PathKey = tuple[str | int, ...]
 _LATER_DEFAULTS: dict[str, tuple[Any, ...]] = {
     "about": ([],), "learn": (None, []), "kind": ("alarm",), "urgency_if": ([],),
     "instrument": (None,), "priority": ("standard",), "short": (None,),
+    "hold_for_alarms": (False,), "action": (None,), "title": (None,),
 }
+# Keys that red flags gained later, which questions had from the start.
+_LATER_FLAG_DEFAULTS: dict[str, tuple[Any, ...]] = {**_LATER_DEFAULTS, "show_if": (None,), "help": (None,)}
 
 
-def _without_later_defaults(data: Any) -> Any:
+def _without_later_defaults(data: Any, later: dict[str, tuple[Any, ...]] = _LATER_DEFAULTS) -> Any:
     if isinstance(data, list):
-        return [_without_later_defaults(item) for item in data]
+        return [_without_later_defaults(item, later) for item in data]
     if not isinstance(data, dict):
         return data
     return {
-        key: _without_later_defaults(value)
+        key: _without_later_defaults(value, _LATER_FLAG_DEFAULTS if key == "red_flags" else _LATER_DEFAULTS)
         for key, value in data.items()
-        if not (key in _LATER_DEFAULTS and any(value == default for default in _LATER_DEFAULTS[key]))
+        if not (key in later and any(value == default for default in later[key]))
     }
 
 
@@ -110,15 +117,15 @@ def compile_rules(
     (without it, the rule base has no learn file).
     """
     context = _Context(source)
-    flag_questions = [_red_flag_question(context, rf) for rf in data["red_flags"]]
     about = tuple(
         _question(context, {**q, "type": "choice"}, None, ("about", i)) for i, q in enumerate(data.get("about") or [])
     )
+    flag_questions = [_red_flag_question(context, rf, i) for i, rf in enumerate(data["red_flags"])]
+    factors = tuple(_factor(context, f, i) for i, f in enumerate(data["factors"]))
     red_flags = tuple(
         _red_flag(context, rf, question, i)
         for i, (rf, question) in enumerate(zip(data["red_flags"], flag_questions, strict=True))
     )
-    factors = tuple(_factor(context, f, i) for i, f in enumerate(data["factors"]))
     learn = data.get("learn")
     rule_base = RuleBase(
         id=data["id"],
@@ -143,26 +150,35 @@ def _reference(key: str, ref: dict[str, Any]) -> ReferenceInfo:
     )
 
 
-def _red_flag_question(context: _Context, item: dict[str, Any]) -> Question:
-    question = Question(id=item["id"], ask=item["ask"], kind="yesno", factor=None, yes_points=0)
+def _red_flag_question(context: _Context, item: dict[str, Any], index: int) -> Question:
+    """A red flag's yes/no question; its ``show_if`` may read the about questions and earlier flags."""
+    show_if = item.get("show_if")
+    predicate = context.condition(show_if, dict(context.subjects), ("red_flags", index, "show_if"))
+    question = Question(
+        id=item["id"], ask=item["ask"], kind="yesno", factor=None, yes_points=0, help=item.get("help"),
+        show_if=predicate, show_reads=condition_keys(show_if), show_if_data=show_if,
+    )
     context.subjects.setdefault(item["id"], Subject(item["id"], "yesno"))
     return question
 
 
 def _red_flag(context: _Context, item: dict[str, Any], question: Question, index: int) -> RedFlag:
-    """A red flag; its ``urgency_if`` conditions may read every red flag and about question."""
+    """A red flag; its ``urgency_if`` conditions may read every question of the rule base (an
+    urgency is decided once every answer is in)."""
     rules = tuple(
         UrgencyRule(
             context.condition(rule["when"], dict(context.subjects), ("red_flags", index, "urgency_if", i, "when")),
             rule["urgency"],
             rule.get("advice"),
             rule["when"],
+            rule.get("action"),
         )
         for i, rule in enumerate(item.get("urgency_if") or [])
     )
     return RedFlag(
         question, item["advice"], item["urgency"], tuple(item["references"]),
-        kind=item.get("kind", "alarm"), urgency_if=rules,
+        kind=item.get("kind", "alarm"), urgency_if=rules, title=item.get("title") or question.ask,
+        action=item.get("action") or DEFAULT_ACTION,
     )
 
 
@@ -174,7 +190,7 @@ def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
     bands = _bands(item["bands"])
     instrument = _instrument(context, item.get("instrument"), (*path, "instrument"))
     facts = _fact_subjects(bands, sum(q.max_points for q in questions), instrument is not None)
-    subjects = {**context.subjects, **facts}
+    subjects = {**context.subjects, **facts, "alarm": ALARM_SUBJECT}
     suggestions = tuple(
         _suggestion(context, s, item["id"], subjects, (*path, "suggestions", i))
         for i, s in enumerate(item["suggestions"])
@@ -202,6 +218,7 @@ def _suggestion(
         short=item.get("short") or first_sentence(item["text"]),
         learn=tuple(item.get("learn") or ()),
         when_data=item["when"],
+        hold_for_alarms=bool(item.get("hold_for_alarms")),
     )
 
 
@@ -221,7 +238,8 @@ def _instrument(context: _Context, item: dict[str, Any] | None, path: PathKey) -
     subjects = dict(context.subjects)
     cutoffs = tuple(
         Cutoff(
-            context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c["at_least"], c["label"], c["when"]
+            context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c.get("at_least"), c["label"],
+            c["when"],
         )
         for i, c in enumerate(item["cutoffs"])
     )

@@ -2,7 +2,8 @@
 
 A condition is a mapping. ``all: [...]``, ``any: [...]`` and ``not: {...}`` combine others;
 any other key names a subject (a question id, or for suggestions ``level``, ``percent``,
-``points`` of the factor, or ``screen``, positive or negative, of the factor's instrument)
+``points`` of the factor, ``screen``, positive or negative, of the factor's instrument, or
+``alarm``, true when any alarm symptom was answered yes)
 and maps to a value (equality) or to operators:
 ``equals``, ``in``, ``not_in``, ``contains`` (multi), ``gt``/``gte``/``lt``/``lte`` (numbers),
 ``answered`` (true/false). Several keys in one mapping must all hold. A question that is
@@ -23,7 +24,7 @@ Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
 Locate = Callable[[tuple[str | int, ...]], str]
 
 COMBINATORS = frozenset({"all", "any", "not"})
-FACT_KEYS = frozenset({"level", "percent", "points", "screen"})
+FACT_KEYS = frozenset({"level", "percent", "points", "screen", "alarm"})
 _NUMERIC_OPS = {
     "gt": lambda a, b: a > b,
     "gte": lambda a, b: a >= b,

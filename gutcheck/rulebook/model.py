@@ -202,6 +202,7 @@ class Suggestion:
     short: str = ""
     learn: tuple[str, ...] = ()
     when_data: Any = field(default=None, repr=False, compare=False)
+    hold_for_alarms: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ class Cutoff:
     """An instrument cut-off: used when ``when`` holds (always when it is None)."""
 
     when: Predicate | None
-    at_least: int
+    at_least: int | None  # None: no screen result for this person (the label says why)
     label: str
     when_data: Any = field(default=None, repr=False, compare=False)
 
@@ -264,6 +265,7 @@ class UrgencyRule:
     urgency: str
     advice: str | None
     when_data: Any = field(default=None, repr=False, compare=False)
+    action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -280,13 +282,22 @@ class RedFlag:
     references: tuple[str, ...]
     kind: str = "alarm"
     urgency_if: tuple[UrgencyRule, ...] = ()
+    title: str = ""
+    action: str = ""
 
-    def resolve(self, answers: Mapping[str, Any]) -> tuple[str, str]:
-        """The urgency and advice for these answers: the first rule that holds, else the default."""
-        for rule in self.urgency_if:
+    def rule_for(self, answers: Mapping[str, Any]) -> int:
+        """The index of the first urgency rule that holds for these answers (-1: none does)."""
+        for index, rule in enumerate(self.urgency_if):
             if rule.when(answers, _NO_FACTS):
-                return rule.urgency, rule.advice or self.advice
-        return self.urgency, self.advice
+                return index
+        return -1
+
+    def at(self, rule: int) -> tuple[str, str, str]:
+        """The urgency, advice and action under urgency rule ``rule`` (-1: the flag's own)."""
+        if rule < 0:
+            return self.urgency, self.advice, self.action
+        chosen = self.urgency_if[rule]
+        return chosen.urgency, chosen.advice or self.advice, chosen.action or self.action
 
 
 @dataclass(frozen=True)
@@ -309,9 +320,11 @@ class RuleBase:
     by_id: Mapping[str, Question] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # About you first: age and sex decide which safety questions apply and how urgent
+        # their advice is, so they are known before the red flags are asked.
         questions = (
-            tuple(rf.question for rf in self.red_flags)
-            + self.about
+            self.about
+            + tuple(rf.question for rf in self.red_flags)
             + tuple(q for f in self.factors for q in f.questions)
         )
         object.__setattr__(self, "questions", questions)

@@ -21,7 +21,7 @@ Identifier = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 EvidenceKind = Literal["rct", "human", "review", "guideline", "lab"]
-Urgency = Literal["emergency", "urgent", "soon", "routine"]
+Urgency = Literal["emergency", "same_day", "urgent", "two_weeks", "soon", "routine"]
 Condition = Annotated[
     dict[str, Any],
     Field(
@@ -132,7 +132,7 @@ QuestionSpec = Annotated[
 
 
 class AboutQuestionSpec(_QuestionBase):
-    """An optional question about the person (age band, sex): asked after the red flags, never scored."""
+    """An optional question about the person (age band, sex): asked first, never scored."""
 
     type: Literal["choice", "scale", "multi", "yesno", "number"] = Field(
         default="choice", description="about questions are choice questions"
@@ -160,9 +160,19 @@ class SuggestionSpec(_Strict):
     references: list[Identifier] = Field(min_length=1)
     caution: str | None = None
     when: Condition | None = None
-    priority: Literal["safety", "standard"] = Field(
+    priority: Literal["safety", "targeted", "standard"] = Field(
         default="standard",
-        description="safety: a test to ask for, a medicine to review, heavy drinking to cut down with help",
+        description=(
+            "safety: a test to ask for, a medicine to review, heavy drinking to cut down with help; "
+            "targeted: a guideline made for exactly the situation 'when' describes"
+        ),
+    )
+    hold_for_alarms: bool = Field(
+        default=False,
+        description=(
+            "never given while an alarm symptom is reported (its 'when' must say {alarm: false}; lint checks): "
+            "for advice a person could use to treat a symptom themselves"
+        ),
     )
     short: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         default=None, description="one line for 'Your first steps'; default: the first sentence of text"
@@ -174,7 +184,10 @@ class CutoffSpec(_Strict):
     """A cut-off of an instrument: the first whose ``when`` holds (or that has none) is used."""
 
     when: Condition | None = None
-    at_least: int = Field(ge=0, le=1000, description="a total at or above this is a positive screen")
+    at_least: int | None = Field(
+        default=None, ge=0, le=1000,
+        description="a total at or above this is a positive screen; leave out for no screen result (say why in label)",
+    )
     label: Text
 
 
@@ -205,12 +218,16 @@ class FactorSpec(_Strict):
     learn: list[Identifier] = Field(default_factory=list, description="ids of learn topics")
 
 
+OneLine = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class UrgencyRuleSpec(_Strict):
     """An urgency that replaces a red flag's default when its condition holds."""
 
     when: Condition
     urgency: Urgency
     advice: Text | None = None
+    action: OneLine | None = Field(default=None, description="replaces the red flag's action")
 
 
 class RedFlagSpec(_Strict):
@@ -222,8 +239,17 @@ class RedFlagSpec(_Strict):
 
     id: Identifier
     kind: Literal["alarm", "risk"] = "alarm"
+    title: OneLine | None = Field(default=None, description="a short name, such as 'Blood in the stool'")
     ask: Text
+    help: str | None = None
+    show_if: Condition | None = Field(
+        default=None, description="asked only when this holds (it may read the about questions and earlier red flags)"
+    )
     advice: Text
+    action: OneLine | None = Field(
+        default=None,
+        description="the first step in one line, without its time frame (added from the urgency)",
+    )
     urgency: Urgency = "soon"
     urgency_if: list[UrgencyRuleSpec] = Field(
         default_factory=list, description="the first whose 'when' holds replaces urgency (and advice)"

@@ -153,8 +153,8 @@ def test_first_screen_at_80x24_holds_the_notice_first_steps_level_and_bars(env: 
                     "sh", "-c", command + "; echo EXIT=$?; sleep 30"], check=True, timeout=10)
     try:
         shown = _wait_for(lambda: _tmux_screen(socket, session), "Score per factor")
-        assert "SEE A CLINICIAN" in shown and "Overall risk-factor load: HIGH" in shown
-        assert "Your first steps" in shown and "1. Drink less." in shown
+        assert "SEE A CLINICIAN" in shown and "Overall risk-factor load (habits only): HIGH" in shown
+        assert "Your first steps" in shown and "1. Within days: see a doctor" in shown and "2. Drink less." in shown
         assert "Drinking" in shown and "Food" in shown and "█" in shown
         assert "EXIT=" not in shown  # less is holding the rest
         subprocess.run(["tmux", *socket, "send-keys", "-t", session, "q"], check=True, timeout=10)

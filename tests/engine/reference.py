@@ -13,8 +13,9 @@ from typing import Any
 from gutcheck.answers.parse import SKIP
 from gutcheck.rulebook.model import Factor, RuleBase
 
-PRIORITY = {"safety": 0, "standard": 1}
+PRIORITY = {"safety": 0, "targeted": 1, "standard": 2}
 EVIDENCE = {"guideline": 0, "rct": 1, "human": 2, "review": 3, "lab": 4}
+URGENCY = ["emergency", "same_day", "urgent", "two_weeks", "soon", "routine"]
 
 
 def holds(condition: dict[str, Any], answers: dict[str, Any], facts: dict[str, Any]) -> bool:
@@ -68,7 +69,9 @@ def score(rules: RuleBase, parsed: dict[str, Any]) -> dict[str, Any]:
             unanswered.append(q.id)
         else:
             shown[q.id] = value
-    factors = [_factor(f, shown, set(unanswered)) for f in rules.factors]
+    flagged = [rf for rf in rules.red_flags if shown.get(rf.question.id) is True]
+    alarm = any(rf.kind != "risk" for rf in flagged)
+    factors = [_factor(f, shown, set(unanswered), alarm) for f in rules.factors]
     found = [(PRIORITY[s.priority], EVIDENCE[s.evidence], -f["weighted"], k, i, s)
              for k, f in enumerate(factors) for i, s in enumerate(f["suggestions"])]
     ranked = _variety([item[-1] for item in sorted(found, key=lambda item: item[:5])])
@@ -77,19 +80,20 @@ def score(rules: RuleBase, parsed: dict[str, Any]) -> dict[str, Any]:
     weights = sum(w for w, _ in scored)
     overall = one_decimal(sum(w * p for w, p in scored) / weights) if scored and weights > 0 else None
     tops = [f for f in factors if f["percent"] is not None and f["percent"] > 0]
+    flags = sorted((_flag(rf, shown) for rf in flagged), key=lambda flag: (URGENCY.index(flag[1]), flag[3] == "risk"))
     return {
         "factors": [(f["id"], f["raw"], f["max"], f["percent"], f["level"]) for f in factors],
         "overall": (overall, rules.overall.find(overall).level if overall is not None else None),
         "suggestions": [s.id for s in ranked],
-        "first_steps": [s.id for s in _first_steps(ranked)],
-        "red_flags": [_flag(rf, shown) for rf in rules.red_flags if shown.get(rf.question.id) is True],
+        "first_steps": [f[0] for f in flags] + [s.id for s in _first_steps(ranked)][: max(0, 5 - len(flags))],
+        "red_flags": [f[:3] for f in flags],
         "instruments": [f["instrument"] for f in factors if f["instrument"] is not None],
         "unanswered": unanswered,
         "top_factor": max(tops, key=lambda f: f["weighted"])["id"] if tops else None,
     }
 
 
-def _factor(factor: Factor, shown: dict[str, Any], blank: set[str]) -> dict[str, Any]:
+def _factor(factor: Factor, shown: dict[str, Any], blank: set[str], alarm: bool) -> dict[str, Any]:
     full = sum(q.max_points for q in factor.questions)
     raw = sum(q.points(shown[q.id]) for q in factor.questions if q.id in shown)
     reachable = sum(q.max_points for q in factor.questions if q.id not in blank)
@@ -101,7 +105,7 @@ def _factor(factor: Factor, shown: dict[str, Any], blank: set[str]) -> dict[str,
         prorated = Fraction(points * full, reachable) if reachable < full else points
         level = next(b.level for b in factor.bands.bands if b.below is None or prorated < b.below)
     instrument, screen = _instrument(factor, shown)
-    facts = {"level": level, "percent": percent, "points": raw}
+    facts = {"level": level, "percent": percent, "points": raw, "alarm": alarm}
     if factor.instrument is not None:
         facts["screen"] = screen
     suggestions = [s for s in factor.suggestions if s.when_data is None or holds(s.when_data, shown, facts)]
@@ -119,6 +123,8 @@ def _instrument(factor: Factor, shown: dict[str, Any]) -> tuple[Any, str | None]
         return None, None
     cutoff = next(c for c in instrument.cutoffs if c.when_data is None or holds(c.when_data, shown, {}))
     total = sum(q.points(shown[q.id]) for q in items)
+    if cutoff.at_least is None:  # no cut-off applies: no screen result
+        return (factor.id, total, None, False), None
     positive = total >= cutoff.at_least
     return (factor.id, total, cutoff.at_least, positive), "positive" if positive else "negative"
 
@@ -126,7 +132,7 @@ def _instrument(factor: Factor, shown: dict[str, Any]) -> tuple[Any, str | None]
 def _variety(ordered: list[Any]) -> list[Any]:
     head: list[Any] = []
     counts: Counter[str] = Counter()
-    passes = (lambda s: s.evidence != "lab" and (s.priority == "safety" or counts[s.factor] == 0),
+    passes = (lambda s: s.evidence != "lab" and (s.priority in ("safety", "targeted") or counts[s.factor] == 0),
               lambda s: s.evidence != "lab", lambda s: True)
     for admits in passes:
         for s in ordered:
@@ -144,8 +150,8 @@ def _first_steps(ranked: list[Any]) -> list[Any]:
     return steps or ranked[:3]
 
 
-def _flag(flag: Any, shown: dict[str, Any]) -> tuple[str, str, str]:
+def _flag(flag: Any, shown: dict[str, Any]) -> tuple[str, str, str, str]:
     for rule in flag.urgency_if:
         if holds(rule.when_data, shown, {}):
-            return flag.question.id, rule.urgency, rule.advice or flag.advice
-    return flag.question.id, flag.urgency, flag.advice
+            return flag.question.id, rule.urgency, rule.advice or flag.advice, flag.kind
+    return flag.question.id, flag.urgency, flag.advice, flag.kind

@@ -90,10 +90,12 @@ def test_batch_top_suggestions_are_the_first_of_the_assessments_ranked_suggestio
     for _ in range(3):
         answers = data.draw(answer_sets(rules))
         full = score_parsed(rules, answers, taken_at=WHEN)
-        expected = tuple(s.id for s in full.suggestions[:TOP_SUGGESTIONS])
+        # the red flags answered yes lead, most urgent first, then the ranked suggestions
+        expected = (*(f.id for f in full.red_flags), *(s.id for s in full.suggestions))[:TOP_SUGGESTIONS]
         assert summaries(ParsedRow(1, "c", answers)).top_suggestions == expected
         assert summarise(full, 1).top_suggestions == expected
         assert full.first_steps == tuple(s.id for s in full.steps()) or not full.suggestions
+        assert full.first_steps[: len(full.red_flags)] == tuple(f.id for f in full.red_flags)
 
 
 def test_a_document_saved_before_kinds_and_first_steps_still_reads() -> None:
@@ -106,7 +108,8 @@ def test_a_document_saved_before_kinds_and_first_steps_still_reads() -> None:
     for key in ("instruments", "first_steps", "about", "learn"):
         data.pop(key)
     for flag in data["red_flags"]:
-        flag.pop("kind")
+        for key in ("kind", "title", "step", "time_frame"):
+            flag.pop(key)
     for factor in data["factors"]:
         factor.pop("learn")
     for item in data["suggestions"]:
@@ -114,5 +117,8 @@ def test_a_document_saved_before_kinds_and_first_steps_still_reads() -> None:
             item.pop(key)
     old = Assessment.from_dict(data)
     assert old.red_flags[0].kind == "alarm" and old.first_steps == () and old.instruments == ()
-    assert old.steps() and all(s.evidence != "lab" for s in old.steps())
+    steps = old.steps()
+    # a red flag saved before flags were steps still comes first, with its time frame in words
+    assert steps[0].red_flag is not None and steps[0].text == "At your next appointment: see a doctor about what you reported."
+    assert steps[1:] and all(s.suggestion is not None and s.suggestion.evidence != "lab" for s in steps[1:])
     assert old.suggestions[0].step == old.suggestions[0].text

@@ -1,4 +1,5 @@
-"""The one ranking of suggestions: safety, evidence, the factor's weight for the person, variety."""
+"""The one ranking: red flags most urgent first, then suggestions by safety, how well the guideline
+fits the person's situation, evidence, the factor's weight for the person, and variety."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from typing import Any
 from answer_strategies import answer_sets
 from hypothesis import given, settings
 
-from gutcheck.engine.assessment import SuggestionResult
-from gutcheck.engine.ranking import EVIDENCE_ORDER, PRIORITY_ORDER, first_steps, rank_suggestions
+from gutcheck.engine.assessment import RedFlagResult, SuggestionResult
+from gutcheck.engine.ranking import (
+    EVIDENCE_ORDER,
+    PRIORITY_ORDER,
+    first_steps,
+    order_red_flags,
+    rank_suggestions,
+    suggestion_steps,
+)
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.rulebook.loading import load_rules
 
@@ -40,7 +48,7 @@ def test_a_factor_waits_its_turn_and_never_has_more_than_two_of_the_first_five()
     ])
     assert ids(ranked)[:5] == ["diet-0", "sleep", "drink", "diet-1", "gluten"]
     assert ids(ranked)[5:] == ["diet-2", "diet-3"]
-    assert ids(first_steps(ranked)) == ["diet-0", "sleep", "drink", "diet-1"]  # never the lab-only one
+    assert ids(suggestion_steps(ranked)) == ["diet-0", "sleep", "drink", "diet-1"]  # never the lab-only one
 
 
 def test_two_safety_steps_of_one_factor_both_come_first() -> None:
@@ -53,8 +61,34 @@ def test_two_safety_steps_of_one_factor_both_come_first() -> None:
 
 def test_lab_only_steps_appear_only_when_nothing_else_applies() -> None:
     only_lab = rank_suggestions([(10.0, [s("fibre", "diet", "lab"), s("beans", "diet", "lab")])])
-    assert ids(first_steps(only_lab)) == ["fibre", "beans"]
-    assert first_steps(()) == ()
+    assert ids(suggestion_steps(only_lab)) == ["fibre", "beans"]
+    assert suggestion_steps(()) == ()
+
+
+def test_a_guideline_made_for_the_situation_ranks_above_a_general_one_and_does_not_wait() -> None:
+    # Brief advice after a positive alcohol screen (targeted) before a general sleep guideline,
+    # even from a factor that already has a step, while the sleep guideline still ranks by
+    # evidence and load like any other standard suggestion.
+    ranked = rank_suggestions([
+        (60.0, [s("get-help", "alcohol", "human", "safety"), s("drink-less", "alcohol", "guideline", "targeted")]),
+        (90.0, [s("sleep", "sleep", "guideline"), s("yogurt", "diet", "human")]),
+    ])
+    assert ids(ranked) == ["get-help", "drink-less", "sleep", "yogurt"]
+    assert PRIORITY_ORDER["safety"] < PRIORITY_ORDER["targeted"] < PRIORITY_ORDER["standard"]
+
+
+def flag(fid: str, urgency: str, kind: str = "alarm") -> RedFlagResult:
+    return RedFlagResult(fid, f"{fid}?", "advice", urgency, ("ref",), kind)
+
+
+def test_red_flags_come_first_most_urgent_first_each_once_then_five_steps_in_all() -> None:
+    flags = order_red_flags([flag("family", "routine", "risk"), flag("bleeding", "soon"), flag("black", "same_day"),
+                             flag("marker", "soon", "risk"), flag("vomiting-blood", "emergency")])
+    assert [f.id for f in flags] == ["vomiting-blood", "black", "bleeding", "marker", "family"]
+    ranked = rank_suggestions([(50.0, [s(f"tip-{i}", f"f{i}", "human") for i in range(5)])])
+    assert first_steps(flags[:2], ranked) == ("vomiting-blood", "black", "tip-0", "tip-1", "tip-2")
+    assert first_steps(flags, ranked) == ("vomiting-blood", "black", "bleeding", "marker", "family")
+    assert first_steps((), ranked) == tuple(f"tip-{i}" for i in range(5))
 
 
 @settings(max_examples=200, deadline=None)
@@ -70,7 +104,7 @@ def test_any_answers_get_a_ranking_that_keeps_its_promises(answers: dict[str, An
     counts = Counter(s.factor for s in top)
     if max(counts.values(), default=0) > 2:  # only when every other suggestion would crowd the top too
         assert all(counts[s.factor] >= 2 for s in ranked[5:])
-    steps = first_steps(ranked)
+    steps = suggestion_steps(ranked)
     if any(s.evidence != "lab" for s in ranked):
         assert steps and all(s.evidence != "lab" for s in steps)
     assert keys[5:] == sorted(keys[5:])  # after the first five, the plain order

@@ -92,7 +92,10 @@ def test_red_flags_are_reported_and_never_scored() -> None:
     before, after = score(RULES, calm, taken_at=WHEN), score(RULES, alarmed, taken_at=WHEN)
     assert [r.id for r in after.red_flags] == ["blood"]
     assert after.red_flags[0].advice == "See a clinician within days."
-    assert before.overall == after.overall
+    assert (before.overall.percent, before.overall.level) == (after.overall.percent, after.overall.level)
+    # under the notice, the level says it counts habits only instead of its band's reassurance
+    assert after.overall.summary.startswith("This level counts habits and exposures only")
+    assert after.first_steps[0] == "blood"
     assert not before.red_flags
 
 

@@ -33,7 +33,7 @@ def located(path: Path, line_col: str, message: str) -> Problem:
 # One broken file per lint rule, with every finding it must give (place and sentence).
 CASES: dict[str, list[tuple[str, str]]] = {
     "factor-without-source.yaml": [
-        ("17:9", "factor 'drink' cites no source; list its sources under 'references'"),
+        ("18:9", "factor 'drink' cites no source; list its sources under 'references'"),
     ],
     "red-flag-without-source.yaml": [
         ("11:9", "red flag 'blood' cites no source; name the guideline its advice follows"),
@@ -51,24 +51,39 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("9:61", "guide: link 'http://example.org/guide' is not an https address; use https://"),
     ],
     "unreachable-band.yaml": [
-        ("50:9", "no answers reach band 'moderate' of 'drink' (points 5 to under 6); answers give 0, 2, 4 or 6 points"),
-        ("68:7", "no answers reach the overall band 'moderate' (percent 40 to under 60)"),
+        ("51:9", "no answers reach band 'moderate' of 'drink' (points 5 to under 6); answers give 0, 2, 4 or 6 points"),
+        ("69:7", "no answers reach the overall band 'moderate' (percent 40 to under 60)"),
     ],
     "suggestion-never-given.yaml": [
-        ("63:15", "suggestion 'skip-spirits' is never given: no answers make its 'when' hold"),
+        ("64:15", "suggestion 'skip-spirits' is never given: no answers make its 'when' hold"),
     ],
     "question-never-shown.yaml": [
-        ("43:18", "question 'drink_kinds' is never shown: no earlier answers make its 'show_if' hold"),
+        ("44:18", "question 'drink_kinds' is never shown: no earlier answers make its 'show_if' hold"),
     ],
     "evidence-mismatch.yaml": [
-        ("61:19", "suggestion 'skip-spirits' is graded 'rct', but its sources are guideline; "
+        ("62:19", "suggestion 'skip-spirits' is graded 'guideline', stronger than its sources (rct); "
                   "grade it by what its sources show"),
     ],
     "hype-words.yaml": [
-        ("53:15", "hype ('detox', 'heal your gut'); say plainly what the evidence shows"),
+        ("54:15", "hype ('detox', 'heal your gut'); say plainly what the evidence shows"),
+    ],
+    "red-flag-urgency.yaml": [
+        ("17:9", "red flag 'black' has no 'action': give the first step in one line, such as 'see a doctor about ...'"),
+        ("19:13", "the advice's first sentence says 'today', but its urgency 'urgent' means 'within days'; "
+                  "make the urgency and the advice agree"),
+    ],
+    "held-for-alarms.yaml": [
+        ("71:15", "suggestion 'self-treat' is held back for alarms, but some answers give it while an alarm "
+                  "symptom is reported; add {alarm: false} to its 'when' (with all: [...])"),
+    ],
+    "dose-and-targeted.yaml": [
+        ("56:18", "this text gives a dose but does not say that a prescription wins; add "
+                  "'unless a clinician prescribes otherwise'"),
+        ("57:19", "suggestion 'drink-less' has priority 'targeted' but is graded 'rct'; 'targeted' is for a "
+                  "guideline made for the situation its 'when' describes"),
     ],
     "multi-label-semicolon.yaml": [
-        ("45:34", "option label 'Beer; cider or wine' has ';' or a line break, which separate picks typed as "
+        ("46:34", "option label 'Beer; cider or wine' has ';' or a line break, which separate picks typed as "
                   "text; reword it"),
     ],
 }
@@ -99,8 +114,8 @@ def test_cli_lint_exits_4_and_lists_each_located_finding_on_stderr() -> None:
     assert result.out == ""
     lines = result.err.splitlines()
     assert lines[0] == f"{path}: 2 lint findings; fix them and try again"
-    assert lines[1].strip().startswith(f"{path}:50:9: no answers reach band 'moderate'")
-    assert lines[2].strip().startswith(f"{path}:68:7: no answers reach the overall band 'moderate'")
+    assert lines[1].strip().startswith(f"{path}:51:9: no answers reach band 'moderate'")
+    assert lines[2].strip().startswith(f"{path}:69:7: no answers reach the overall band 'moderate'")
 
 
 def test_cli_lint_reports_clean_rules_on_stdout() -> None:

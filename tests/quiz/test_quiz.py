@@ -435,7 +435,7 @@ def test_prompts_wrap_to_the_terminal_width(mini_rules: RuleBase) -> None:
     first = next(text for text in texts if "How often" in text).rstrip()
     assert len(first) <= 80 and first.startswith("? How often")
     assert long_ask[len(first) - 2] == " "  # the first line ends between two words
-# -- safety questions need a deliberate answer; about questions come after them -------------------
+# -- safety questions need a deliberate answer; about questions come before them ------------------
 
 
 def _with_about(mini_rules: RuleBase) -> RuleBase:
@@ -453,24 +453,37 @@ def test_a_single_enter_on_a_safety_question_records_nothing(mini_rules: RuleBas
     session = take(mini_rules, CONTINUE, ENTER, NO, NO, NEVER, SPACE + ENTER, ENTER)
     answers = answers_of(session.outcome)
     assert answers["blood"] is False and answers["weight_loss"] is False
-    assert "Please choose Yes or No. Please try again." in session.text
+    assert "Please choose Yes or No." in session.text
+    assert "Please choose Yes or No. Please try again." not in session.text  # one request, said once
     progress = [line for line in session.text.splitlines() if line.startswith("Question")]
     assert progress[:2] == ["Question 1 of 5 to 7 · Safety questions"] * 2  # asked again
     first = Step(mini_rules.questions[0], 0, 1, 5, "Safety questions", deliberate=True)
     assert _choice_titles(first)[:3] == ["(choose Yes or No)", "Yes", "No"]
 
 
-def test_about_questions_follow_the_red_flags_and_may_be_declined(mini_rules: RuleBase) -> None:
+def test_y_and_n_pick_yes_or_no_and_enter_confirms(mini_rules: RuleBase) -> None:
+    # A safety question can be answered by typing y or n (either case); the letter only moves
+    # the pointer, so Enter is still needed and a stray key records nothing by itself.
+    session = take(mini_rules, CONTINUE, "y" + ENTER, "N" + ENTER, NEVER, SPACE + ENTER, ENTER)
+    answers = answers_of(session.outcome)
+    assert answers["blood"] is True and answers["weight_loss"] is False
+    # the instruction on a real terminal says so: tests/quiz/test_resize.py waits for "(↑/↓ or y/n to"
+
+
+
+def test_about_questions_come_before_the_red_flags_and_may_be_declined(mini_rules: RuleBase) -> None:
+    # Age and sex come first: they decide which safety questions apply and how urgent they are.
     rules = _with_about(mini_rules)
     decline = DOWN * 2 + ENTER  # Under 50, 50 or over, Prefer not to say
-    session = take(rules, CONTINUE, *NO_FLAGS, decline, NEVER, SPACE + ENTER, ENTER)
+    session = take(rules, CONTINUE, decline, *NO_FLAGS, NEVER, SPACE + ENTER, ENTER)
     assert session.outcome is not None
     assert session.outcome.assessment.about == ()
     assert "age_band" in session.outcome.assessment.unanswered
     headings = [line for line in session.text.splitlines() if line.startswith("Question")]
-    assert headings[2] == "Question 3 of 6 to 8 · About you"
+    assert headings[0] == "Question 1 of 6 to 8 · About you"
+    assert headings[1] == "Question 2 of 6 to 8 · Safety questions"
     assert "Optional, and never scored" in session.text
-    told = take(rules, CONTINUE, *NO_FLAGS, DOWN + ENTER, NEVER, SPACE + ENTER, ENTER)
+    told = take(rules, CONTINUE, DOWN + ENTER, *NO_FLAGS, NEVER, SPACE + ENTER, ENTER)
     assert told.outcome is not None
     assert [(a.question, a.value) for a in told.outcome.assessment.about] == [("age_band", "older")]
     assert told.outcome.assessment.overall == session.outcome.assessment.overall  # never scored

@@ -52,7 +52,7 @@ def test_narrowing_the_terminal_redraws_the_question_once_wrapped_at_spaces(tmp_
     try:
         wait_for(socket, "Continue?")
         tmux(socket, "send-keys", "-t", "quiz", "y")
-        wait_for(socket, "(↑/↓ to ")
+        wait_for(socket, "(↑/↓ or y/n to ")
         tmux(socket, "resize-window", "-t", "quiz", "-x", "50", "-y", "24")
         time.sleep(1.5)
         screen = wait_for(socket, "   No")

@@ -78,7 +78,8 @@ def test_chromium_shows_the_report_text_and_the_chart(report_file: Path, tmp_pat
     dom = Dom(result.stdout)
     for expected in (
         "Gut-barrier self-check report", "See a clinician", "Have you seen blood in your stool?",
-        "High risk-factor load · 81.1%", "Drinking", "83.3%", "1. Drink less.",
+        "Overall risk-factor load (habits only)", "High · 81.1%", "Drinking", "83.3%",
+        "Your first steps Within days: see a doctor about what you reported. Drink less.", "1. Drink less.",
         "For testing only. Not medical advice.",
     ):
         assert expected in dom.text, expected

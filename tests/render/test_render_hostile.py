@@ -100,7 +100,7 @@ def markdown_to_html(markdown: str) -> str:
 @pytest.fixture(scope="module")
 def loaded() -> Assessment:
     rules = load_rules(HOSTILE_RULES)
-    answers = {"alarm": "yes", "evil_q": "b", "evil_n": 7}
+    answers = {"alarm_flag": "yes", "evil_q": "b", "evil_n": 7}
     return score(rules, answers, taken_at=WHEN, client=SCRIPT + ONERROR)
 
 

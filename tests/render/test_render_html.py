@@ -134,7 +134,10 @@ def test_red_flag_notice_is_the_first_thing_in_the_main_content(page: Page) -> N
     order = [attrs.get("class") for tag, attrs in page.elements if tag == "section"]
     assert order[0] == "notice"
     assert page.text.index("See a clinician") < page.text.index("Overall")
-    assert "Have you seen blood in your stool? See a clinician within days. (urgent: see a doctor within days)" in page.text
+    assert "Have you seen blood in your stool? (urgent: see a doctor within days) See a clinician within days." in page.text
+    steps = page.text[page.text.index("Your first steps"):page.text.index("Overall risk-factor load")]
+    assert steps.startswith("Your first steps Within days: see a doctor about what you reported. Drink less.")
+    assert 'class="flag-step"' in render_html(flagged())  # the red flag's step stands out
 
 
 def test_no_notice_without_a_red_flag() -> None:
@@ -145,7 +148,7 @@ def test_report_says_what_the_markdown_says(page: Page) -> None:
     text = page.text
     for expected in (
         "Taken 2026-01-31 09:00 UTC", "Rule base mini 1.0.0", "Client client-7",
-        "High risk-factor load · 81.1%", "How often do you drink? — Daily (+4)",
+        "Overall risk-factor load (habits only) High · 81.1%", "How often do you drink? — Daily (+4)",
         "1. Drink less.", "Evidence trial in people",
         "Caution Heavy drinkers should not stop suddenly without medical advice.",
         "Your answers", "For testing only. Not medical advice.",

@@ -57,8 +57,10 @@ def test_escaped_cells_keep_a_table_to_two_columns(left: str, right: str) -> Non
 def test_red_flag_notice_comes_before_everything_else() -> None:
     text = render_markdown(flagged())
     notice = text.index("> **SEE A CLINICIAN.**")
-    assert notice < text.index("## Overall") < text.index("## Factors")
-    assert "> - **Have you seen blood in your stool?** See a clinician within days." in text
+    assert notice < text.index("## Your first steps") < text.index("## Overall") < text.index("## Factors")
+    assert "> - **Have you seen blood in your stool? (urgent: see a doctor within days).** See a clinician within days." in text
+    assert "1. **Within days: see a doctor about what you reported.**\n2. Drink less." in text
+    assert "## Overall risk-factor load (habits only)\n\n**High** (81.1%). This level counts habits" in text
 
 
 def test_no_notice_without_a_red_flag() -> None:

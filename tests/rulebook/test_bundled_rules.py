@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from answer_strategies import answer_sets
+from conftest import DATA
 from helpers import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gutcheck.engine.ranking import EVIDENCE_ORDER
 from gutcheck.engine.scoring import score, score_parsed
+from gutcheck.engine.urgency import URGENCY_IDS, URGENCY_ORDER, phrases_said, step_line, tier
 from gutcheck.lint.content import HYPE, lint_rules
+from gutcheck.rulebook.compiler import first_sentence
 from gutcheck.rulebook.loading import load_rules_detailed
 from gutcheck.rulebook.model import Question
 
@@ -28,9 +34,9 @@ MODEL = LOADED.model
 WHEN = "2026-01-31T09:00:00+00:00"
 FACTOR_IDS = ["alcohol", "nsaids", "stress_sleep", "diet", "microbiome", "gluten"]
 RED_FLAG_IDS = [
-    "blood_in_stool", "black_stool", "weight_loss", "trouble_swallowing", "persistent_vomiting",
-    "fever_with_gut_symptoms", "belly_or_back_passage_lump", "night_symptoms", "bowel_habit_change",
-    "family_history", "anaemia",
+    "blood_in_stool", "black_stool", "vomiting_blood", "weight_loss", "trouble_swallowing", "persistent_vomiting",
+    "fever_with_gut_symptoms", "jaundice", "belly_pain", "belly_or_back_passage_lump", "night_symptoms",
+    "bowel_habit_change", "new_bloating", "anaemia", "family_history",
 ]
 ABOUT_IDS = ["age_band", "sex"]
 
@@ -86,15 +92,32 @@ def test_every_question_type_and_feature_is_used() -> None:
     assert any(q.allow_skip for q in questions)
 
 
-def test_red_flags_are_asked_first_and_cite_guidelines() -> None:
+def test_about_you_then_red_flags_are_asked_first_and_cite_guidelines() -> None:
+    # Age and sex first: they decide which safety questions apply and how urgent their advice is.
+    assert [q.id for q in RULES.questions[:2]] == ABOUT_IDS
     assert [rf.question.id for rf in RULES.red_flags] == RED_FLAG_IDS
-    assert [q.id for q in RULES.questions[: len(RED_FLAG_IDS)]] == RED_FLAG_IDS
-    assert [q.id for q in RULES.questions[len(RED_FLAG_IDS):][:2]] == ABOUT_IDS
+    assert [q.id for q in RULES.questions[2: 2 + len(RED_FLAG_IDS)]] == RED_FLAG_IDS
     for flag in RULES.red_flags:
-        assert flag.urgency in {"emergency", "urgent", "soon", "routine"}
+        assert flag.urgency in URGENCY_IDS and all(rule.urgency in URGENCY_IDS for rule in flag.urgency_if)
         assert flag.references
         assert {RULES.references[r].kind for r in flag.references} == {"guideline"}
         assert re.search(r"doctor|clinician", flag.advice)
+
+
+def every_advice() -> list[tuple[str, str, str, str]]:
+    """(flag id, urgency, advice, step) of every result a red flag can give."""
+    return [(flag.question.id, *flag.at(rule)[:2], step_line(*flag.at(rule)[::2]))
+            for flag in RULES.red_flags for rule in range(-1, len(flag.urgency_if))]
+
+
+def test_every_red_flag_label_says_the_time_frame_its_advice_opens_with() -> None:
+    # "urgent: within days" beside "contact a doctor today" would contradict itself: every
+    # advice a flag can give opens with its urgency's time frame, and says no other first.
+    for flag_id, urgency, advice, step in every_advice():
+        assert phrases_said(first_sentence(advice)) == (urgency,), (flag_id, urgency, first_sentence(advice))
+        assert step.lower().startswith(tier(urgency).time_frame + ":"), (flag_id, step)
+    urgencies = {urgency for _, urgency, _, _ in every_advice()}
+    assert {"emergency", "same_day", "urgent", "two_weeks", "soon", "routine"} <= urgencies
 
 
 def test_texts_are_present_and_free_of_hype() -> None:
@@ -150,11 +173,34 @@ def test_identifiers_not_checked_in_the_evidence_are_not_printed() -> None:
     )
 
 
-def test_every_suggestion_is_graded_like_one_of_its_sources() -> None:
+CHECKED = yaml.safe_load((DATA / "evidence-checked.yaml").read_text(encoding="utf-8"))
+EVIDENCE_FILE = Path(__file__).resolve().parents[3] / "shared" / "evidence" / "references.yaml"
+
+
+def test_every_identifier_printed_is_marked_checked_in_the_evidence() -> None:
+    for ref in RULES.references.values():
+        printed = {name: getattr(ref, name) for name in ("doi", "pmid", "pmcid", "url") if getattr(ref, name)}
+        assert printed.items() <= CHECKED.get(ref.id, {}).items(), ref.id
+
+
+@pytest.mark.skipif(not EVIDENCE_FILE.exists(), reason="the evidence file is kept beside the project, not in it")
+def test_the_checked_list_is_the_evidence_files_own() -> None:
+    evidence = yaml.safe_load(EVIDENCE_FILE.read_text(encoding="utf-8"))
+    found = {
+        ref_id: {name: str(entry[name]) for name in entry["checked"] if name in entry}
+        for section in evidence.values() if isinstance(section, dict)
+        for ref_id, entry in section.items() if isinstance(entry, dict) and "checked" in entry
+    }
+    assert found == CHECKED
+
+
+def test_no_suggestion_is_graded_stronger_than_its_strongest_source() -> None:
     for factor in RULES.factors:
         for item in factor.suggestions:
-            kinds = {RULES.references[r].kind for r in item.references}
-            assert item.evidence in kinds, item.id
+            strongest = min(EVIDENCE_ORDER[RULES.references[r].kind] for r in item.references)
+            assert EVIDENCE_ORDER[item.evidence] >= strongest, item.id
+    # the emulsifier evidence is mostly in mice: graded so, though its source is a review
+    assert suggestion("processed-less").evidence == "lab"
 
 
 def test_lab_only_and_unproven_evidence_is_graded_and_worded_so() -> None:
@@ -247,12 +293,16 @@ def pick(question: Question, highest: bool) -> Any:
 @pytest.mark.parametrize("flag_id", RED_FLAG_IDS)
 @pytest.mark.parametrize("answers", [{}, extreme_answers(False), extreme_answers(True)], ids=["none", "low", "high"])
 def test_a_red_flag_answered_yes_gives_its_notice_whatever_the_scores(flag_id: str, answers: dict[str, Any]) -> None:
+    # A woman of 60 or over is asked every safety question, including those shown only when they apply.
     flags = dict.fromkeys(RED_FLAG_IDS, "no") | {flag_id: "yes"}
-    assessment = score(RULES, {**answers, **flags, "age_band": "age_18_39"}, taken_at=WHEN)
+    raw = {**answers, **flags, "age_band": "age_60_plus", "sex": "female"}
+    assessment = score(RULES, raw, taken_at=WHEN)
     assert [f.id for f in assessment.red_flags] == [flag_id]
     flag = next(rf for rf in RULES.red_flags if rf.question.id == flag_id)
-    assert assessment.red_flags[0].advice == flag.advice
+    urgency, advice, _ = flag.at(flag.rule_for(RULES.walk(RULES.parse_answers(raw))[0]))
+    assert (assessment.red_flags[0].urgency, assessment.red_flags[0].advice) == (urgency, advice)
     assert assessment.red_flags[0].kind == flag.kind
+    assert assessment.first_steps[0] == flag_id  # its action is the first step
     assert set(flag.references) <= set(assessment.references)
 
 
@@ -268,7 +318,10 @@ def test_red_flags_never_change_a_score(answers: dict[str, Any], flags: set[str]
         without.pop("coeliac_family", None)
     plain = score_parsed(RULES, without, taken_at=WHEN)
     flagged = score_parsed(RULES, with_flags, taken_at=WHEN)
-    assert [f.id for f in flagged.red_flags] == [i for i in RED_FLAG_IDS if i in flags]
+    shown = RULES.walk(with_flags)[0]
+    assert {f.id for f in flagged.red_flags} == {i for i in flags if i in shown}
+    ranks = [URGENCY_ORDER[f.urgency] for f in flagged.red_flags]
+    assert ranks == sorted(ranks)  # most urgent first
     assert [(f.raw, f.level) for f in flagged.factors] == [(f.raw, f.level) for f in plain.factors]
 
 

@@ -30,7 +30,7 @@ EVIL = (
 )
 TEXT_KEYS = {"ask", "advice", "label", "summary", "text", "why", "caution", "title", "explanation", "cite",
              "disclaimer", "name", "positive", "negative", "short", "help", "unit"}
-OWN_CALLS = re.compile(r"^(g|m|M|F|X)\d+$|^(pick|bisect|top_ids|overall|Trace|get|learn|row|new|strip|unneutralise|append)$")
+OWN_CALLS = re.compile(r"^(g|m|M|F|X)\d+$|^(pick|bisect|top_ids|overall|flagged|Trace|get|learn|row|new|strip|unneutralise|append)$")
 OWN_METHODS = {("flags", "append"), ("found", "append"), ("found", "sort"), ("FIRSTS", "get"), ("blank", "append"), ("answers", "get"),
                ("H", "factor_entry"), ("H", "multi_deltas"), ("H", "counts"), ("OV", "get")}
 OWN_NAMES = re.compile(r"^([a-zA-Z]{1,7}\d*|[A-Z]+_?[A-Z]*|make_row|make_trace|top_ids|unneutralise|OutOfRange)$")

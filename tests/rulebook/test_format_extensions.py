@@ -55,7 +55,7 @@ def test_the_extensions_load_and_work() -> None:
     text = extended(flag=flag).replace("        when: {drink_binge: yes}\n", "        when: {screen: positive}\n"
                                        "        priority: safety\n        short: Avoid binges.\n", 1)
     rules = load_rules_text(text, "r.yaml")
-    assert [q.id for q in rules.questions[:3]] == ["blood", "weight_loss", "sex"]
+    assert [q.id for q in rules.questions[:3]] == ["sex", "blood", "weight_loss"]  # about you comes first
     woman = score(rules, {"sex": "female", "weight_loss": "yes", "drink_freq": "weekly",
                           "drink_amount": 1, "drink_binge": "no"}, taken_at=WHEN)
     audit = woman.instrument_of("drink")
@@ -104,8 +104,21 @@ def test_urgency_if_conditions_are_checked_and_urgency_words_are_known() -> None
     found = problems_of(text)
     assert any(p.startswith(f"r.yaml:{line_of(text, 'age: old')}:") and "'age' is not a question asked before" in p
                for p in found)
-    assert f"r.yaml:{line_of(text, 'someday')}:38: urgency should be 'emergency', 'urgent', 'soon' or 'routine' " \
-           "(got 'someday')" in found
+    assert f"r.yaml:{line_of(text, 'someday')}:38: urgency should be 'emergency', 'same_day', 'urgent', " \
+           "'two_weeks', 'soon' or 'routine' (got 'someday')" in found
+
+
+def test_urgency_may_read_any_answer_and_a_red_flag_may_be_asked_only_when_it_applies() -> None:
+    # An urgency is decided once every answer is in, so its condition may read a factor's
+    # question asked later; a red flag's show_if may read the about questions asked before it.
+    flag = ("    show_if: {not: {sex: male}}\n"
+            "    urgency_if:\n      - {when: {drink_freq: daily}, urgency: same_day, advice: Today.}\n")
+    rules = load_rules_text(extended(flag=flag), "r.yaml")
+    daily = score(rules, {"sex": "female", "weight_loss": "yes", "drink_freq": "daily"}, taken_at=WHEN)
+    assert (daily.red_flags[0].urgency, daily.red_flags[0].advice) == ("same_day", "Today.")
+    assert daily.red_flags[0].step.startswith("Today: ")
+    man = score(rules, {"sex": "male", "weight_loss": "yes", "drink_freq": "daily"}, taken_at=WHEN)
+    assert man.red_flags == () and "weight_loss" not in man.unanswered  # never asked of him
 
 
 def test_a_short_step_is_one_line_of_at_most_100_characters() -> None:
