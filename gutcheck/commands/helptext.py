@@ -32,6 +32,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "score": ("gutcheck score answers.yaml", "gutcheck score answers.yaml --profile anna",
               "gutcheck score answers.json -f html > report.html", "cat answers.yaml | gutcheck score -"),
     "batch": ("gutcheck batch clients.csv", "gutcheck batch export.csv -f csv > summary.csv",
+              "gutcheck batch april.csv --reports out/ --report-style short --clean-reports",
               "gutcheck batch clients.csv --reports out/ --report-format html"),
     "template": ("gutcheck template > answers.yaml", "gutcheck template -f csv > clients.csv"),
     "report": ("gutcheck report last", "gutcheck report last -o report.html",
