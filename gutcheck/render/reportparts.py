@@ -38,10 +38,7 @@ LEARN_COMMAND = "gutcheck learn"
 LEARN_MORE = "Learn more:"
 LEARN_WHERE = "(in About the evidence, below)"
 LEARN_ANCHOR_PREFIX = "learn-"
-SHORT_NOTE = (
-    "The short version; the full report adds what moved each score, the reasons for each "
-    "suggestion and more on the evidence."
-)
+SHORT_NOTE = "Short version: the full report adds what moved each score and more on the evidence."
 SHORT_SUGGESTIONS_TITLE = "Suggestions, most relevant first"
 SHORT_SOURCES_TITLE = "Sources"
 NOTHING_RAISED = "Nothing in your answers raised this score."
