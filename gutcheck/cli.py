@@ -23,10 +23,10 @@ from gutcheck.commands import (
     rules_cmd,
     score_cmd,
 )
-from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
+from gutcheck.commands.options import NoPagerOption, RulesOption, StyleOption, no_pager
 from gutcheck.errors import EXIT_CODE_MEANINGS, ExitCode, GutcheckError
 from gutcheck.history import DEFAULT_PROFILE
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(
     f"{int(code)} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items()
@@ -71,15 +71,16 @@ def root(
     fmt: quiz_cmd.FormatOption = ReportFormat.TEXT,
     plain: quiz_cmd.PlainOption = False,
     pager_off: NoPagerOption = False,
+    style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Take the quiz (no command; the quiz options below apply), or run one of the commands."""
     no_pager(pager_off)  # like git: 'gutcheck --no-pager report last' works for any command
     if ctx.invoked_subcommand is None:
         ctx.invoke(quiz_cmd.quiz, rules=rules, answers=answers, profile=profile, save=save,
-                   fmt=fmt, plain=plain)
+                   fmt=fmt, plain=plain, style=style)
     else:
         quiz_cmd.refuse_quiz_options(ctx.invoked_subcommand, rules=rules, answers=answers,
-                                     profile=profile, save=save, fmt=fmt, plain=plain)
+                                     profile=profile, save=save, fmt=fmt, plain=plain, style=style)
 
 
 def main() -> None:

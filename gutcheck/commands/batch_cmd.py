@@ -10,7 +10,7 @@ import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import RulesOption
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 
 
 class OutputFormat(str, Enum):
@@ -63,6 +63,10 @@ still scored: scored + rejected always equals the rows read. --errors FILE write
 rows as CSV to fix and re-run, their cells exactly as read. No output may be the input, the
 rule base or the history database (refused before reading, exit code 2).
 
+--reports DIR writes one report per client to hand out (--report-style short: one or two
+printed pages). Reports in DIR from an earlier run that this run did not write are listed;
+--clean-reports removes them (only gutcheck reports, only when every row was scored).
+
 Exit codes: 0 every row scored; 3 the input could not be read, or some rows were rejected
 (everything for the good rows is still written); 5 with --fail-on-red-flag, some client
 reported a red flag (this wins over 3); 2 bad usage; 4 invalid rule base; 6 history not
@@ -96,6 +100,21 @@ ReportsOption = Annotated[
 ReportFormatOption = Annotated[
     ReportFileFormat,
     typer.Option("--report-format", help="Format of the --reports files.", case_sensitive=False),
+]
+
+
+ReportStyleOption = Annotated[
+    ReportStyle,
+    typer.Option("--report-style", help="full: the whole report; short: one or two printed pages "
+                 "(md and html only).", case_sensitive=False),
+]
+
+
+CleanReportsOption = Annotated[
+    bool,
+    typer.Option("--clean-reports", help="Remove the gutcheck reports in the --reports folder that "
+                 "this run did not write (only once every row was read and scored; other files "
+                 "are never touched). Without it they are only listed."),
 ]
 
 
@@ -147,6 +166,8 @@ def batch(
     fmt: OutputOption = OutputFormat.TABLE,
     reports: ReportsOption = None,
     report_format: ReportFormatOption = ReportFileFormat.MD,
+    report_style: ReportStyleOption = ReportStyle.FULL,
+    clean_reports: CleanReportsOption = False,
     errors: ErrorsOption = None,
     id_column: IdColumnOption = None,
     fail_on_red_flag: FailOnRedFlagOption = False,
@@ -155,7 +176,10 @@ def batch(
 ) -> None:
     """Score many clients from one export."""
     from gutcheck.commands.batch_run import BatchOptions, run_batch
-    from gutcheck.commands.options import load
+    from gutcheck.commands.options import check_style, load
+
+    check_style(report_style, ReportFormat(report_format.value), "--report-style", "--report-format")
+    _needs_reports(reports, report_style=report_style, clean_reports=clean_reports)
 
     options = BatchOptions(
         source=source,
@@ -168,8 +192,21 @@ def batch(
         save=save,
         input_format=input_format.value,
         rules_path=rules,
+        report_style=report_style,
+        clean_reports=clean_reports,
     )
     run_batch(load(rules), options)
+
+
+def _needs_reports(reports: Path | None, *, report_style: ReportStyle, clean_reports: bool) -> None:
+    """Refuse report options given without --reports, where they would do nothing."""
+    given = [name for name, on in (("--report-style short", report_style is ReportStyle.SHORT),
+                                   ("--clean-reports", clean_reports)) if on]
+    if given and reports is None:
+        from gutcheck.errors import UsageError
+
+        verb = "applies" if len(given) == 1 else "apply"
+        raise UsageError(f"{' and '.join(given)} only {verb} with --reports DIR; add it, or leave them out")
 
 
 def template(

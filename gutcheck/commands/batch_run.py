@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 from gutcheck.render.reportparts import plural
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class BatchOptions:
         self, *, source: str, output: str, reports: Path | None, report_format: ReportFormat,
         errors: Path | None, id_column: str | None, fail_on_red_flag: bool, save: bool,
         input_format: str, rules_path: Path | None = None,
+        report_style: ReportStyle = ReportStyle.FULL, clean_reports: bool = False,
     ) -> None:
         self.source = source
         self.output = output
@@ -52,6 +53,8 @@ class BatchOptions:
         self.save = save
         self.input_format = input_format
         self.rules_path = rules_path
+        self.report_style = report_style
+        self.clean_reports = clean_reports
 
     @property
     def needs_assessment(self) -> bool:
@@ -76,7 +79,8 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
         sinks = Sinks(
             summary=summary_output(options.output, rules),
             errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),
-            reports=ReportWriter(options.reports, options.report_format) if options.reports else None,
+            reports=ReportWriter(options.reports, options.report_format, options.report_style)
+            if options.reports else None,
             store=store,
             notices=notices,
             progress=stack.enter_context(progress(consoles.err, batch.input)),
@@ -89,7 +93,19 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
     if sinks.errors is not None and sinks.errors.failure is not None:
         tally.errors_lost = True
         stopped = stopped or sinks.errors.failure
-    _conclude(batch, options, tally, notices, store=store, stopped=stopped)
+    _conclude(batch, options, tally, notices, store=store, stopped=stopped, reports=sinks.reports)
+
+
+def _older_reports(reports: ReportWriter | None, options: BatchOptions, tally: Tally,
+                   stopped: GutcheckError | None) -> list[str]:
+    """What to say about reports in the folder that this run did not write (removed with
+    --clean-reports once every row was read and scored)."""
+    if reports is None:
+        return []
+    from gutcheck.commands.batch_stale import RunEnd, stale_lines
+
+    end = RunEnd(read_all=stopped is None, rejected=tally.rejected)
+    return stale_lines(reports.folder, reports.fmt, reports.written_names, clean=options.clean_reports, end=end)
 
 
 def _stdout_closed() -> NoReturn:
@@ -286,7 +302,7 @@ def _profile_problem(client: str) -> str | None:
 
 
 def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices, *,
-              store: History | None, stopped: GutcheckError | None) -> None:
+              store: History | None, stopped: GutcheckError | None, reports: ReportWriter | None) -> None:
     """Closing notices on stderr, then the exit code: 5 for red flags if asked, then the error
     that stopped reading early, then 3 for rejected rows."""
     from gutcheck.errors import InputError, RedFlagReported
@@ -295,7 +311,8 @@ def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notice
         raise stopped  # nothing was read: the file is refused as a whole
     if batch.rows_read == 0:
         raise InputError(f"{batch.display}: has a header but no rows to score; add a row per client")
-    for line in _closing_lines(batch, options, tally, notices, store=store, stopped=stopped):
+    older = _older_reports(reports, options, tally, stopped)
+    for line in _closing_lines(batch, options, tally, notices, store=store, stopped=stopped, older=older):
         notices.say(line)
     if options.fail_on_red_flag and tally.red_flag_count:
         if stopped is not None:
@@ -311,7 +328,7 @@ def _conclude(batch: Batch, options: BatchOptions, tally: Tally, notices: Notice
 
 
 def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: Notices, *,
-                   store: History | None, stopped: GutcheckError | None) -> Iterator[str]:
+                   store: History | None, stopped: GutcheckError | None, older: list[str]) -> Iterator[str]:
     if notices.hidden_errors:
         yield f"... and {notices.hidden_errors} more rejected rows not shown here."
     yield (f"{tally.scored_count} scored, {tally.rejected} rejected, {batch.rows_read} rows read "
@@ -321,6 +338,7 @@ def _closing_lines(batch: Batch, options: BatchOptions, tally: Tally, notices: N
         yield f"Rejected rows written to {options.errors}."
     if options.reports is not None:
         yield f"{plural(tally.scored_count, 'report')} written to {options.reports}."
+        yield from older  # reports in that folder this run did not write
     if store is not None:
         yield _saved_line(tally, store)
     if tally.red_flag_count:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -96,13 +96,15 @@ def errors_file(
 class ReportWriter:
     """Writes one report per client into the reports folder, under safe, distinct names."""
 
-    def __init__(self, folder: Path, fmt: ReportFormat) -> None:
+    def __init__(self, folder: Path, fmt: ReportFormat, style: ReportStyle = ReportStyle.FULL) -> None:
         from gutcheck.files.safe_names import ReportNames
 
         self.folder = folder
         self.fmt = fmt
+        self.style = style
         self.names = ReportNames(fmt.value)
         self.written = 0
+        self.written_names: set[str] = set()  # to tell older reports in the folder apart
 
     def write(self, client: str, assessment: Assessment) -> Path:
         """Render and write ``assessment``; the path written."""
@@ -113,8 +115,9 @@ class ReportWriter:
             raise AssertionError(f"report name escaped its folder: {path}")
         from gutcheck.files.access import write_text_atomic
 
-        write_text_atomic(path, render(assessment, self.fmt), "the report")
+        write_text_atomic(path, render(assessment, self.fmt, style=self.style), "the report")
         self.written += 1
+        self.written_names.add(path.name)
         return path
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gutcheck.render import STYLED_FORMATS, ReportFormat, ReportStyle
+
 if TYPE_CHECKING:
     from gutcheck.rulebook.model import RuleBase
 
@@ -93,3 +95,20 @@ def closing_lines(full_report: str, history_profile: str | None, lead: str = FUL
 def saved_report_command(profile: str, reference: str = "last") -> str:
     """``gutcheck report last -o report.html`` for a result saved in ``profile``."""
     return command_line("gutcheck", "report", reference, *profile_words(profile), "-o", "report.html")
+
+
+StyleOption = Annotated[
+    ReportStyle,
+    typer.Option("--style", help="full: the whole report; short: one or two printed pages (the "
+                 "notice, first steps, factor bars, each suggestion in a line with its evidence "
+                 "and sources, the disclaimer). md and html only.", case_sensitive=False),
+]
+
+
+def check_style(style: ReportStyle, fmt: ReportFormat, option: str = "--style", fmt_option: str = "--format") -> None:
+    """Refuse the short style for a format that has none (text, json, fhir), before any work."""
+    if style is ReportStyle.SHORT and fmt not in STYLED_FORMATS:
+        from gutcheck.errors import UsageError
+
+        raise UsageError(f"{option} short applies to md and html reports, not {fmt.value}; "
+                         f"add {fmt_option} md or html")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gutcheck.engine.assessment import Assessment
-    from gutcheck.render import ReportFormat
+    from gutcheck.render import ReportFormat, ReportStyle
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,10 @@ def emit_report(
     saved_to: str | None = None,
     not_saved: str | None = None,
     closing: Sequence[str] = (),
+    style: ReportStyle | None = None,
 ) -> None:
-    """Show ``assessment`` on stdout in ``fmt``; where it was saved (or why not) goes with it.
+    """Show ``assessment`` on stdout in ``fmt`` (and ``style``, for md and html); where it was
+    saved (or why not) goes with it.
 
     The results screen says it itself, ends with the ``closing`` lines (the exact commands for
     the full report and the history), and goes through a pager when taller than the terminal;
@@ -64,7 +66,7 @@ def emit_report(
         view = results_view(assessment, saved_to=saved_to, not_saved=not_saved, closing=closing)
         print_paged(view, consoles)
         return
-    consoles.out.file.write(render(assessment, fmt))
+    consoles.out.file.write(render(assessment, fmt) if style is None else render(assessment, fmt, style=style))
     consoles.out.file.flush()
     if saved_to:
         notice(f"Saved to {saved_to}.", consoles)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
+from gutcheck.commands.options import NoPagerOption, RulesOption, StyleOption, check_style, no_pager
 from gutcheck.history import DEFAULT_PROFILE
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 
 if TYPE_CHECKING:
     from contextlib import ExitStack
@@ -78,11 +78,13 @@ def quiz(
     fmt: FormatOption = ReportFormat.TEXT,
     plain: PlainOption = False,
     pager_off: NoPagerOption = False,
+    style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Take the gut-barrier self-check in the terminal (also what plain 'gutcheck' does)."""
     from gutcheck.quiz.session import QuizSettings
 
     no_pager(pager_off)
+    check_style(style, fmt)  # before the first question, not after the last
     settings = QuizSettings(
         rules=rules,
         answers=answers,
@@ -90,7 +92,7 @@ def quiz(
         save=save,
         plain=plain or os.environ.get("TERM") == "dumb",
     )
-    _run(settings, fmt)
+    _run(settings, fmt, style)
 
 
 def refuse_quiz_options(
@@ -102,6 +104,7 @@ def refuse_quiz_options(
     save: bool,
     fmt: ReportFormat,
     plain: bool,
+    style: ReportStyle = ReportStyle.FULL,
 ) -> None:
     """Refuse quiz options given before another command (``gutcheck --rules X score ...``),
     where they would silently do nothing."""
@@ -112,6 +115,7 @@ def refuse_quiz_options(
         "--no-save": not save,
         "--format": fmt is not ReportFormat.TEXT,
         "--plain": plain,
+        "--style": style is not ReportStyle.FULL,
     }
     misplaced = [name for name, differs in given.items() if differs]
     if misplaced:
@@ -124,7 +128,7 @@ def refuse_quiz_options(
         )
 
 
-def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
+def _run(settings: QuizSettings, fmt: ReportFormat, style: ReportStyle = ReportStyle.FULL) -> None:
     from contextlib import ExitStack
 
     from gutcheck.commands.options import load, now
@@ -141,7 +145,7 @@ def _run(settings: QuizSettings, fmt: ReportFormat) -> None:
     if outcome is None:
         consoles.err.print("Stopped before the first question; nothing was saved.")
         return
-    _show(outcome, fmt, consoles, settings.profile)
+    _show(outcome, fmt, consoles, settings.profile, style)
 
 
 def _prompt_stream(plain: bool) -> TextIO:
@@ -170,13 +174,13 @@ def _prompter(plain: bool, stream: TextIO, stack: ExitStack) -> Prompter:
     return QuestionaryPrompter(stream)
 
 
-def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles, profile: str) -> None:
+def _show(outcome: Outcome, fmt: ReportFormat, consoles: Consoles, profile: str, style: ReportStyle) -> None:
     from gutcheck.commands.output import emit_report
 
     if fmt is ReportFormat.TEXT:
         consoles.out.print()  # a blank line between the last question and the results
     emit_report(outcome.assessment, fmt, consoles, saved_to=outcome.saved_to, not_saved=outcome.not_saved,
-                closing=_closing(outcome, profile))
+                closing=_closing(outcome, profile), style=style)
 
 
 def _closing(outcome: Outcome, profile: str) -> list[str]:

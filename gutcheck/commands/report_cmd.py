@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import NoPagerOption, no_pager
+from gutcheck.commands.options import NoPagerOption, StyleOption, check_style, no_pager
 from gutcheck.history import DEFAULT_PROFILE
-from gutcheck.render import ReportFormat
+from gutcheck.render import ReportFormat, ReportStyle
 
 if TYPE_CHECKING:
     from gutcheck.engine.assessment import Assessment
@@ -63,27 +63,31 @@ def register(app: typer.Typer) -> None:
 
 def report(
     source: Annotated[str, typer.Argument(help=SOURCE_HELP, show_default=False)],
+    *,
     fmt: ReportFormatOption = None,
     output: OutputOption = None,
     profile: ReportProfileOption = DEFAULT_PROFILE,
     pager_off: NoPagerOption = False,
+    style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Render a saved assessment as Markdown, HTML, JSON, text or a FHIR Bundle, to stdout or a file."""
     no_pager(pager_off)
     chosen = fmt or format_for(output)
+    check_style(style, chosen)
     if output is not None:
         _refuse_overlaps(output, source)
     assessment = read_assessment(source, profile)
     if output is None:
         from gutcheck.commands.output import emit_report
 
-        emit_report(assessment, chosen, closing=_closing(source, profile))
+        emit_report(assessment, chosen, closing=_closing(source, profile), style=style)
         return
     from gutcheck.files.access import write_text_atomic
     from gutcheck.render import render
 
-    write_text_atomic(output, render(assessment, chosen), "the report")
-    typer.echo(f"Wrote {output} ({chosen.value}).", err=True)
+    write_text_atomic(output, render(assessment, chosen, style=style), "the report")
+    short = ", short" if style is ReportStyle.SHORT else ""
+    typer.echo(f"Wrote {output} ({chosen.value}{short}).", err=True)
 
 
 def schema(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
-from gutcheck.render import ReportFormat
+from gutcheck.commands.options import NoPagerOption, RulesOption, StyleOption, check_style, no_pager
+from gutcheck.render import ReportFormat, ReportStyle
+
+if TYPE_CHECKING:
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.rulebook.model import RuleBase
 
 AnswersArgument = Annotated[
     str,
@@ -46,6 +50,7 @@ def score(
     profile: ProfileOption = None,
     save: SaveOption = None,
     pager_off: NoPagerOption = False,
+    style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Score one person's answers and print the assessment."""
     from gutcheck.answers.files import read_parsed_answers
@@ -55,6 +60,7 @@ def score(
     from gutcheck.history import DEFAULT_PROFILE
 
     no_pager(pager_off)
+    check_style(style, fmt)
     if profile is not None and save is not False:
         from gutcheck.history.records import check_profile
 
@@ -67,17 +73,21 @@ def score(
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
-        from gutcheck.commands.output import emit_text
-        from gutcheck.render.fhir import render_fhir
-
-        emit_text(render_fhir(assessment, rule_base))
+        _emit_fhir(assessment, rule_base)
     else:
-        emit_report(assessment, fmt, closing=_closing(answers, name if saving else None))
+        emit_report(assessment, fmt, closing=_closing(answers, name if saving else None), style=style)
     if saving:
         from gutcheck.history.store import save_assessment
 
         row_id, location = save_assessment(assessment, name)
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+
+
+def _emit_fhir(assessment: Assessment, rule_base: RuleBase) -> None:
+    from gutcheck.commands.output import emit_text
+    from gutcheck.render.fhir import render_fhir
+
+    emit_text(render_fhir(assessment, rule_base))
 
 
 def _closing(answers: str, saved_in: str | None) -> list[str]:

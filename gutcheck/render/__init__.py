@@ -19,8 +19,23 @@ class ReportFormat(str, Enum):
     FHIR = "fhir"
 
 
-def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> str:
-    """Render ``assessment`` in ``fmt`` as a string."""
+class ReportStyle(str, Enum):
+    """How much a Markdown or HTML report holds: everything, or one to two printed pages."""
+
+    FULL = "full"
+    SHORT = "short"
+
+
+STYLED_FORMATS = frozenset({ReportFormat.MARKDOWN, ReportFormat.HTML})
+
+
+def render(
+    assessment: Assessment, fmt: ReportFormat, *, width: int = 100, style: ReportStyle = ReportStyle.FULL
+) -> str:
+    """Render ``assessment`` in ``fmt`` as a string; ``style`` applies to md and html only."""
+    short = style is ReportStyle.SHORT
+    if short and fmt not in STYLED_FORMATS:
+        raise ValueError(f"the short style applies to md and html reports, not {fmt.value}")
     if fmt is ReportFormat.JSON:
         from gutcheck.render.jsonout import render_json
 
@@ -28,7 +43,7 @@ def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> st
     if fmt is ReportFormat.MARKDOWN:
         from gutcheck.render.markdown import render_markdown
 
-        return render_markdown(assessment)
+        return render_markdown(assessment, short=short)
     if fmt is ReportFormat.FHIR:
         from gutcheck.render.fhir import render_fhir
 
@@ -36,7 +51,7 @@ def render(assessment: Assessment, fmt: ReportFormat, *, width: int = 100) -> st
     if fmt is ReportFormat.HTML:
         from gutcheck.render.html import render_html
 
-        return render_html(assessment)
+        return render_html(assessment, short=short)
     from gutcheck.render.terminal import render_text
 
     return render_text(assessment, width=width)

@@ -45,8 +45,11 @@ LEVEL_KEYS = frozenset({"low", "moderate", "high", "very-high"})
 
 CHART_WIDTH = 720
 CHART_VALUE_ROOM = 70  # right of the 100% line, for the value text of a full bar
+CHART_LEVEL_ROOM = 128  # the same with the level in words ("100% · very high")
 CHART_ROW = 34
 CHART_BAR = 18
+SHORT_CHART_ROW = 26  # the short report's chart: bars closer together, to fit its two pages
+SHORT_CHART_BAR = 15
 CHART_TOP = 8
 CHART_AXIS = 28
 CHART_LABEL_CHARS = 32
@@ -82,16 +85,23 @@ class Chart:
     description: str
 
 
-def render_html(assessment: Assessment) -> str:
-    """The whole report as one HTML document (UTF-8 text ending in a newline)."""
+def render_html(assessment: Assessment, *, short: bool = False) -> str:
+    """The whole report as one HTML document (UTF-8 text ending in a newline).
+
+    ``short`` gives the one-to-two page version: the same notice, first steps, overall level
+    and factor chart, then each suggestion's one-line step with its evidence, caution and
+    numbered sources, and the disclaimer (one template, so both always share their parts).
+    """
     template = _template()
     stylesheet = _stylesheet()
     html: str = template.render(
         a=assessment,
         style=_markup(stylesheet),
         style_hash=style_hash(stylesheet),
-        chart=build_chart(assessment.factors),
+        chart=build_chart(assessment.factors, short=short),
+        short=short,
         **_view(assessment),
+        **(_short_view(assessment) if short else {}),
     )
     return html
 
@@ -107,17 +117,22 @@ def level_key(level: str | None) -> str:
     return level if level in LEVEL_KEYS else "other"
 
 
-def build_chart(factors: tuple[FactorResult, ...]) -> Chart:
-    """Bar geometry and the text alternative for the factor chart."""
+def build_chart(factors: tuple[FactorResult, ...], *, short: bool = False) -> Chart:
+    """Bar geometry and the text alternative for the factor chart.
+
+    For the ``short`` report the bars sit closer, and each bar's value also gives its level in
+    words (that report has no table beside the chart, and a level is never told by colour alone).
+    """
     labels = [chart_label(factor.title) for factor in factors]
     longest = max((len(label) for label in labels), default=0)
     label_width = max(CHART_LABEL_MIN, round(longest * CHART_CHAR_WIDTH) + CHART_LABEL_GAP)
-    bar_width = CHART_WIDTH - label_width - CHART_VALUE_ROOM
+    bar_width = CHART_WIDTH - label_width - (CHART_LEVEL_ROOM if short else CHART_VALUE_ROOM)
+    row_height = SHORT_CHART_ROW if short else CHART_ROW
     rows = tuple(
-        _chart_row(index, factor, label, bar_width)
+        _chart_row(index * row_height, factor, label, bar_width, short)
         for index, (factor, label) in enumerate(zip(factors, labels, strict=True))
     )
-    axis_y = CHART_TOP + CHART_ROW * len(rows)
+    axis_y = CHART_TOP + row_height * len(rows)
     ticks = tuple((label_width + bar_width * p / 100, f"{p}%") for p in (0, 25, 50, 75, 100))
     return Chart(
         rows=rows,
@@ -125,10 +140,10 @@ def build_chart(factors: tuple[FactorResult, ...]) -> Chart:
         height=axis_y + CHART_AXIS,
         label_width=label_width,
         bar_width=bar_width,
-        bar_height=CHART_BAR,
+        bar_height=SHORT_CHART_BAR if short else CHART_BAR,
         axis_y=axis_y,
         ticks=ticks,
-        description=_chart_description(factors),
+        description=_chart_description(factors, table=not short),
     )
 
 
@@ -140,19 +155,22 @@ def chart_label(title: str) -> str:
     return flat[: CHART_LABEL_CHARS - 1].rstrip() + "\u2026"
 
 
-def _chart_row(index: int, factor: FactorResult, label: str, bar_width: int) -> ChartRow:
+def _chart_row(offset: int, factor: FactorResult, label: str, bar_width: int, levels: bool) -> ChartRow:
     percent = min(max(factor.percent or 0.0, 0.0), 100.0)
+    value = parts.percent_text(factor.percent)
+    if levels and factor.level is not None:
+        value += f" \u00b7 {parts.level_word(factor.level)}"
     return ChartRow(
         label=label,
-        value_text=parts.percent_text(factor.percent),
+        value_text=value,
         level_key=level_key(factor.level),
-        y=CHART_TOP + index * CHART_ROW,
+        y=CHART_TOP + offset,
         width=round(bar_width * percent / 100, 1),
         scored=factor.percent is not None,
     )
 
 
-def _chart_description(factors: tuple[FactorResult, ...]) -> str:
+def _chart_description(factors: tuple[FactorResult, ...], *, table: bool = True) -> str:
     if not factors:
         return "No factors were scored."
     items = [
@@ -160,7 +178,7 @@ def _chart_description(factors: tuple[FactorResult, ...]) -> str:
         + ("" if f.level is None else f" ({parts.level_word(f.level)})")
         for f in factors
     ]
-    return "; ".join(items) + ". The table below gives the same figures."
+    return "; ".join(items) + (". The table below gives the same figures." if table else ".")
 
 
 def _view(assessment: Assessment) -> dict[str, Any]:
@@ -174,8 +192,10 @@ def _view(assessment: Assessment) -> dict[str, Any]:
         "first_steps_title": parts.FIRST_STEPS_TITLE,
         "overall_title": parts.overall_title(assessment),
         "evidence_title": parts.EVIDENCE_TITLE,
-        "learn_line": parts.learn_line,
-        "learn_commands": parts.learn_commands,
+        "learn_links": lambda ids: parts.learn_links(assessment, tuple(ids)),
+        "learn_anchors": parts.learn_anchors(assessment.learn),
+        "learn_more": parts.LEARN_MORE,
+        "learn_where": parts.LEARN_WHERE,
         "topic_sources": lambda topic: parts.sources_of(
             assessment, tuple(dict.fromkeys(r for p in topic.paragraphs for r in p.references))
         ),
@@ -191,6 +211,14 @@ def _view(assessment: Assessment) -> dict[str, Any]:
         "unanswered": parts.unanswered_asks(assessment),
         "moving": _moving,
         "paragraphs": _paragraphs,
+    }
+
+
+def _short_view(assessment: Assessment) -> dict[str, Any]:
+    """What only the short report needs: its note and the suggestions' numbered sources."""
+    return {
+        "short_note": parts.SHORT_NOTE,
+        "numbered": parts.numbered_sources(assessment, assessment.suggestions),
     }
 
 

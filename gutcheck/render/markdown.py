@@ -9,19 +9,33 @@ from __future__ import annotations
 
 import re
 
-from gutcheck.engine.assessment import Assessment, Contribution, FactorResult, RedFlagResult, SuggestionResult
+from gutcheck.engine.assessment import (
+    Assessment,
+    Contribution,
+    FactorResult,
+    LearnTopic,
+    RedFlagResult,
+    SuggestionResult,
+)
+from gutcheck.render.md_anchors import placeholder, resolve_learn_links, subheading_anchors
 from gutcheck.render.reportparts import (
     EVIDENCE_TITLE,
     FIRST_STEPS_TITLE,
+    LEARN_MORE,
+    LEARN_WHERE,
     NO_SUGGESTIONS,
     NOTHING_RAISED,
     REPORT_TITLE,
     RISK_ALSO,
+    SHORT_NOTE,
+    SHORT_SOURCES_TITLE,
+    SHORT_SUGGESTIONS_TITLE,
     SourceEntry,
     all_sources,
     factor_titles,
-    learn_line,
+    learn_links,
     level_word,
+    numbered_sources,
     overall_title,
     percent_text,
     red_flag_wording,
@@ -67,9 +81,24 @@ def md_link(url: str, label: str) -> str:
     return f"[{md_text(label)}]({url})"
 
 
-def render_markdown(assessment: Assessment) -> str:
-    """The whole report as Markdown text ending in a newline."""
-    sections = [
+def render_markdown(assessment: Assessment, *, short: bool = False) -> str:
+    """The whole report as Markdown text ending in a newline.
+
+    ``short`` gives the one-to-two page version: the same notice, first steps, overall level
+    and factor table, each suggestion's one-line step with its evidence, caution and numbered
+    sources, and the disclaimer.
+    """
+    if short:
+        return _join([
+            _header(assessment, note=SHORT_NOTE),
+            _red_flags(assessment),
+            _first_steps(assessment),
+            _overall(assessment),
+            _factor_table(assessment, summaries=False),
+            _short_suggestions(assessment),
+            _disclaimer(assessment),
+        ])
+    text = _join([
         _header(assessment),
         _red_flags(assessment),
         _first_steps(assessment),
@@ -81,11 +110,15 @@ def render_markdown(assessment: Assessment) -> str:
         _evidence(assessment),
         _sources(assessment),
         _disclaimer(assessment),
-    ]
+    ])
+    return resolve_learn_links(text, subheading_anchors(text, EVIDENCE_TITLE), EVIDENCE_TITLE)
+
+
+def _join(sections: list[str]) -> str:
     return "\n\n".join(section for section in sections if section) + "\n"
 
 
-def _header(assessment: Assessment) -> str:
+def _header(assessment: Assessment, note: str = "") -> str:
     rules = assessment.rules
     lines = [
         f"# {REPORT_TITLE}",
@@ -95,6 +128,8 @@ def _header(assessment: Assessment) -> str:
     ]
     if assessment.client:
         lines.append(f"- **Client:** {md_text(assessment.client)}")
+    if note:
+        lines.extend(["", f"*{md_text(note)}*"])
     return "\n".join(lines)
 
 
@@ -144,13 +179,18 @@ def _overall(assessment: Assessment) -> str:
     )
 
 
-def _factor_table(assessment: Assessment) -> str:
-    rows = ["| Factor | Score | Level | Summary |", "| --- | ---: | --- | --- |"]
+def _factor_table(assessment: Assessment, *, summaries: bool = True) -> str:
+    columns = 4 if summaries else 3  # the short report leaves out the Summary column
+    rows = [_row(("Factor", "Score", "Level", "Summary")[:columns]), _row(("---", "---:", "---", "---")[:columns])]
     for factor in assessment.factors:
         score = "\u2013" if factor.percent is None else percent_text(factor.percent)
-        cells = (factor.title, score, level_word(factor.level), factor.summary)
-        rows.append("| " + " | ".join(md_cell(cell) for cell in cells) + " |")
+        cells = (factor.title, score, level_word(factor.level), factor.summary)[:columns]
+        rows.append(_row(tuple(md_cell(cell) for cell in cells)))
     return "## Factors\n\n" + "\n".join(rows)
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _what_moved(assessment: Assessment) -> str:
@@ -172,9 +212,20 @@ def _factor_why(factor: FactorResult, assessment: Assessment) -> str:
     elif not moving:
         lines.append(NOTHING_RAISED)
     lines.extend(_contribution_line(c) for c in moving)
-    if factor.learn:
-        lines.extend(["", f"*{md_text(learn_line(factor.learn))}*"])
+    pointer = _learn_pointer(assessment, factor.learn)
+    if pointer:
+        lines.extend(["", f"*{LEARN_MORE} {pointer}*"])
     return "\n".join(lines)
+
+
+def _learn_pointer(assessment: Assessment, topics: tuple[str, ...]) -> str:
+    """'[Title](#anchor) (in About the evidence, below)', or '' when the report explains none of
+    ``topics``; the anchors are filled in once the whole report is known."""
+    index: dict[str, int] = {}
+    for number, topic in enumerate(assessment.learn):
+        index.setdefault(topic.id, number)
+    links = [md_link(placeholder(index[link.id]), link.title) for link in learn_links(assessment, topics)]
+    return f"{'; '.join(links)} {LEARN_WHERE}" if links else ""
 
 
 def _contribution_line(contribution: Contribution) -> str:
@@ -208,8 +259,9 @@ def _suggestion(
     ]
     if suggestion.caution:
         lines.append(f"- **Caution:** {md_text(suggestion.caution)}")
-    if suggestion.learn:
-        lines.append(f"- **{md_text(learn_line(suggestion.learn))}**")
+    pointer = _learn_pointer(assessment, suggestion.learn)
+    if pointer:
+        lines.append(f"- **{LEARN_MORE}** {pointer}")
     sources = sources_of(assessment, suggestion.references)
     if sources:
         lines.append("- **Sources:**")
@@ -241,7 +293,7 @@ def _evidence(assessment: Assessment) -> str:
         return ""
     parts = [f"## {EVIDENCE_TITLE}"]
     for topic in assessment.learn:
-        lines = [f"### {md_text(topic.title)}", "", f"*{md_text(topic.summary)}*"]
+        lines = [f"### {_topic_heading(topic)}", "", f"*{md_text(topic.summary)}*"]
         for paragraph in topic.paragraphs:
             lines.extend(["", md_text(paragraph.text)])
         ids = tuple(dict.fromkeys(ref for p in topic.paragraphs for ref in p.references))
@@ -249,9 +301,33 @@ def _evidence(assessment: Assessment) -> str:
         if sources:
             lines.extend(["", "Sources:", ""])
             lines.extend(f"- {_source_line(source)}" for source in sources)
-        lines.extend(["", f"*{md_text(learn_line((topic.id,)))}*"])
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _topic_heading(topic: LearnTopic) -> str:
+    """A topic's heading text; never empty, so that every topic keeps its own anchor."""
+    return md_text(topic.title) or md_text(topic.id) or "Topic"
+
+
+def _short_suggestions(assessment: Assessment) -> str:
+    """Each suggestion's one-line step with its evidence, caution and numbered sources, then
+    those sources (the short report's only list of them)."""
+    if not assessment.suggestions:
+        return f"## Suggestions\n\n{NO_SUGGESTIONS}"
+    sources = numbered_sources(assessment, assessment.suggestions)
+    lines = [f"## {SHORT_SUGGESTIONS_TITLE}", ""]
+    for number, suggestion in enumerate(assessment.suggestions, start=1):
+        cited = sources.of(suggestion.references)
+        facts = f"evidence: {md_text(suggestion.evidence_words)}"
+        if cited:
+            facts += f"; {'source' if len(cited) == 1 else 'sources'} {', '.join(map(str, cited))}"
+        caution = f" **Caution:** {md_text(suggestion.caution)}" if suggestion.caution else ""
+        lines.append(f"{number}. {md_text(suggestion.step)} ({facts}){caution}")
+    if sources.entries:
+        lines.extend(["", f"## {SHORT_SOURCES_TITLE}", ""])
+        lines.extend(f"{n}. {_source_line(s)}" for n, s in enumerate(sources.entries, start=1))
+    return "\n".join(lines)
 
 
 def _sources(assessment: Assessment) -> str:

@@ -6,11 +6,12 @@ imports rich or jinja2, so the Markdown report stays light.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from gutcheck.engine.assessment import Assessment, ReferenceInfo
+from gutcheck.engine.assessment import Assessment, LearnTopic, ReferenceInfo, SuggestionResult
 from gutcheck.engine.urgency import TIERS
 
 REPORT_TITLE = "Gut-barrier self-check report"
@@ -27,6 +28,13 @@ OVERALL_HABITS_ONLY = "Overall risk-factor load (habits only)"
 FIRST_STEPS_TITLE = "Your first steps"
 EVIDENCE_TITLE = "About the evidence"
 LEARN_COMMAND = "gutcheck learn"
+# Reports are read where no command can be run: they point to their own "About the evidence".
+LEARN_MORE = "Learn more:"
+LEARN_WHERE = "(in About the evidence, below)"
+LEARN_ANCHOR_PREFIX = "learn-"
+SHORT_NOTE = "Short version: the full report adds what moved each score and more on the evidence."
+SHORT_SUGGESTIONS_TITLE = "Suggestions, most relevant first"
+SHORT_SOURCES_TITLE = "Sources"
 NOTHING_RAISED = "Nothing in your answers raised this score."
 NO_SUGGESTIONS = "No suggestions: nothing stood out in your answers."
 WEB_SCHEMES = ("http", "https")
@@ -94,6 +102,65 @@ def overall_title(assessment: Assessment) -> str:
 def notice_line(name: str, time_frame: str) -> str:
     """One red flag in the compact notice: 'Bleeding from the back passage (within days)'."""
     return f"{name} ({time_frame})"
+
+
+@dataclass(frozen=True)
+class LearnLink:
+    """A learn topic a report points to: its title, and its anchor in "About the evidence"."""
+
+    id: str
+    title: str
+    anchor: str
+
+
+def learn_anchors(topics: tuple[LearnTopic, ...]) -> dict[str, str]:
+    """Topic id -> a distinct in-page anchor such as 'learn-how-long', safe in an id and a link.
+
+    Ids of the bundled format are already safe; a hand-edited document's odd id is folded to
+    letters, digits, '-' and '_' (and numbered if that makes two alike).
+    """
+    anchors: dict[str, str] = {}
+    for topic in topics:
+        base = LEARN_ANCHOR_PREFIX + (re.sub(r"[^A-Za-z0-9_-]+", "-", topic.id).strip("-") or "topic")
+        anchor, counter = base, 1
+        while anchor in anchors.values():
+            counter += 1
+            anchor = f"{base}-{counter}"
+        anchors.setdefault(topic.id, anchor)
+    return anchors
+
+
+def learn_links(assessment: Assessment, topic_ids: tuple[str, ...]) -> list[LearnLink]:
+    """The topics ``topic_ids`` names that the report explains, in that order (others, and any
+    without a title to show, are left out: a report never points to a place it does not have)."""
+    anchors = learn_anchors(assessment.learn)
+    titles = {topic.id: topic.title for topic in assessment.learn if topic.title.strip()}
+    return [LearnLink(i, titles[i], anchors[i]) for i in dict.fromkeys(topic_ids) if i in titles]
+
+
+@dataclass(frozen=True)
+class NumberedSources:
+    """The sources a short report cites, numbered in the order they are first cited."""
+
+    entries: tuple[SourceEntry, ...]
+    numbers: dict[str, int]
+
+    def of(self, ids: tuple[str, ...]) -> list[int]:
+        """The numbers of ``ids``, each once, smallest first (ids without a source are skipped)."""
+        return sorted({self.numbers[i] for i in ids if i in self.numbers})
+
+
+def numbered_sources(assessment: Assessment, suggestions: tuple[SuggestionResult, ...]) -> NumberedSources:
+    """Every source the ``suggestions`` cite, once each, numbered from 1, each with its first
+    link only (the DOI where there is one: enough to find it, and short on paper)."""
+    ids = [ref for s in suggestions for ref in s.references if ref in assessment.references]
+    ordered = tuple(dict.fromkeys(ids))
+    entries = tuple(_first_link_only(source_entry(assessment.references[i])) for i in ordered)
+    return NumberedSources(entries, {ref: number for number, ref in enumerate(ordered, start=1)})
+
+
+def _first_link_only(entry: SourceEntry) -> SourceEntry:
+    return replace(entry, links=entry.links[:1], named=entry.named[:1])
 
 
 def learn_commands(topics: tuple[str, ...]) -> str:

@@ -207,8 +207,9 @@ def test_the_issue_persons_screen_opens_with_the_steps_and_counts_what_it_leaves
     assert "… and 1 more answer that added points: the --format md report lists them." in screen
     markdown = render(result, ReportFormat.MARKDOWN)
     assert all(c.ask.split()[0] in markdown for c in moved)
-    assert "Learn more: gutcheck learn zonulin-gluten" in markdown
-    assert "*Learn more: gutcheck learn how-long*" in markdown  # the alcohol factor's pointer
+    # learn pointers link to the report's own "About the evidence" (no command to run)
+    assert "Learn more:** [Zonulin, gluten and coeliac disease](#zonulin-gluten-and-coeliac-disease)" in markdown
+    assert "*Learn more: [How long changes take](#how-long-changes-take) (in About the evidence, below)*" in markdown
     assert "## About the evidence" in markdown and "### How gut permeability is measured" in markdown
 
 

@@ -9,6 +9,8 @@ HTML allowed, as GitHub and many viewers allow some) and then parsed the same wa
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from gutcheck.engine.assessment import (
     Assessment,
     Contribution,
     FactorResult,
+    LearnParagraph,
+    LearnTopic,
     OverallResult,
     RedFlagResult,
     ReferenceInfo,
@@ -28,6 +32,7 @@ from gutcheck.engine.assessment import (
     SuggestionResult,
 )
 from gutcheck.engine.scoring import score
+from gutcheck.render import ReportFormat, ReportStyle, render
 from gutcheck.render.html import render_html
 from gutcheck.render.markdown import render_markdown
 from gutcheck.rulebook.loading import load_rules
@@ -82,7 +87,8 @@ def census(html: str) -> MarkupCensus:
 
 
 def assert_nothing_live(page: MarkupCensus, allowed_tags: set[str] | None = None) -> None:
-    """No scripts, no event handlers, no non-http(s) links, no elements from the content."""
+    """No scripts, no event handlers, no links but http(s) ones and in-page anchors of plain
+    word characters (the report's own learn topics and sources), no elements from the content."""
     allowed = allowed_tags or set()
     live = [tag for tag in page.tags if tag in DANGEROUS_TAGS - allowed]
     assert not live, f"live elements from content: {live}"
@@ -90,7 +96,8 @@ def assert_nothing_live(page: MarkupCensus, allowed_tags: set[str] | None = None
     assert not handlers, f"event handler attributes: {handlers}"
     for tag, name, value in page.attributes:
         if name.lower() in ("href", "src", "action", "formaction", "xlink:href"):
-            assert (value or "").startswith(("https://", "http://")), f"{tag} {name}={value!r}"
+            assert (value or "").startswith(("https://", "http://")) or re.fullmatch(r"#[\w-]+", value or ""), (
+                f"{tag} {name}={value!r}")
 
 
 def markdown_to_html(markdown: str) -> str:
@@ -203,3 +210,37 @@ def test_markdown_keeps_no_heading_quote_or_list_from_content(loaded: Assessment
     assert "# Not a heading" in page.all_text
     assert page.tags.count("blockquote") == 1  # only the red-flag notice
     assert page.tags.count("pre") == 0 and page.tags.count("code") == 0
+
+
+def with_hostile_learn(assessment: Assessment) -> Assessment:
+    """``assessment`` with learn topics whose ids, titles and texts are hostile, pointed to from
+    every factor and suggestion (with a topic that is missing, and one with no title at all)."""
+    evil = LearnTopic(id='x" onclick="alert(1)', title=SCRIPT + JS_LINK, summary=ONERROR,
+                      paragraphs=(LearnParagraph(JS_LINK + TABLE_BREAKER, (SCRIPT,)),))
+    blank = LearnTopic(id="../#", title="", summary="", paragraphs=())
+    marks = LearnTopic(id="marks", title="?!", summary="", paragraphs=())  # a heading with no anchor
+    pointers = (evil.id, "no-such-topic", blank.id, marks.id)
+    return replace(
+        assessment, learn=(evil, blank, marks),
+        factors=tuple(replace(f, learn=pointers) for f in assessment.factors),
+        suggestions=tuple(replace(s, learn=pointers) for s in assessment.suggestions),
+    )
+
+
+@pytest.mark.parametrize("style", list(ReportStyle), ids=lambda style: style.value)
+def test_hostile_learn_topics_and_the_short_style_keep_the_html_inert(style: ReportStyle) -> None:
+    html = render(with_hostile_learn(crafted()), ReportFormat.HTML, style=style)
+    page = census(html)
+    assert_nothing_live(page, allowed_tags={"style", "meta", "svg"})
+    assert page.tags.count("script") == 0 and page.tags.count("svg") == 1
+    assert 'onclick="alert(1)"' not in html and SCRIPT in page.all_text
+
+
+@pytest.mark.parametrize("style", list(ReportStyle), ids=lambda style: style.value)
+def test_hostile_learn_topics_and_the_short_style_keep_the_markdown_inert(style: ReportStyle) -> None:
+    markdown = render(with_hostile_learn(crafted()), ReportFormat.MARKDOWN, style=style)
+    page = census(markdown_to_html(markdown))
+    assert_nothing_live(page)
+    assert SCRIPT in page.all_text and "[click](javascript:alert(1))" in page.all_text
+    assert "#learn:" not in markdown  # every learn link was given its heading's anchor
+    assert "](#)" not in markdown  # and never an empty one

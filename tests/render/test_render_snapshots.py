@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from report_samples import SAMPLES
 
-from gutcheck.render import ReportFormat, render
+from gutcheck.render import STYLED_FORMATS, ReportFormat, ReportStyle, render
 
 SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
 UPDATE_ENV = "GUTCHECK_UPDATE_SNAPSHOTS"
@@ -46,6 +46,19 @@ def test_report_matches_its_snapshot(sample: str, fmt: ReportFormat) -> None:
     assert path.exists(), f"no snapshot {path.name}; create it with {UPDATE_ENV}=1 and review it"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{path.name} differs; if the change is intended, rerun with {UPDATE_ENV}=1"
+
+
+@pytest.mark.parametrize("fmt", sorted(STYLED_FORMATS, key=lambda fmt: fmt.value), ids=lambda fmt: fmt.value)
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_short_report_matches_its_snapshot(sample: str, fmt: ReportFormat) -> None:
+    """The short style of the md and html reports: tests/snapshots/<sample>.short.<ext>."""
+    actual = render(SAMPLES[sample](), fmt, style=ReportStyle.SHORT)
+    path = SNAPSHOTS / f"{sample}.short.{EXTENSIONS[fmt]}"
+    if os.environ.get(UPDATE_ENV) == "1":
+        path.write_text(actual, encoding="utf-8", newline="")
+        pytest.skip(f"updated {path.name}")
+    assert path.exists(), f"no snapshot {path.name}; create it with {UPDATE_ENV}=1 and review it"
+    assert actual == path.read_text(encoding="utf-8"), f"{path.name} differs; if intended, rerun with {UPDATE_ENV}=1"
 
 
 def test_reports_do_not_depend_on_the_wall_clock_or_the_environment(
