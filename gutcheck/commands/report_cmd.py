@@ -173,6 +173,8 @@ def _read_file(path: Path, display: str) -> str:
 
 
 def _from_history(reference: str, profile: str) -> Assessment:
+    import re
+
     from gutcheck.errors import UsageError
     from gutcheck.history.store import History, database_path
 
@@ -183,4 +185,9 @@ def _from_history(reference: str, profile: str) -> Assessment:
             "take the quiz or give a saved assessment JSON file."
         )
     with History.open() as store:
+        if re.fullmatch(r"last(?:~\d+)?", reference.strip()) and store.count(profile) == 0:
+            from gutcheck.render.history import missing_profile
+
+            summaries = store.profile_summaries()
+            raise UsageError(missing_profile(profile, summaries, ("gutcheck", "report", reference.strip())))
         return store.get(reference.strip(), profile)

@@ -7,6 +7,7 @@ The trends and comparisons themselves are worked out in :mod:`gutcheck.history`.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gutcheck.engine.assessment import RulesInfo
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
 from gutcheck.history.records import ProfileSummary, StoredAssessment
 from gutcheck.history.trends import Trend, build_trend
@@ -66,14 +68,56 @@ def change_words(delta: float | None) -> str:
 # -- the history view --------------------------------------------------------------------------
 
 
-def history_view(profile: str, items: Sequence[StoredAssessment], now: datetime) -> RenderableType:
+SHOWN_PROFILES = 10
+
+
+def missing_profile(profile: str, summaries: Sequence[ProfileSummary], command: Sequence[str]) -> str:
+    """One sentence for a ``profile`` that holds no assessment: the closest profile that does
+    ("did you mean"), or else the profiles that do, with ``command`` (such as ``gutcheck
+    history``) for one of them, quoted for the shell."""
+    from gutcheck.errors import closest_name
+
+    holding = [s.name for s in summaries if s.count and s.name != profile]
+    if not holding:
+        return f"No assessments are saved for profile {profile!r} yet."
+    close = closest_name(profile, holding) if profile != DEFAULT_PROFILE else None
+    if close is not None:
+        return (f"No assessments are saved for profile {profile!r} (did you mean {close!r}?): "
+                f"{_with_profile(command, close)}")
+    lead = ("Nothing is saved under the default profile" if profile == DEFAULT_PROFILE
+            else f"No assessments are saved for profile {profile!r}")
+    names = ", ".join(repr(name) for name in holding[:SHOWN_PROFILES])
+    more = f" and {len(holding) - SHOWN_PROFILES} more" if len(holding) > SHOWN_PROFILES else ""
+    others = "1 other profile holds" if len(holding) == 1 else f"{len(holding)} other profiles hold"
+    return (f"{lead}, but {others} assessments: {names}{more}. See one with: "
+            f"{_with_profile(command, holding[0])} ('gutcheck profiles' lists them all with their dates).")
+
+
+def save_hint(profile: str) -> str:
+    """How to save a first assessment under ``profile``, the command quoted for the shell."""
+    quiz = shlex.join(["gutcheck", *_profile_words(profile)])
+    score = shlex.join(["gutcheck", "score", "FILE", *(_profile_words(profile) or ["--save"])])
+    return f"Take the quiz ({quiz}), or score an answers file into it: {score}"
+
+
+def _with_profile(command: Sequence[str], profile: str) -> str:
+    return shlex.join([*command, *_profile_words(profile)])
+
+
+def _profile_words(profile: str) -> list[str]:
+    return [] if profile == DEFAULT_PROFILE else ["-p", profile]
+
+
+def history_view(
+    profile: str, items: Sequence[StoredAssessment], now: datetime, summaries: Sequence[ProfileSummary] = ()
+) -> RenderableType:
     """The history of ``profile``: a table (id, when in local words, overall, each factor) that
-    fits the terminal, and the trend."""
+    fits the terminal, and the trend. With no items, what to do: the other profiles that hold
+    assessments (from ``summaries``), or how to save a first one."""
     if not items:
-        return Text(
-            f"No assessments saved for profile {profile!r} yet. Take the quiz, or run "
-            f"'gutcheck score FILE --profile {profile}' to save one."
-        )
+        message = missing_profile(profile, summaries, ("gutcheck", "history"))
+        elsewhere = any(s.count and s.name != profile for s in summaries)
+        return Text(message if elsewhere else f"{message} {save_hint(profile)}")
     parts: list[RenderableType] = [history_table(profile, items, now)]
     if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "

@@ -110,7 +110,7 @@ def test_history_json_has_every_assessment_and_the_trend() -> None:
 def test_history_of_an_unknown_profile_says_how_to_start(gutcheck_home: Path) -> None:
     result = run("history", "--profile", "nobody")
     assert result.code == 0
-    assert "No assessments saved for profile 'nobody' yet." in result.out
+    assert "No assessments are saved for profile 'nobody' yet." in result.out
     assert not database_path(gutcheck_home).exists()  # reading never creates the database
 
 
@@ -194,7 +194,8 @@ def test_compare_json_lists_moves_and_answers() -> None:
 @pytest.mark.usefixtures("three")
 def test_compare_errors_are_one_sentence_with_exit_2() -> None:
     for args, expected in (
-        (("compare",), "No assessments are saved for profile 'default' yet."),
+        (("compare",), "Nothing is saved under the default profile, but 1 other profile holds assessments: "
+                       "'anna'. See one with: gutcheck compare -p anna"),
         (("compare", "last~5", "last", "-p", "anna"), "has only 3 saved assessments"),
         (("compare", "42", "1"), "There is no saved assessment with id 42"),
         (("compare", "first", "last"), "'first' does not name an assessment"),
@@ -311,7 +312,7 @@ def test_forget_needs_exactly_one_target() -> None:
         assert "Say what to forget: either --profile NAME or --all" in result.err
     unknown = run("forget", "--profile", "anne", "--yes")
     assert unknown.code == 0
-    assert "There is no profile 'anne'; nothing was deleted." in unknown.err
+    assert "There is no profile 'anne' (did you mean 'anna'?); nothing was deleted." in unknown.err
     assert counts() == {"anna": 3, "bob": 1}
 
 
