@@ -200,7 +200,7 @@ def _read(action: Callable[[History], T], empty: T) -> T:
     path = database_path()
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return empty  # nothing saved yet; an empty file is left as it is
-    with History.open() as store:
+    with History.open(reading=True) as store:
         return action(store)
 
 

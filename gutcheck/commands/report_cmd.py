@@ -184,7 +184,7 @@ def _from_history(reference: str, profile: str) -> Assessment:
             f"No assessments are saved yet, so there is no {reference!r}; "
             "take the quiz or give a saved assessment JSON file."
         )
-    with History.open() as store:
+    with History.open(reading=True) as store:
         if re.fullmatch(r"last(?:~\d+)?", reference.strip()) and store.count(profile) == 0:
             from gutcheck.render.history import missing_profile
 
