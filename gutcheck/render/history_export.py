@@ -62,8 +62,10 @@ def export_csv(items: Iterable[StoredAssessment]) -> str:
     return buffer.getvalue()
 
 
-_CSV_FIXED = ("id", "profile", "taken_at", "rules_id", "rules_version", "rules_hash",
-              "overall_percent", "overall_level", "red_flags")
+# One naming scheme with the batch CSV: a nested field is named by its path, dotted
+# (``overall.percent``, ``factors.alcohol.level``), as in the JSON documents.
+_CSV_FIXED = ("id", "profile", "taken_at", "rules.id", "rules.version", "rules.hash",
+              "overall.percent", "overall.level", "red_flags")
 
 
 def _csv_header(rows: Sequence[dict[str, object]]) -> list[str]:
@@ -81,14 +83,14 @@ def _csv_row(item: StoredAssessment) -> dict[str, object]:
     assessment = item.assessment
     row: dict[str, object] = {
         "id": item.id, "profile": item.profile, "taken_at": item.taken_at,
-        "rules_id": assessment.rules.id, "rules_version": assessment.rules.version,
-        "rules_hash": assessment.rules.hash, "overall_percent": _number(assessment.overall.percent),
-        "overall_level": assessment.overall.level or "",
+        "rules.id": assessment.rules.id, "rules.version": assessment.rules.version,
+        "rules.hash": assessment.rules.hash, "overall.percent": _number(assessment.overall.percent),
+        "overall.level": assessment.overall.level or "",
         "red_flags": "; ".join(flag.id for flag in assessment.red_flags),
     }
     for factor in assessment.factors:
-        row[f"{factor.id}_percent"] = _number(factor.percent)
-        row[f"{factor.id}_level"] = factor.level or ""
+        row[f"factors.{factor.id}.percent"] = _number(factor.percent)
+        row[f"factors.{factor.id}.level"] = factor.level or ""
     for answer in assessment.answers:
         key, cell = answer_cell(answer)
         row[key] = cell

@@ -230,8 +230,8 @@ def test_export_json_and_jsonl_hold_every_whole_assessment(tmp_path: Path,
 def test_export_csv_is_one_row_per_assessment() -> None:
     result = run("export", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert [row["overall_level"] for row in rows] == ["high", "moderate", "low"]
-    assert rows[0]["drink_percent"] == "100.0"
+    assert [row["overall.level"] for row in rows] == ["high", "moderate", "low"]
+    assert rows[0]["factors.drink.percent"] == "100.0"
     assert rows[0]["answer:food_fibre"] == "Sweets; Fried food"
     assert rows[0]["answer:drink_amount (drinks)"] == "8"  # a number, its unit in the header
     assert rows[1]["answer:drink_amount (drinks)"] == "4"
@@ -248,7 +248,7 @@ def test_export_csv_neutralises_formulas(tmp_path: Path, monkeypatch: pytest.Mon
         score_saved(tmp_path, monkeypatch, LIGHT, "2026-01-01T09:00:00+00:00", "--profile", profile)
     rows = list(csv.DictReader(io.StringIO(run("export", "-f", "csv").out)))
     assert sorted(row["profile"] for row in rows) == sorted("'" + p for p in dangerous)
-    assert all(row["overall_percent"] == "0.0" for row in rows)  # numbers stay numbers
+    assert all(row["overall.percent"] == "0.0" for row in rows)  # numbers stay numbers
 
 
 def test_export_with_nothing_saved_is_empty_and_valid(gutcheck_home: Path) -> None:
