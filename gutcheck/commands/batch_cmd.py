@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.options import ExcelOption, RulesOption
 from gutcheck.render import ReportFormat
 
 
@@ -152,10 +152,13 @@ def batch(
     fail_on_red_flag: FailOnRedFlagOption = False,
     save: SaveOption = False,
     input_format: InputFormatOption = InputFormatChoice.AUTO,
+    excel: ExcelOption = False,
 ) -> None:
     """Score many clients from one export."""
     from gutcheck.commands.batch_run import BatchOptions, run_batch
-    from gutcheck.commands.options import load
+    from gutcheck.commands.options import check_excel, load
+
+    check_excel(excel, fmt is OutputFormat.CSV or errors is not None, "add --format csv or --errors FILE")
 
     options = BatchOptions(
         source=source,
@@ -168,6 +171,7 @@ def batch(
         save=save,
         input_format=input_format.value,
         rules_path=rules,
+        excel=excel,
     )
     run_batch(load(rules), options)
 
@@ -181,9 +185,15 @@ def template(
                      "spreadsheet; yaml: an answers file with comments; json: an answers object.",
                      case_sensitive=False),
     ] = TemplateFormat.CSV,
+    excel: ExcelOption = False,
 ) -> None:
     """Print a fill-in template with every question and its allowed answers."""
-    from gutcheck.commands.options import load
+    from gutcheck.commands.options import check_excel, load
+    from gutcheck.commands.output import emit_text, exact_stdout
     from gutcheck.render.template import render_template
 
-    typer.echo(render_template(load(rules), fmt.value), nl=False)
+    check_excel(excel, fmt is TemplateFormat.CSV, "it goes with the csv template (--format csv)")
+    text = render_template(load(rules), fmt.value, excel=excel)
+    if excel:
+        exact_stdout()
+    emit_text(text)

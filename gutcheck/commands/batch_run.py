@@ -40,7 +40,7 @@ class BatchOptions:
     def __init__(
         self, *, source: str, output: str, reports: Path | None, report_format: ReportFormat,
         errors: Path | None, id_column: str | None, fail_on_red_flag: bool, save: bool,
-        input_format: str, rules_path: Path | None = None,
+        input_format: str, rules_path: Path | None = None, excel: bool = False,
     ) -> None:
         self.source = source
         self.output = output
@@ -52,6 +52,7 @@ class BatchOptions:
         self.save = save
         self.input_format = input_format
         self.rules_path = rules_path
+        self.excel = excel  # CSV outputs start with a byte-order mark and end lines with CRLF
 
     @property
     def needs_assessment(self) -> bool:
@@ -74,8 +75,8 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
         batch = stack.enter_context(_open_input(rules, options, notices))  # may refuse the file
         store = stack.enter_context(_open_history()) if options.save else None
         sinks = Sinks(
-            summary=summary_output(options.output, rules),
-            errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),
+            summary=summary_output(options.output, rules, excel=options.excel),
+            errors=stack.enter_context(errors_file(options.errors, batch.error_columns, excel=options.excel)),
             reports=ReportWriter(options.reports, options.report_format) if options.reports else None,
             store=store,
             notices=notices,

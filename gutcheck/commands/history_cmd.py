@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import now
-from gutcheck.commands.output import emit_text, notice, show
+from gutcheck.commands.options import ExcelOption, now
+from gutcheck.commands.output import emit_text, exact_stdout, notice, show
 from gutcheck.history import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
@@ -117,10 +117,13 @@ def export(
         typer.Option("--profile", "-p", help="Export only this profile (default: every profile).",
                      show_default=False),
     ] = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
-    from gutcheck.commands.options import now
+    from gutcheck.commands.options import check_excel, now
     from gutcheck.render.history_export import export_csv, export_json, export_jsonl
+
+    check_excel(excel, fmt is ExportFormat.CSV, "it goes with --format csv")
 
     nothing: tuple[list[StoredAssessment], list[ProfileSummary]] = ([], [])
     items, summaries = _read(
@@ -132,7 +135,9 @@ def export(
 
         notice(f"Warning: {missing_profile(profile, summaries, ('gutcheck', 'export', '-f', fmt.value))}")
     if fmt is ExportFormat.CSV:
-        emit_text(export_csv(items))
+        if excel:
+            exact_stdout()
+        emit_text(export_csv(items, excel=excel))
     elif fmt is ExportFormat.JSONL:
         emit_text(export_jsonl(items))
     else:

@@ -21,6 +21,15 @@ RulesOption = Annotated[
     ),
 ]
 
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="Write CSV for Excel: a UTF-8 byte-order mark first and CRLF line ends, so that "
+        "Excel on Windows shows accents and Chinese names right (gutcheck reads it back as well).",
+    ),
+]
+
 NOW_ENV = "GUTCHECK_NOW"
 
 
@@ -93,3 +102,11 @@ def closing_lines(full_report: str, history_profile: str | None, lead: str = FUL
 def saved_report_command(profile: str, reference: str = "last") -> str:
     """``gutcheck report last -o report.html`` for a result saved in ``profile``."""
     return command_line("gutcheck", "report", reference, *profile_words(profile), "-o", "report.html")
+
+
+def check_excel(excel: bool, writes_csv: bool, hint: str) -> None:
+    """Refuse --excel where no CSV is written (``hint`` says how to get one), so it never does nothing."""
+    if excel and not writes_csv:
+        from gutcheck.errors import UsageError
+
+        raise UsageError(f"--excel only changes CSV output; {hint}")

@@ -48,18 +48,21 @@ def safe_cell(value: object) -> object:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def export_csv(items: Iterable[StoredAssessment]) -> str:
-    """One row per assessment: store fields, rule base, overall, each factor, each answer."""
+def export_csv(items: Iterable[StoredAssessment], *, excel: bool = False) -> str:
+    """One row per assessment: store fields, rule base, overall, each factor, each answer; for
+    Excel, a UTF-8 byte-order mark first and CRLF line ends."""
     import csv
+
+    from gutcheck.render.csv_cells import excel_start, line_end
 
     rows = [_csv_row(item) for item in items]
     header = _csv_header(rows)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator=line_end(excel))
     writer.writeheader()
     for row in rows:
         writer.writerow({key: safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+    return excel_start(excel) + buffer.getvalue()
 
 
 # One naming scheme with the batch CSV: a nested field is named by its path, dotted
