@@ -197,7 +197,7 @@ def _scorer(
 
     def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
         """The summary and the full assessment of one row."""
-        assessment = scorer(row.answers, taken_at=taken_at, client=row.client)
+        assessment = scorer(row.answers, taken_at=row.taken_at or taken_at, client=row.client)
         return summarise(assessment, row.row), assessment
 
     return score

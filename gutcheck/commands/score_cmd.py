@@ -60,10 +60,11 @@ def score(
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
-    parsed, client = read_parsed_answers(
+    person = read_parsed_answers(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
-    assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
+    # a form's own date (a FHIR response's authored) dates the assessment; else the time now
+    assessment = score_parsed(rule_base, person.answers, taken_at=person.taken_at or now(), client=person.client)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
