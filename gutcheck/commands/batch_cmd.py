@@ -51,7 +51,8 @@ class TemplateFormat(str, Enum):
 
 
 BATCH_HELP = """Score many clients from one CSV, TSV, JSON or JSON Lines export (or - for stdin),
-or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON).
+or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON; each dated by its
+authored time).
 
 Columns may be named by question id or question text (any case), cells may hold option values
 or labels, multi-select cells are split on ';' or ', '. An id, client, name or email column
@@ -60,8 +61,9 @@ question are ignored with a warning.
 
 Rows that cannot be scored are listed with row, column and reason, and all the others are
 still scored: scored + rejected always equals the rows read. --errors FILE writes the rejected
-rows as CSV to fix and re-run, their cells exactly as read. No output may be the input, the
-rule base or the history database (refused before reading, exit code 2).
+rows as CSV to fix and re-run, their cells exactly as read; --excel writes the CSV outputs
+for Excel (a UTF-8 byte-order mark, CRLF). No output may be the input, the rule base or the
+history database (refused before reading, exit code 2).
 
 Exit codes: 0 every row scored; 3 the input could not be read, or some rows were rejected
 (everything for the good rows is still written); 5 with --fail-on-red-flag, some client

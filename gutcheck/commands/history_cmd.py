@@ -65,7 +65,8 @@ def register(app: typer.Typer) -> None:
 
 
 def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFormat.TEXT) -> None:
-    """Show saved assessments of a profile: date, overall and each factor, with a trend."""
+    """Show saved assessments of a profile: date, overall and each factor, with a trend. A
+    profile that holds none is named with the profiles that do (did you mean ...)."""
     from gutcheck.render.history import history_json, history_view
 
     nothing: tuple[list[StoredAssessment], list[ProfileSummary]] = ([], [])

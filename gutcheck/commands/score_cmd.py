@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,12 +10,16 @@ from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.render import ReportFormat
 
+if TYPE_CHECKING:
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.rulebook.model import RuleBase
+
 AnswersArgument = Annotated[
     str,
     typer.Argument(
         help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
         "JSON array or JSON Lines file with one person's row, as batch reads, or a FHIR "
-        "QuestionnaireResponse), or - for stdin.",
+        "QuestionnaireResponse, dated by its authored), or - for stdin.",
         show_default=False,
     ),
 ]
@@ -48,10 +52,8 @@ def score(
     pager_off: NoPagerOption = False,
 ) -> None:
     """Score one person's answers and print the assessment."""
-    from gutcheck.answers.files import read_parsed_answers
-    from gutcheck.commands.options import load, now
+    from gutcheck.commands.options import load
     from gutcheck.commands.output import emit_report, notice
-    from gutcheck.engine.scoring import score_parsed
     from gutcheck.history import DEFAULT_PROFILE
 
     no_pager(pager_off)
@@ -60,11 +62,7 @@ def score(
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
-    person = read_parsed_answers(
-        rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
-    )
-    # a form's own date (a FHIR response's authored) dates the assessment; else the time now
-    assessment = score_parsed(rule_base, person.answers, taken_at=person.taken_at or now(), client=person.client)
+    assessment = _assess(rule_base, answers)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
@@ -79,6 +77,19 @@ def score(
 
         row_id, location = save_assessment(assessment, name)
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+
+
+def _assess(rule_base: RuleBase, answers: str) -> Assessment:
+    """Read and score one person's answers; a form's own date (a FHIR response's ``authored``)
+    dates the assessment, else the time now."""
+    from gutcheck.answers.files import read_parsed_answers
+    from gutcheck.commands.options import now
+    from gutcheck.engine.scoring import score_parsed
+
+    person = read_parsed_answers(
+        rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
+    )
+    return score_parsed(rule_base, person.answers, taken_at=person.taken_at or now(), client=person.client)
 
 
 def _closing(answers: str, saved_in: str | None) -> list[str]:
