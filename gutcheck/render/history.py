@@ -72,32 +72,45 @@ SHOWN_PROFILES = 10
 
 
 def missing_profile(profile: str, summaries: Sequence[ProfileSummary], command: Sequence[str]) -> str:
-    """One sentence for a ``profile`` that holds no assessment: the closest profile that does
-    ("did you mean"), or else the profiles that do, with ``command`` (such as ``gutcheck
+    """One line for a ``profile`` that holds no assessment: the closest profile that does ("did
+    you mean", any case), or else the profiles that do, with ``command`` (such as ``gutcheck
     history``) for one of them, quoted for the shell."""
+    sentence, commands, note = _missing(profile, summaries, command)
+    return " ".join([sentence, *commands]) + (f" ({note[0].lower()}{note[1:-1]})." if note else "")
+
+
+def _missing(profile: str, summaries: Sequence[ProfileSummary], command: Sequence[str]) -> tuple[str, list[str], str]:
+    """The sentence, the commands to paste after it, and a closing note (see :func:`missing_profile`)."""
     from gutcheck.errors import closest_name
 
     holding = [s.name for s in summaries if s.count and s.name != profile]
     if not holding:
-        return f"No assessments are saved for profile {profile!r} yet."
-    close = closest_name(profile, holding) if profile != DEFAULT_PROFILE else None
+        return f"No assessments are saved for profile {profile!r} yet.", [], ""
+    folded = {name.casefold(): name for name in holding}
+    close = closest_name(profile.casefold(), folded) if profile != DEFAULT_PROFILE else None
     if close is not None:
-        return (f"No assessments are saved for profile {profile!r} (did you mean {close!r}?): "
-                f"{_with_profile(command, close)}")
+        meant = folded[close]
+        return (f"No assessments are saved for profile {profile!r} (did you mean {meant!r}?):",
+                [_with_profile(command, meant)], "")
     lead = ("Nothing is saved under the default profile" if profile == DEFAULT_PROFILE
             else f"No assessments are saved for profile {profile!r}")
     names = ", ".join(repr(name) for name in holding[:SHOWN_PROFILES])
     more = f" and {len(holding) - SHOWN_PROFILES} more" if len(holding) > SHOWN_PROFILES else ""
     others = "1 other profile holds" if len(holding) == 1 else f"{len(holding)} other profiles hold"
-    return (f"{lead}, but {others} assessments: {names}{more}. See one with: "
-            f"{_with_profile(command, holding[0])} ('gutcheck profiles' lists them all with their dates).")
+    return (f"{lead}, but {others} assessments: {names}{more}. See one with:",
+            [_with_profile(command, holding[0])], "'gutcheck profiles' lists them all with their dates.")
 
 
-def save_hint(profile: str) -> str:
-    """How to save a first assessment under ``profile``, the command quoted for the shell."""
-    quiz = shlex.join(["gutcheck", *_profile_words(profile)])
-    score = shlex.join(["gutcheck", "score", "FILE", *(_profile_words(profile) or ["--save"])])
-    return f"Take the quiz ({quiz}), or score an answers file into it: {score}"
+def _missing_view(profile: str, summaries: Sequence[ProfileSummary]) -> RenderableType:
+    """:func:`missing_profile` for the screen, each command on a line of its own (never wrapped,
+    so it pastes whole), or how to save a first assessment when no profile holds any."""
+    sentence, commands, note = _missing(profile, summaries, ("gutcheck", "history"))
+    if not commands:
+        sentence += " Take the quiz under it, or score an answers file into it:"
+        commands = [shlex.join(["gutcheck", *_profile_words(profile)]),
+                    shlex.join(["gutcheck", "score", "FILE", *(_profile_words(profile) or ["--save"])])]
+    lines = [Text(sentence), *(Text(f"  {c}", no_wrap=True, overflow="ignore") for c in commands)]
+    return Group(*lines, *([Text(note)] if note else []))
 
 
 def _with_profile(command: Sequence[str], profile: str) -> str:
@@ -115,9 +128,7 @@ def history_view(
     fits the terminal, and the trend. With no items, what to do: the other profiles that hold
     assessments (from ``summaries``), or how to save a first one."""
     if not items:
-        message = missing_profile(profile, summaries, ("gutcheck", "history"))
-        elsewhere = any(s.count and s.name != profile for s in summaries)
-        return Text(message if elsewhere else f"{message} {save_hint(profile)}")
+        return _missing_view(profile, summaries)
     parts: list[RenderableType] = [history_table(profile, items, now)]
     if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "

@@ -87,12 +87,20 @@ def test_forget_of_an_unknown_profile_offers_the_closest() -> None:
 
 
 def test_with_nothing_saved_the_hint_saves_under_that_profile_quoted() -> None:
-    result = run("history", "-p", "Mary Ann")
-    text = " ".join(result.out.split())
-    assert text == ("No assessments are saved for profile 'Mary Ann' yet. Take the quiz (gutcheck -p "
-                    "'Mary Ann'), or score an answers file into it: gutcheck score FILE -p 'Mary Ann'")
-    plain = " ".join(run("history").out.split())
-    assert plain.endswith("Take the quiz (gutcheck), or score an answers file into it: gutcheck score FILE --save")
+    lines = run("history", "-p", "Mary Ann").out.splitlines()
+    assert " ".join(" ".join(lines[:-2]).split()) == (
+        "No assessments are saved for profile 'Mary Ann' yet. Take the quiz under it, or score an "
+        "answers file into it:")
+    assert lines[-2:] == ["  gutcheck -p 'Mary Ann'", "  gutcheck score FILE -p 'Mary Ann'"]
+    assert run("history").out.splitlines()[-2:] == ["  gutcheck", "  gutcheck score FILE --save"]
+
+
+@pytest.mark.usefixtures("coach")
+def test_on_a_narrow_terminal_the_command_stays_on_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = run("history", "-p", "priya raman").out.splitlines()
+    assert "  gutcheck history -p 'Priya Raman'" in lines  # any case finds the profile meant
+    assert "did you mean 'Priya Raman'?" in " ".join(" ".join(lines).split())
 
 
 @pytest.mark.parametrize("profile", ["Mary Ann", "O'Brien", "anna", "default"])
