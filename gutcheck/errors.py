@@ -65,12 +65,18 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-def did_you_mean(key: str, known: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' naming the known name closest to ``key``, or '' when none is close."""
+def closest_name(key: str, known: Iterable[str]) -> str | None:
+    """The known name closest to ``key`` (as :func:`did_you_mean` picks it), or None when none is close."""
     import difflib
 
     close = difflib.get_close_matches(key, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(key: str, known: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' naming the known name closest to ``key``, or '' when none is close."""
+    close = closest_name(key, known)
+    return f" (did you mean {close!r}?)" if close is not None else ""
 
 
 class GutcheckError(Exception):

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gutcheck.errors import InputError
 from gutcheck.files.access import read_user_text
@@ -35,14 +35,23 @@ def read_answers(source: str) -> AnswersFile:
     return _answers_from_text(_read_source(source, display), display)
 
 
+class OnePerson(NamedTuple):
+    """One person's parsed answers, the client id the input names, and when the answers were
+    given where the input says so (a FHIR response's ``authored``)."""
+
+    answers: dict[str, Any]
+    client: str | None
+    taken_at: str | None = None
+
+
 def read_parsed_answers(
     rules: RuleBase, source: str, *, warn: Callable[[str], None] | None = None
-) -> tuple[dict[str, Any], str | None]:
+) -> OnePerson:
     """Parsed answers of one person, and the client id a table names, from a path or ``-``.
 
     Besides a YAML or JSON mapping, this takes what ``gutcheck batch`` reads, for one person:
     a CSV/TSV with a header and one row, a JSON array of one object, or one JSON line; and a
-    FHIR QuestionnaireResponse (alone, or the one in a Bundle).
+    FHIR QuestionnaireResponse (alone, or the one in a Bundle), with its ``authored`` time.
     """
     display = "<stdin>" if source == "-" else source
     text = _read_source(source, display)
@@ -51,13 +60,13 @@ def read_parsed_answers(
     if looks_like_fhir(text, any_resource=True):
         from gutcheck.interop.reading import read_one_response
 
-        return read_one_response(rules, text, display)
+        return OnePerson(*read_one_response(rules, text, display))
     if _is_table(source, text):
         from gutcheck.batch.sources import read_one_row
 
-        return read_one_row(rules, text, display, warn=warn)
+        return OnePerson(*read_one_row(rules, text, display, warn=warn))
     answers_file = _answers_from_text(text, display)
-    return rules.parse_answers(answers_file.answers, answers_file.where), None
+    return OnePerson(rules.parse_answers(answers_file.answers, answers_file.where), None)
 
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")

@@ -130,7 +130,7 @@ class FhirSource(RowSource):
         if reasons:
             cells = (found.client, *(found.texts.get(q.id, "") for q in rules.questions))
             return RejectedRow(number, client, tuple(reasons), cells)
-        return ParsedRow(number, client, parsed, bool(found.client))
+        return ParsedRow(number, client, parsed, bool(found.client), taken_at=found.authored)
 
 
 class _BadJson:

@@ -92,6 +92,7 @@ class ParsedRow:
     client: str
     answers: dict[str, Any]
     named: bool = True
+    taken_at: str | None = None  # when the answers were given, if the input says (FHIR authored)
 
 
 @dataclass(frozen=True)

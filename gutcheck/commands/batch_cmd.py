@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import RulesOption
+from gutcheck.commands.options import ExcelOption, RulesOption
 from gutcheck.render import ReportFormat, ReportStyle
 
 
@@ -51,7 +51,8 @@ class TemplateFormat(str, Enum):
 
 
 BATCH_HELP = """Score many clients from one CSV, TSV, JSON or JSON Lines export (or - for stdin),
-or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON).
+or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON; each dated by its
+authored time).
 
 Columns may be named by question id or question text (any case), cells may hold option values
 or labels, multi-select cells are split on ';' or ', '. An id, client, name or email column
@@ -60,8 +61,9 @@ question are ignored with a warning.
 
 Rows that cannot be scored are listed with row, column and reason, and all the others are
 still scored: scored + rejected always equals the rows read. --errors FILE writes the rejected
-rows as CSV to fix and re-run, their cells exactly as read. No output may be the input, the
-rule base or the history database (refused before reading, exit code 2).
+rows as CSV to fix and re-run, their cells exactly as read; --excel writes the CSV outputs
+for Excel (a UTF-8 byte-order mark, CRLF). No output may be the input, the rule base or the
+history database (refused before reading, exit code 2).
 
 --reports DIR writes one report per client to hand out (--report-style short: one or two
 printed pages). Reports in DIR from an earlier run that this run did not write are listed;
@@ -173,13 +175,15 @@ def batch(
     fail_on_red_flag: FailOnRedFlagOption = False,
     save: SaveOption = False,
     input_format: InputFormatOption = InputFormatChoice.AUTO,
+    excel: ExcelOption = False,
 ) -> None:
     """Score many clients from one export."""
     from gutcheck.commands.batch_run import BatchOptions, run_batch
-    from gutcheck.commands.options import check_style, load
+    from gutcheck.commands.options import check_excel, check_style, load
 
     check_style(report_style, ReportFormat(report_format.value), "--report-style", "--report-format")
     _needs_reports(reports, report_style=report_style, clean_reports=clean_reports)
+    check_excel(excel, fmt is OutputFormat.CSV or errors is not None, "add --format csv or --errors FILE")
 
     options = BatchOptions(
         source=source,
@@ -194,6 +198,7 @@ def batch(
         rules_path=rules,
         report_style=report_style,
         clean_reports=clean_reports,
+        excel=excel,
     )
     run_batch(load(rules), options)
 
@@ -218,9 +223,15 @@ def template(
                      "spreadsheet; yaml: an answers file with comments; json: an answers object.",
                      case_sensitive=False),
     ] = TemplateFormat.CSV,
+    excel: ExcelOption = False,
 ) -> None:
     """Print a fill-in template with every question and its allowed answers."""
-    from gutcheck.commands.options import load
+    from gutcheck.commands.options import check_excel, load
+    from gutcheck.commands.output import emit_text, exact_stdout
     from gutcheck.render.template import render_template
 
-    typer.echo(render_template(load(rules), fmt.value), nl=False)
+    check_excel(excel, fmt is TemplateFormat.CSV, "it goes with the csv template (--format csv)")
+    text = render_template(load(rules), fmt.value, excel=excel)
+    if excel:
+        exact_stdout()
+    emit_text(text)

@@ -41,7 +41,7 @@ class BatchOptions:
         self, *, source: str, output: str, reports: Path | None, report_format: ReportFormat,
         errors: Path | None, id_column: str | None, fail_on_red_flag: bool, save: bool,
         input_format: str, rules_path: Path | None = None,
-        report_style: ReportStyle = ReportStyle.FULL, clean_reports: bool = False,
+        report_style: ReportStyle = ReportStyle.FULL, clean_reports: bool = False, excel: bool = False,
     ) -> None:
         self.source = source
         self.output = output
@@ -55,6 +55,7 @@ class BatchOptions:
         self.rules_path = rules_path
         self.report_style = report_style
         self.clean_reports = clean_reports
+        self.excel = excel  # CSV outputs start with a byte-order mark and end lines with CRLF
 
     @property
     def needs_assessment(self) -> bool:
@@ -77,8 +78,8 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
         batch = stack.enter_context(_open_input(rules, options, notices))  # may refuse the file
         store = stack.enter_context(_open_history()) if options.save else None
         sinks = Sinks(
-            summary=summary_output(options.output, rules),
-            errors=stack.enter_context(errors_file(options.errors, batch.error_columns)),
+            summary=summary_output(options.output, rules, excel=options.excel),
+            errors=stack.enter_context(errors_file(options.errors, batch.error_columns, excel=options.excel)),
             reports=ReportWriter(options.reports, options.report_format, options.report_style)
             if options.reports else None,
             store=store,
@@ -212,7 +213,7 @@ def _scorer(
 
     def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
         """The summary and the full assessment of one row."""
-        assessment = scorer(row.answers, taken_at=taken_at, client=row.client)
+        assessment = scorer(row.answers, taken_at=row.taken_at or taken_at, client=row.client)
         return summarise(assessment, row.row), assessment
 
     return score

@@ -40,14 +40,14 @@ TABLE_LIMIT = 1000
 class ErrorsFile:
     """The --errors CSV: a header, then one line per rejected row, moved into place at the end."""
 
-    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+    def __init__(self, path: Path, columns: tuple[str, ...], *, excel: bool = False) -> None:
         from gutcheck.render.csv_cells import ErrorsCsv
 
         self.path = path
         from gutcheck.files.access import AtomicTextFile
 
         self.file = AtomicTextFile(path, "the errors file")
-        self.csv = ErrorsCsv(columns)
+        self.csv = ErrorsCsv(columns, excel=excel)
         self.failure: GutcheckError | None = None  # why it could not be written, if so
         self._write(self.csv.header())
 
@@ -66,7 +66,7 @@ class ErrorsFile:
 
 
 def errors_file(
-    path: Path | None, columns: tuple[str, ...]
+    path: Path | None, columns: tuple[str, ...], *, excel: bool = False
 ) -> AbstractContextManager[ErrorsFile | None]:
     from contextlib import contextmanager
 
@@ -78,7 +78,7 @@ def errors_file(
         if path is None:
             yield None
             return
-        errors = ErrorsFile(path, columns)
+        errors = ErrorsFile(path, columns, excel=excel)
         try:
             yield errors
         except BaseException:
@@ -176,9 +176,13 @@ class RecordLines(SummaryOutput):
     are then written :data:`CHUNK_LINES` at a time (and whatever is left at the end).
     """
 
-    def __init__(self, fmt: str, maker: RecordMaker) -> None:
+    def __init__(self, fmt: str, maker: RecordMaker, *, excel: bool = False) -> None:
         import sys
 
+        if excel:
+            from gutcheck.commands.output import exact_stdout
+
+            exact_stdout()
         self.out = sys.stdout
         self.fmt = fmt
         self.maker = maker
@@ -188,7 +192,7 @@ class RecordLines(SummaryOutput):
         if fmt == "csv":
             from gutcheck.render.csv_cells import SummaryCsv
 
-            self.csv = SummaryCsv(maker)
+            self.csv = SummaryCsv(maker, excel=excel)
             self.out.write(self.csv.header())
             self.text = self.csv.row
         elif fmt == "json":
@@ -276,14 +280,14 @@ class SummaryTable(SummaryOutput):
                                "use --format csv to see every client."))
 
 
-def summary_output(fmt: str, rules: RuleBase) -> SummaryOutput:
+def summary_output(fmt: str, rules: RuleBase, *, excel: bool = False) -> SummaryOutput:
     if fmt == "table":
         return SummaryTable(rules)
     if fmt == "fhir":
         return FhirLines(rules)
     from gutcheck.render.batch_records import RecordMaker
 
-    return RecordLines(fmt, RecordMaker(rules))
+    return RecordLines(fmt, RecordMaker(rules), excel=excel and fmt == "csv")
 
 
 # --------------------------------------------------------------------------- notices and progress

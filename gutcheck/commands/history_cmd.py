@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from gutcheck.commands.helptext import command_help
-from gutcheck.commands.options import now
-from gutcheck.commands.output import emit_text, notice, show
+from gutcheck.commands.options import ExcelOption, now
+from gutcheck.commands.output import emit_text, exact_stdout, notice, show
 from gutcheck.history import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
@@ -65,15 +65,16 @@ def register(app: typer.Typer) -> None:
 
 
 def history(profile: ProfileOption = DEFAULT_PROFILE, fmt: FormatOption = ViewFormat.TEXT) -> None:
-    """Show saved assessments of a profile: date, overall and each factor, with a trend."""
+    """Show saved assessments of a profile: date, overall and each factor, with a trend. A
+    profile that holds none is named with the profiles that do (did you mean ...)."""
     from gutcheck.render.history import history_json, history_view
 
-    nothing: list[StoredAssessment] = []
-    items = _read(lambda store: store.list(profile), nothing)
+    nothing: tuple[list[StoredAssessment], list[ProfileSummary]] = ([], [])
+    items, summaries = _read(lambda store: _with_summaries(store, store.list(profile)), nothing)
     if fmt is ViewFormat.JSON:
         emit_text(history_json(profile, items))
         return
-    show(history_view(profile, items, now()))
+    show(history_view(profile, items, now(), summaries))
 
 
 def compare(
@@ -96,7 +97,7 @@ def compare(
     from gutcheck.render.history import compare_json, compare_view
 
     older_ref, newer_ref = first or "last~1", second or "last"
-    found = _read(lambda store: (store.find(older_ref, profile), store.find(newer_ref, profile)), None)
+    found = _read(lambda store: _pair(store, older_ref, newer_ref, profile), None)
     if found is None:  # no database: a read-only command never creates one
         raise UsageError(f"No assessments are saved for profile {profile!r} yet.")
     older, newer = found
@@ -117,16 +118,27 @@ def export(
         typer.Option("--profile", "-p", help="Export only this profile (default: every profile).",
                      show_default=False),
     ] = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Export saved assessments (every profile, or one) to stdout, for backup or a spreadsheet."""
-    from gutcheck.commands.options import now
+    from gutcheck.commands.options import check_excel, now
     from gutcheck.render.history_export import export_csv, export_json, export_jsonl
 
-    items: list[StoredAssessment] = _read(
-        lambda store: store.list(profile) if profile is not None else list(store.all()), []
+    check_excel(excel, fmt is ExportFormat.CSV, "it goes with --format csv")
+
+    nothing: tuple[list[StoredAssessment], list[ProfileSummary]] = ([], [])
+    items, summaries = _read(
+        lambda store: _with_summaries(store, store.list(profile) if profile is not None else list(store.all())),
+        nothing,
     )
+    if profile is not None and not items:
+        from gutcheck.render.history import missing_profile
+
+        notice(f"Warning: {missing_profile(profile, summaries, ('gutcheck', 'export', '-f', fmt.value))}")
     if fmt is ExportFormat.CSV:
-        emit_text(export_csv(items))
+        if excel:
+            exact_stdout()
+        emit_text(export_csv(items, excel=excel))
     elif fmt is ExportFormat.JSONL:
         emit_text(export_jsonl(items))
     else:
@@ -159,7 +171,9 @@ def forget(
     no_names: list[str] = []
     count, names = _read(lambda store: (store.count(profile), store.profiles()), (0, no_names))
     if profile is not None and profile not in names:
-        notice(f"There is no profile {profile!r}; nothing was deleted.")
+        from gutcheck.errors import did_you_mean
+
+        notice(f"There is no profile {profile!r}{did_you_mean(profile, names)}; nothing was deleted.")
         return
     what = f"profile {profile!r}" if profile is not None else "every profile"
     from gutcheck.render.reportparts import plural
@@ -192,8 +206,31 @@ def _read(action: Callable[[History], T], empty: T) -> T:
     path = database_path()
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return empty  # nothing saved yet; an empty file is left as it is
-    with History.open() as store:
+    with History.open(reading=True) as store:
         return action(store)
+
+
+def _with_summaries(
+    store: History, items: list[StoredAssessment]
+) -> tuple[list[StoredAssessment], list[ProfileSummary]]:
+    """``items`` and, when there are none, every profile (to say which hold assessments)."""
+    return items, [] if items else store.profile_summaries()
+
+
+def _pair(store: History, older: str, newer: str, profile: str) -> tuple[StoredAssessment, StoredAssessment]:
+    """The two assessments to compare; a profile that holds none is named with what exists."""
+    import re
+
+    from gutcheck.errors import UsageError
+
+    refs = [ref.strip() for ref in (older, newer)]
+    by_position = [re.fullmatch(r"last(?:~\d+)?", ref) is not None for ref in refs]
+    well_formed = all(ref.isdigit() or last for ref, last in zip(refs, by_position, strict=True))
+    if well_formed and any(by_position) and store.count(profile) == 0:
+        from gutcheck.render.history import missing_profile
+
+        raise UsageError(missing_profile(profile, store.profile_summaries(), ("gutcheck", "compare")))
+    return store.find(older, profile), store.find(newer, profile)
 
 
 def _write(action: Callable[[History], T]) -> T:

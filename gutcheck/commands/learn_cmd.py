@@ -25,7 +25,7 @@ def learn(topic: TopicArgument = None, rules: RulesOption = None) -> None:
     or read one with its sources."""
     from gutcheck.commands.options import load
     from gutcheck.commands.output import show
-    from gutcheck.errors import InputError
+    from gutcheck.errors import InputError, UsageError, did_you_mean
     from gutcheck.render.learn_view import topic_view, topics_view
     from gutcheck.rulebook.learn import load_learn
 
@@ -36,7 +36,9 @@ def learn(topic: TopicArgument = None, rules: RulesOption = None) -> None:
     if topic is None:
         show(topics_view(rule_base.title, book.topics))
         return
-    found = book.topic(topic.strip().lower())
-    if found is None:
-        raise InputError(f"{topic!r} is not a learn topic; choose one of: {', '.join(book.ids)}")
+    wanted = topic.strip().lower()
+    found = book.topic(wanted)
+    if found is None:  # a name typed on the command line: bad usage (2), like an unknown option
+        raise UsageError(f"{topic!r} is not a learn topic{did_you_mean(wanted, book.ids)}; "
+                         f"choose one of: {', '.join(book.ids)}")
     show(topic_view(found, rule_base.references))

@@ -23,6 +23,15 @@ RulesOption = Annotated[
     ),
 ]
 
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="Write CSV for Excel: a UTF-8 byte-order mark first and CRLF line ends, so that "
+        "Excel on Windows shows accents and Chinese names right (gutcheck reads it back as well).",
+    ),
+]
+
 NOW_ENV = "GUTCHECK_NOW"
 
 
@@ -112,3 +121,11 @@ def check_style(style: ReportStyle, fmt: ReportFormat, option: str = "--style", 
 
         raise UsageError(f"{option} short applies to md and html reports, not {fmt.value}; "
                          f"add {fmt_option} md or html")
+
+
+def check_excel(excel: bool, writes_csv: bool, hint: str) -> None:
+    """Refuse --excel where no CSV is written (``hint`` says how to get one), so it never does nothing."""
+    if excel and not writes_csv:
+        from gutcheck.errors import UsageError
+
+        raise UsageError(f"--excel only changes CSV output; {hint}")

@@ -90,6 +90,15 @@ def print_paged(renderable: object, consoles: Consoles) -> None:
         out.file.flush()
 
 
+def exact_stdout() -> None:
+    """Make stdout write UTF-8 and its line ends exactly as given (for an Excel CSV: its byte-order
+    mark and CRLF must reach the file as they are, whatever the console's encoding, and Windows
+    must not turn CRLF into CR CR LF)."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", newline="")
+
+
 def emit_text(text: str) -> None:
     """Machine output (JSON, CSV, a schema) on stdout, exactly as given."""
     sys.stdout.write(text)

@@ -177,6 +177,8 @@ def _read_file(path: Path, display: str) -> str:
 
 
 def _from_history(reference: str, profile: str) -> Assessment:
+    import re
+
     from gutcheck.errors import UsageError
     from gutcheck.history.store import History, database_path
 
@@ -186,5 +188,10 @@ def _from_history(reference: str, profile: str) -> Assessment:
             f"No assessments are saved yet, so there is no {reference!r}; "
             "take the quiz or give a saved assessment JSON file."
         )
-    with History.open() as store:
+    with History.open(reading=True) as store:
+        if re.fullmatch(r"last(?:~\d+)?", reference.strip()) and store.count(profile) == 0:
+            from gutcheck.render.history import missing_profile
+
+            summaries = store.profile_summaries()
+            raise UsageError(missing_profile(profile, summaries, ("gutcheck", "report", reference.strip())))
         return store.get(reference.strip(), profile)

@@ -14,12 +14,16 @@ if TYPE_CHECKING:
     from gutcheck.engine.assessment import Assessment
     from gutcheck.rulebook.model import RuleBase
 
+if TYPE_CHECKING:
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.rulebook.model import RuleBase
+
 AnswersArgument = Annotated[
     str,
     typer.Argument(
         help="Answers file (YAML or JSON mapping of question id to answer, or a CSV, TSV, "
         "JSON array or JSON Lines file with one person's row, as batch reads, or a FHIR "
-        "QuestionnaireResponse), or - for stdin.",
+        "QuestionnaireResponse, dated by its authored), or - for stdin.",
         show_default=False,
     ),
 ]
@@ -53,10 +57,8 @@ def score(
     style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Score one person's answers and print the assessment."""
-    from gutcheck.answers.files import read_parsed_answers
-    from gutcheck.commands.options import load, now
+    from gutcheck.commands.options import load
     from gutcheck.commands.output import emit_report, notice
-    from gutcheck.engine.scoring import score_parsed
     from gutcheck.history import DEFAULT_PROFILE
 
     no_pager(pager_off)
@@ -66,10 +68,7 @@ def score(
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
-    parsed, client = read_parsed_answers(
-        rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
-    )
-    assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
+    assessment = _assess(rule_base, answers)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
@@ -88,6 +87,19 @@ def _emit_fhir(assessment: Assessment, rule_base: RuleBase) -> None:
     from gutcheck.render.fhir import render_fhir
 
     emit_text(render_fhir(assessment, rule_base))
+
+
+def _assess(rule_base: RuleBase, answers: str) -> Assessment:
+    """Read and score one person's answers; a form's own date (a FHIR response's ``authored``)
+    dates the assessment, else the time now."""
+    from gutcheck.answers.files import read_parsed_answers
+    from gutcheck.commands.options import now
+    from gutcheck.engine.scoring import score_parsed
+
+    person = read_parsed_answers(
+        rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
+    )
+    return score_parsed(rule_base, person.answers, taken_at=person.taken_at or now(), client=person.client)
 
 
 def _closing(answers: str, saved_in: str | None) -> list[str]:

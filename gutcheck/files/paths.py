@@ -32,6 +32,21 @@ def data_dir() -> Path:
     return Path(user_data_dir("gutcheck", appauthor=False))
 
 
+def is_read_only(path: Path) -> bool:
+    """True when ``path`` (the data folder or a file in it) is marked read-only for this user: we
+    own it and its mode denies its owner writing (decided from the mode, so that it holds for
+    root too, whom the system lets write anyway), or the system denies us writing."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if info.st_uid == os.geteuid():
+        return not info.st_mode & stat.S_IWUSR
+    return not os.access(path, os.W_OK)
+
+
 def history_database_path() -> Path:
     """Where the history database is (or would be), without opening it or importing sqlite3."""
     return data_dir() / HISTORY_FILENAME

@@ -22,7 +22,6 @@ import builtins
 import json
 import re
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,8 +30,9 @@ from typing import Any
 
 from gutcheck.engine.assessment import Assessment
 from gutcheck.errors import StorageError, UsageError
-from gutcheck.files.paths import HISTORY_FILENAME, HOME_ENV, data_dir
+from gutcheck.files.paths import HISTORY_FILENAME, HOME_ENV, data_dir, is_read_only
 from gutcheck.history import DEFAULT_PROFILE
+from gutcheck.history import sqlite_file as db_file
 from gutcheck.history.migrations import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -52,7 +52,6 @@ from gutcheck.history.records import (
     now_stamp,
     utc_stamp,
 )
-from gutcheck.history.sqlite_file import connect, ensure_directory, ensure_file, explain, tighten
 
 DB_FILENAME = HISTORY_FILENAME
 DEFAULT_TIMEOUT = 5.0
@@ -82,19 +81,24 @@ class History:
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> History:
+    def open(cls, directory: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+             reading: bool = False) -> History:
         """Open (creating if needed) the history database in ``directory`` or the data folder.
 
-        Raises StorageError naming the path when the folder or file cannot be used, when the
-        file is not a gutcheck history, or when it stays locked longer than ``timeout`` seconds.
+        Raises StorageError naming the path when the folder or file cannot be used (one made
+        read-only is never changed), when the file is not a gutcheck history, or when it stays
+        locked longer than ``timeout`` seconds. For ``reading`` only, a database in a folder
+        made read-only is still read, without writing anything.
         """
         path = database_path(directory)
-        ensure_directory(path.parent)
-        ensure_file(path)
-        connection = connect(path, timeout)
+        frozen = reading and (is_read_only(path.parent) or is_read_only(path))
+        if not frozen:
+            db_file.ensure_directory(path.parent)
+            db_file.ensure_file(path)
+        connection = db_file.connect_frozen(path) if frozen else db_file.connect(path, timeout)
         store = cls(connection, path, timeout)
         try:
-            store._prepare()
+            store._check_frozen() if frozen else store._prepare()
         except BaseException:
             connection.close()
             raise
@@ -124,27 +128,19 @@ class History:
         """Check what is at the path, then set it up: never writes to a file that is not ours."""
         with self._guard():
             state = self._inspect_snapshot()
-            self._enable_wal()
+            db_file.enable_wal(self._db, self.timeout)
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute("PRAGMA foreign_keys=ON")
             if state != SCHEMA_VERSION:
                 self._create_or_migrate()
-        tighten(self.path)
+        db_file.tighten(self.path)
 
-    def _enable_wal(self) -> None:
-        """Switch to WAL once; a new file being set up by another process can refuse the switch
-        at once (SQLite does not wait on its busy timeout there), so retry until the timeout."""
-        if str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
-            return
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+    def _check_frozen(self) -> None:
+        """A read-only database must be ours and current: it cannot be set up or upgraded."""
+        with self._guard():
+            if self._inspect() != SCHEMA_VERSION:
+                reason = "it needs an upgrade, and its folder or file is read-only"
+                raise StorageError(db_file.unwritable(self.path, reason))
 
     def _inspect_snapshot(self) -> int:
         """:meth:`_inspect` within one read transaction: another process creating the schema
@@ -406,7 +402,7 @@ class History:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StorageError(explain(exc, self.path)) from exc
+            raise StorageError(db_file.explain(exc, self.path)) from exc
 
 
 def save_assessment(assessment: Assessment, profile: str) -> tuple[int, str]:

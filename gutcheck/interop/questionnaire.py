@@ -3,8 +3,9 @@
 The items are a display item with the disclaimer, then a group of the safety (red-flag)
 questions, a group of "about you" questions when the rule base has them, and one group per
 factor. Each question's ``linkId`` is its id; options are codings (code = option value,
-display = label) with their points as ``ordinalValue``; ``show_if`` becomes ``enableWhen`` or
-an ``enableWhenExpression`` (see :mod:`gutcheck.interop.enable_when`).
+display = label) with their points as ``ordinalValue`` (none on a question that is never
+scored); ``show_if`` becomes ``enableWhen`` or an ``enableWhenExpression`` (see
+:mod:`gutcheck.interop.enable_when`), and a question shown by an expression is not ``required``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from gutcheck.interop import instruments
 from gutcheck.interop.common import (
     ABOUT_GROUP,
     DISCLAIMER_ITEM,
+    ENABLE_WHEN_EXPRESSION,
     FACTOR_PREFIX,
     MAX_OCCURS,
     MAX_VALUE,
@@ -114,12 +116,16 @@ class _Maker:
 
     def question(self, question: Question) -> dict[str, Any]:
         item: dict[str, Any] = {"linkId": question.id, "text": question.ask, **_kind(self.rules.id, question)}
-        if not question.allow_skip:
+        shown = enable_fields(self.rules, self.conditions.get(question.id))
+        # Shown only by a FHIRPath expression: a form filler that cannot evaluate it (LHC-Forms
+        # 40.1.3's checkValidity) would insist on an answer to a question it does not show, so
+        # the form does not require it; gutcheck decides on import whether it applied.
+        by_expression = any(e.get("url") == ENABLE_WHEN_EXPRESSION for e in shown.get("extension", []))
+        if not question.allow_skip and not by_expression:
             item["required"] = True
         code = self.codes.get(question.id)
         if code is not None:
             item["code"] = [instruments.loinc(code)]
-        shown = enable_fields(self.rules, self.conditions.get(question.id))
         item["extension"] = [*item.get("extension", []), *shown.pop("extension", [])]
         if not item["extension"]:
             del item["extension"]
@@ -136,7 +142,11 @@ def _kind(rules_id: str, question: Question) -> dict[str, Any]:
     if question.kind == "number":
         return _number(question)
     system = answer_system(rules_id, question.id)
-    options = [_option(system, o.value, o.label, o.points, exclusive=o.exclusive) for o in question.options]
+    # A question never scored (about you; one whose options all give 0) carries no points: a form
+    # filler would show them ("Female - 0") as if it counted.
+    scored = question.factor is not None and any(o.points for o in question.options)
+    options = [_option(system, o.value, o.label, o.points if scored else None, exclusive=o.exclusive)
+               for o in question.options]
     if question.allow_skip:
         options.append(_option(system, SKIP, SKIP_LABEL, None, exclusive=question.kind == "multi"))
     control = "radio-button" if len(options) <= RADIO_LIMIT else "drop-down"

@@ -38,8 +38,9 @@ def responses_in(resource: object) -> Iterator[Any]:
     yield resource
 
 
-def read_one_response(rules: RuleBase, text: str, display: str) -> tuple[dict[str, Any], str | None]:
-    """Parsed answers and client of the one QuestionnaireResponse in ``text`` (for ``gutcheck score``)."""
+def read_one_response(rules: RuleBase, text: str, display: str) -> tuple[dict[str, Any], str | None, str | None]:
+    """Parsed answers, client and time (its ``authored``) of the one QuestionnaireResponse in
+    ``text`` (for ``gutcheck score``)."""
     import json
 
     from gutcheck.interop.response import is_response, parse_response, read_response
@@ -68,4 +69,4 @@ def read_one_response(rules: RuleBase, text: str, display: str) -> tuple[dict[st
                          tuple(Problem(f"{display}, {p.where}" if p.where else display, p.message) for p in problems))
     if not parsed:
         raise InputError(f"{display}: the response answers no question of {rules.id}; fill in the form first")
-    return parsed, answers.client or None
+    return parsed, answers.client or None, answers.authored

@@ -31,6 +31,7 @@ class ResponseAnswers:
     client: str = ""
     problems: list[Problem] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    authored: str | None = None  # when the form was filled in: the assessment's time
 
 
 def is_response(resource: object) -> bool:
@@ -40,9 +41,14 @@ def is_response(resource: object) -> bool:
 
 def read_response(rules: RuleBase, resource: Mapping[str, Any]) -> ResponseAnswers:
     """The raw answers of one QuestionnaireResponse, or the problems that stop it being scored."""
+    from gutcheck.interop.authored import authored_time
+
     result = ResponseAnswers(client=response_client(resource))
     for item in _items(resource.get("item")):
         _read_item(rules, item, result)
+    result.authored, problem = authored_time(resource.get("authored"))
+    if problem:
+        result.problems.append(Problem("authored", problem))
     refusal = questionnaire_problem(rules, resource)
     if refusal:  # the answers are kept for the errors file, but nothing else is said of them
         result.problems = [Problem("", refusal)]

@@ -38,7 +38,9 @@ class QuizSettings:
             words += ["--rules", str(self.rules)]
         if self.profile != DEFAULT_PROFILE:
             words += ["--profile", self.profile]
-        return " ".join(words)
+        import shlex
+
+        return shlex.join(words)  # a profile or a path with a space still pastes as one word
 
 
 @dataclass(frozen=True)

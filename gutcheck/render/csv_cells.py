@@ -35,12 +35,27 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-class CsvLines:
-    """Formats rows as CSV text, one line at a time, every text cell neutralised."""
+EXCEL_BOM = "\ufeff"
+"""The UTF-8 byte-order mark: Excel reads a CSV file as UTF-8 only when it starts with one."""
 
-    def __init__(self, delimiter: str = ",") -> None:
+
+def line_end(excel: bool) -> str:
+    """The line end of CSV output: CRLF for Excel (as RFC 4180 and Windows have it), else LF."""
+    return "\r\n" if excel else "\n"
+
+
+def excel_start(excel: bool) -> str:
+    """What a CSV output starts with: the byte-order mark for Excel, else nothing."""
+    return EXCEL_BOM if excel else ""
+
+
+class CsvLines:
+    """Formats rows as CSV text, one line at a time, every text cell neutralised; with ``excel``,
+    lines end with CRLF."""
+
+    def __init__(self, delimiter: str = ",", *, excel: bool = False) -> None:
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator=line_end(excel))
 
     def line(self, cells: Iterable[object]) -> str:
         """One CSV line (with its newline) of ``cells``."""
@@ -51,15 +66,17 @@ class CsvLines:
 
 
 class SummaryCsv:
-    """The summary output as CSV: a header line, then one line per scored client."""
+    """The summary output as CSV: a header line, then one line per scored client (for Excel,
+    a byte-order mark first and CRLF line ends)."""
 
-    def __init__(self, maker: RecordMaker) -> None:
+    def __init__(self, maker: RecordMaker, *, excel: bool = False) -> None:
         self.maker = maker
-        self.lines = CsvLines()
+        self.lines = CsvLines(excel=excel)
+        self.excel = excel
 
     def header(self) -> str:
         """The header line: the record's field names."""
-        return self.lines.line(self.maker.columns())
+        return excel_start(self.excel) + self.lines.line(self.maker.columns())
 
     def row(self, summary: ClientSummary) -> str:
         """One client's line."""
@@ -67,21 +84,23 @@ class SummaryCsv:
 
 
 class ErrorsCsv:
-    """The errors file: each rejected row as it was read, with its row number and reasons first.
+    """The errors file: each rejected row as it was read, with its row number and reasons first
+    (for Excel, a byte-order mark first and CRLF line ends; gutcheck reads both back).
 
     The two leading columns (``gutcheck row``, ``gutcheck errors``) are ignored when the file is
     read again by ``gutcheck batch``, so a coach can fix the cells and re-run the file as it is.
     """
 
-    def __init__(self, columns: Iterable[str]) -> None:
+    def __init__(self, columns: Iterable[str], *, excel: bool = False) -> None:
         from gutcheck.batch.rows import ERRORS_REASON_COLUMN, ERRORS_ROW_COLUMN
 
-        self.lines = CsvLines()
+        self.lines = CsvLines(excel=excel)
         self.columns = (ERRORS_ROW_COLUMN, ERRORS_REASON_COLUMN, *columns)
+        self.excel = excel
 
     def header(self) -> str:
         """The header line: row, errors, then the input's own columns."""
-        return self.lines.line(self.columns)
+        return excel_start(self.excel) + self.lines.line(self.columns)
 
     def row(self, rejected: RejectedRow) -> str:
         """One rejected row's line."""

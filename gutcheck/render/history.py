@@ -7,6 +7,7 @@ The trends and comparisons themselves are worked out in :mod:`gutcheck.history`.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gutcheck.engine.assessment import RulesInfo
+from gutcheck.history import DEFAULT_PROFILE
 from gutcheck.history.compare import AnswerChange, Comparison, ScoreChange
 from gutcheck.history.records import ProfileSummary, StoredAssessment
 from gutcheck.history.trends import Trend, build_trend
@@ -66,14 +68,67 @@ def change_words(delta: float | None) -> str:
 # -- the history view --------------------------------------------------------------------------
 
 
-def history_view(profile: str, items: Sequence[StoredAssessment], now: datetime) -> RenderableType:
+SHOWN_PROFILES = 10
+
+
+def missing_profile(profile: str, summaries: Sequence[ProfileSummary], command: Sequence[str]) -> str:
+    """One line for a ``profile`` that holds no assessment: the closest profile that does ("did
+    you mean", any case), or else the profiles that do, with ``command`` (such as ``gutcheck
+    history``) for one of them, quoted for the shell."""
+    sentence, commands, note = _missing(profile, summaries, command)
+    return " ".join([sentence, *commands]) + (f" ({note[0].lower()}{note[1:-1]})." if note else "")
+
+
+def _missing(profile: str, summaries: Sequence[ProfileSummary], command: Sequence[str]) -> tuple[str, list[str], str]:
+    """The sentence, the commands to paste after it, and a closing note (see :func:`missing_profile`)."""
+    from gutcheck.errors import closest_name
+
+    holding = [s.name for s in summaries if s.count and s.name != profile]
+    if not holding:
+        return f"No assessments are saved for profile {profile!r} yet.", [], ""
+    folded = {name.casefold(): name for name in holding}
+    close = closest_name(profile.casefold(), folded) if profile != DEFAULT_PROFILE else None
+    if close is not None:
+        meant = folded[close]
+        return (f"No assessments are saved for profile {profile!r} (did you mean {meant!r}?):",
+                [_with_profile(command, meant)], "")
+    lead = ("Nothing is saved under the default profile" if profile == DEFAULT_PROFILE
+            else f"No assessments are saved for profile {profile!r}")
+    names = ", ".join(repr(name) for name in holding[:SHOWN_PROFILES])
+    more = f" and {len(holding) - SHOWN_PROFILES} more" if len(holding) > SHOWN_PROFILES else ""
+    others = "1 other profile holds" if len(holding) == 1 else f"{len(holding)} other profiles hold"
+    return (f"{lead}, but {others} assessments: {names}{more}. See one with:",
+            [_with_profile(command, holding[0])], "'gutcheck profiles' lists them all with their dates.")
+
+
+def _missing_view(profile: str, summaries: Sequence[ProfileSummary]) -> RenderableType:
+    """:func:`missing_profile` for the screen, each command on a line of its own (never wrapped,
+    so it pastes whole), or how to save a first assessment when no profile holds any."""
+    sentence, commands, note = _missing(profile, summaries, ("gutcheck", "history"))
+    if not commands:
+        sentence += " Take the quiz under it, or score an answers file into it:"
+        commands = [shlex.join(["gutcheck", *_profile_words(profile)]),
+                    shlex.join(["gutcheck", "score", "FILE", *(_profile_words(profile) or ["--save"])])]
+    lines = [Text(sentence), *(Text(f"  {c}", no_wrap=True, overflow="ignore") for c in commands)]
+    return Group(*lines, *([Text(note)] if note else []))
+
+
+def _with_profile(command: Sequence[str], profile: str) -> str:
+    return shlex.join([*command, *_profile_words(profile)])
+
+
+def _profile_words(profile: str) -> list[str]:
+    return [] if profile == DEFAULT_PROFILE else ["-p", profile]
+
+
+def history_view(
+    profile: str, items: Sequence[StoredAssessment], now: datetime, summaries: Sequence[ProfileSummary] = ()
+) -> RenderableType:
     """The history of ``profile``: a table (id, when in local words, overall, each factor) that
-    fits the terminal, and the trend."""
+    fits the terminal, and the trend. With no items, what to do: the other profiles that hold
+    assessments (from ``summaries``), or how to save a first one."""
     if not items:
-        return Text(
-            f"No assessments saved for profile {profile!r} yet. Take the quiz, or run "
-            f"'gutcheck score FILE --profile {profile}' to save one."
-        )
+        return _missing_view(profile, summaries)
     parts: list[RenderableType] = [history_table(profile, items, now)]
     if any(item.assessment.has_alarm for item in items):
         parts.append(Text(f"{RED_FLAG_MARK} an alarm symptom was reported that time: please see "

@@ -48,22 +48,27 @@ def safe_cell(value: object) -> object:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def export_csv(items: Iterable[StoredAssessment]) -> str:
-    """One row per assessment: store fields, rule base, overall, each factor, each answer."""
+def export_csv(items: Iterable[StoredAssessment], *, excel: bool = False) -> str:
+    """One row per assessment: store fields, rule base, overall, each factor, each answer; for
+    Excel, a UTF-8 byte-order mark first and CRLF line ends."""
     import csv
+
+    from gutcheck.render.csv_cells import excel_start, line_end
 
     rows = [_csv_row(item) for item in items]
     header = _csv_header(rows)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator=line_end(excel))
     writer.writeheader()
     for row in rows:
         writer.writerow({key: safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+    return excel_start(excel) + buffer.getvalue()
 
 
-_CSV_FIXED = ("id", "profile", "taken_at", "rules_id", "rules_version", "rules_hash",
-              "overall_percent", "overall_level", "red_flags")
+# One naming scheme with the batch CSV: a nested field is named by its path, dotted
+# (``overall.percent``, ``factors.alcohol.level``), as in the JSON documents.
+_CSV_FIXED = ("id", "profile", "taken_at", "rules.id", "rules.version", "rules.hash",
+              "overall.percent", "overall.level", "red_flags")
 
 
 def _csv_header(rows: Sequence[dict[str, object]]) -> list[str]:
@@ -81,14 +86,14 @@ def _csv_row(item: StoredAssessment) -> dict[str, object]:
     assessment = item.assessment
     row: dict[str, object] = {
         "id": item.id, "profile": item.profile, "taken_at": item.taken_at,
-        "rules_id": assessment.rules.id, "rules_version": assessment.rules.version,
-        "rules_hash": assessment.rules.hash, "overall_percent": _number(assessment.overall.percent),
-        "overall_level": assessment.overall.level or "",
+        "rules.id": assessment.rules.id, "rules.version": assessment.rules.version,
+        "rules.hash": assessment.rules.hash, "overall.percent": _number(assessment.overall.percent),
+        "overall.level": assessment.overall.level or "",
         "red_flags": "; ".join(flag.id for flag in assessment.red_flags),
     }
     for factor in assessment.factors:
-        row[f"{factor.id}_percent"] = _number(factor.percent)
-        row[f"{factor.id}_level"] = factor.level or ""
+        row[f"factors.{factor.id}.percent"] = _number(factor.percent)
+        row[f"factors.{factor.id}.level"] = factor.level or ""
     for answer in assessment.answers:
         key, cell = answer_cell(answer)
         row[key] = cell

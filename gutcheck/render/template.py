@@ -58,17 +58,17 @@ def _groups(rules: RuleBase) -> list[tuple[str, tuple[Question, ...]]]:
     return [(title, questions) for title, questions in groups if questions]
 
 
-def csv_template(rules: RuleBase) -> str:
+def csv_template(rules: RuleBase, *, excel: bool = False) -> str:
     """A header row (client, then question ids) and two notes rows: the questions and their answers.
 
     ``gutcheck batch`` skips rows starting with '#' right under the header, so the file can be
-    filled in below them and scored as it is.
+    filled in below them and scored as it is. For Excel: a byte-order mark first, CRLF line ends.
     """
-    from gutcheck.render.csv_cells import CsvLines
+    from gutcheck.render.csv_cells import CsvLines, excel_start
 
-    lines = CsvLines()
+    lines = CsvLines(excel=excel)
     questions = rules.questions
-    return "".join((
+    return excel_start(excel) + "".join((
         lines.line((ID_COLUMN, *(q.id for q in questions))),
         lines.line(("# question", *(_one_line(q.ask) for q in questions))),
         lines.line(("# answers", *(allowed_hint(q) + _when(q) for q in questions))),
@@ -111,7 +111,9 @@ def json_template(rules: RuleBase) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_template(rules: RuleBase, fmt: str) -> str:
-    """The template of ``rules`` in ``fmt`` (csv, yaml or json)."""
-    makers = {"csv": csv_template, "yaml": yaml_template, "json": json_template}
+def render_template(rules: RuleBase, fmt: str, *, excel: bool = False) -> str:
+    """The template of ``rules`` in ``fmt`` (csv, yaml or json); ``excel`` applies to csv only."""
+    if fmt == "csv":
+        return csv_template(rules, excel=excel)
+    makers = {"yaml": yaml_template, "json": json_template}
     return makers[fmt](rules)

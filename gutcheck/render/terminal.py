@@ -188,7 +188,7 @@ def _factor_table(assessment: Assessment) -> Table:
 
 
 def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
-    where = f"'{_report_command(saved_to)}' lists them" if saved_to else "the --format md report lists them"
+    where = f"see them all with: {_report_command(saved_to)}" if saved_to else "the --format md report lists them."
     parts: list[RenderableType] = [Text("\nWhat moved each score", style="bold")]
     for factor in assessment.factors:
         parts.extend(_factor_why(factor, assessment, where))
@@ -197,11 +197,14 @@ def _why(assessment: Assessment, saved_to: str | None = None) -> RenderableType:
 
 def _report_command(saved_to: str) -> str:
     """The command that shows the saved assessment as a full report (with its profile)."""
+    import ast
     import re
+    import shlex
 
-    found = re.search(r"in profile '([^']+)'", saved_to)
-    profile = f" --profile {found.group(1)}" if found and found.group(1) != "default" else ""
-    return f"gutcheck report last{profile} --format md"
+    found = re.search(r"in profile ('.*'|\".*\")$", saved_to)  # the name as repr() wrote it
+    profile = ast.literal_eval(found.group(1)) if found else "default"
+    words = [] if profile == "default" else ["--profile", profile]
+    return shlex.join(["gutcheck", "report", "last", *words, "--format", "md"])
 
 
 def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> list[RenderableType]:
@@ -225,7 +228,7 @@ def _factor_why(factor: FactorResult, assessment: Assessment, where: str) -> lis
         rows.add_row("", Text(learn_line(factor.learn), style="cyan"))
     extra = len(moving) - MOVED_LINES
     if extra > 0:
-        more = f"… and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}."
+        more = f"… and {extra} more {'answer' if extra == 1 else 'answers'} that added points: {where}"
         rows.add_row("•", Text(more, style="dim"))
     return [head, rows]
 

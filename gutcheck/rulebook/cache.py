@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gutcheck._version import __version__
-from gutcheck.files.paths import data_dir
+from gutcheck.files.paths import data_dir, is_read_only
 
 NO_CACHE_ENV = "GUTCHECK_NO_CACHE"
 
@@ -44,8 +44,8 @@ def lookup(text: str, kind: str = "rules") -> dict[str, Any] | None:
 def store(text: str, normal: dict[str, Any], kind: str = "rules") -> None:
     """Remember that ``text`` passed its checks, with its normalised data (best effort)."""
     entry = _entry(text, kind)
-    if entry is None:
-        return
+    if entry is None or is_read_only(entry.parent.parent):
+        return  # a data folder made read-only is left as it is
     try:
         entry.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         entry.parent.mkdir(exist_ok=True, mode=0o700)

@@ -41,3 +41,42 @@ def test_each_command_help_ends_with_examples_that_exist(name: str, monkeypatch:
         assert words[0] == "gutcheck"
         for option in (w for w in words if w.startswith("-") and w != "-"):
             assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.out), f"{example}: {option}?"
+
+
+# What each --format writes, as the file name of a `> FILE` example should say it.
+SUFFIXES = {"csv": {".csv"}, "yaml": {".yaml", ".yml"}, "json": {".json"}, "jsonl": {".jsonl"},
+            "md": {".md"}, "html": {".html"}, "text": {".txt"}, "fhir": {".json", ".ndjson"}}
+
+
+def format_default(name: str) -> str | None:
+    """The default of the --format option of command ``name`` (None when it has none)."""
+    import typer
+
+    from gutcheck.cli import app
+
+    command = typer.main.get_command(app)
+    for word in name.split():
+        command = command.commands[word]  # type: ignore[attr-defined]  # a group
+    for param in command.params:
+        if "--format" in getattr(param, "opts", ()):
+            default = param.default
+            return str(getattr(default, "value", default))
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_an_example_that_writes_a_file_writes_the_format_its_name_says(name: str) -> None:
+    for example in EXAMPLES[name]:
+        found = re.search(r"(?<!>)> (\S+)$", example)
+        words = example.split()
+        explicit = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-f", "--format")), None)
+        fmt = explicit or format_default(name)
+        if found is None or fmt is None:
+            continue
+        suffix = "." + found.group(1).rsplit(".", 1)[-1]
+        assert suffix in SUFFIXES[fmt], f"{example!r} writes {fmt} into a {suffix} file"
+
+
+def test_the_template_examples_name_each_format_they_write() -> None:
+    writes = {re.search(r"> \S+\.(\w+)$", e).group(1) for e in EXAMPLES["template"]}  # type: ignore[union-attr]
+    assert writes == {"csv", "yaml", "json"}

@@ -45,10 +45,22 @@ def test_each_topic_renders_with_its_sources_as_links(topic_id: str) -> None:
                          for link in links)
 
 
-def test_an_unknown_topic_names_the_topics() -> None:
-    result = run("learn", "zonulin")
-    assert result.code == ExitCode.INVALID_INPUT
-    assert "'zonulin' is not a learn topic; choose one of: barrier, measurement" in result.err
+def test_an_unknown_topic_is_bad_usage_and_names_the_topics() -> None:
+    result = run("learn", "no-such-topic")
+    assert result.code == ExitCode.USAGE  # README: 2 is bad usage (it was 3, as for a bad file)
+    assert result.err.strip() == (
+        "'no-such-topic' is not a learn topic; choose one of: " + ", ".join(BOOK.ids))
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("measurment", "measurement"), ("zonulin", "zonulin-gluten"),
+                                              ("How-Long", "how-long")])
+def test_a_misspelt_topic_offers_the_closest_one(typed: str, meant: str) -> None:
+    result = run("learn", typed)
+    if typed.lower() == meant:  # only the case differs: the topic is shown
+        assert result.code == 0 and BOOK.topic(meant).title in result.out  # type: ignore[union-attr]
+        return
+    assert result.code == ExitCode.USAGE
+    assert f"{typed!r} is not a learn topic (did you mean {meant!r}?); choose one of: barrier" in result.err
 
 
 def learn_copy(tmp_path: Path) -> tuple[Path, Path]:

@@ -315,7 +315,7 @@ def test_a_hostile_history_database_is_left_untouched(
         assert path.read_bytes() == content  # never written to, never replaced
     elif not saving:  # an empty file is left as it is by commands that only read
         assert path.read_bytes() == b""
-        assert result.out.startswith(("No assessments saved", "{")), result.out
+        assert result.out.startswith(("No assessments are saved", "{")), result.out
     if saving:
         assert result.out.strip(), "the result is still shown"
 

@@ -110,7 +110,7 @@ def test_history_json_has_every_assessment_and_the_trend() -> None:
 def test_history_of_an_unknown_profile_says_how_to_start(gutcheck_home: Path) -> None:
     result = run("history", "--profile", "nobody")
     assert result.code == 0
-    assert "No assessments saved for profile 'nobody' yet." in result.out
+    assert "No assessments are saved for profile 'nobody' yet." in result.out
     assert not database_path(gutcheck_home).exists()  # reading never creates the database
 
 
@@ -194,7 +194,8 @@ def test_compare_json_lists_moves_and_answers() -> None:
 @pytest.mark.usefixtures("three")
 def test_compare_errors_are_one_sentence_with_exit_2() -> None:
     for args, expected in (
-        (("compare",), "No assessments are saved for profile 'default' yet."),
+        (("compare",), "Nothing is saved under the default profile, but 1 other profile holds assessments: "
+                       "'anna'. See one with: gutcheck compare -p anna"),
         (("compare", "last~5", "last", "-p", "anna"), "has only 3 saved assessments"),
         (("compare", "42", "1"), "There is no saved assessment with id 42"),
         (("compare", "first", "last"), "'first' does not name an assessment"),
@@ -229,8 +230,8 @@ def test_export_json_and_jsonl_hold_every_whole_assessment(tmp_path: Path,
 def test_export_csv_is_one_row_per_assessment() -> None:
     result = run("export", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert [row["overall_level"] for row in rows] == ["high", "moderate", "low"]
-    assert rows[0]["drink_percent"] == "100.0"
+    assert [row["overall.level"] for row in rows] == ["high", "moderate", "low"]
+    assert rows[0]["factors.drink.percent"] == "100.0"
     assert rows[0]["answer:food_fibre"] == "Sweets; Fried food"
     assert rows[0]["answer:drink_amount (drinks)"] == "8"  # a number, its unit in the header
     assert rows[1]["answer:drink_amount (drinks)"] == "4"
@@ -247,7 +248,7 @@ def test_export_csv_neutralises_formulas(tmp_path: Path, monkeypatch: pytest.Mon
         score_saved(tmp_path, monkeypatch, LIGHT, "2026-01-01T09:00:00+00:00", "--profile", profile)
     rows = list(csv.DictReader(io.StringIO(run("export", "-f", "csv").out)))
     assert sorted(row["profile"] for row in rows) == sorted("'" + p for p in dangerous)
-    assert all(row["overall_percent"] == "0.0" for row in rows)  # numbers stay numbers
+    assert all(row["overall.percent"] == "0.0" for row in rows)  # numbers stay numbers
 
 
 def test_export_with_nothing_saved_is_empty_and_valid(gutcheck_home: Path) -> None:
@@ -311,7 +312,7 @@ def test_forget_needs_exactly_one_target() -> None:
         assert "Say what to forget: either --profile NAME or --all" in result.err
     unknown = run("forget", "--profile", "anne", "--yes")
     assert unknown.code == 0
-    assert "There is no profile 'anne'; nothing was deleted." in unknown.err
+    assert "There is no profile 'anne' (did you mean 'anna'?); nothing was deleted." in unknown.err
     assert counts() == {"anna": 3, "bob": 1}
 
 

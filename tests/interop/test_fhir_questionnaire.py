@@ -156,3 +156,54 @@ def test_about_you_questions_get_their_own_group_after_the_safety_questions(mini
     validate(q)
     assert [i["linkId"] for i in q["item"][:3]] == ["display:disclaimer", "group:safety", "group:about"]
     assert q["item"][2]["item"] == [{"linkId": "age_band", "text": "How old are you?", "type": "boolean"}]
+
+
+EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+
+
+def test_none_of_these_is_marked_exclusive_on_its_answer_option() -> None:
+    rules = load_rules()
+    items = by_link(exported())
+    for question in rules.questions:
+        for option in items[question.id].get("answerOption", []):
+            code = option["valueCoding"]["code"]
+            exclusive = (code == "prefer-not-to-say" and question.kind == "multi") or any(
+                o.exclusive for o in question.options if o.value == code)
+            assert ({"url": EXCLUSIVE, "valueBoolean": True} in option.get("extension", [])) == exclusive, code
+    none = next(o for o in items["diet_fibre_kinds"]["answerOption"] if o["valueCoding"]["code"] == "none")
+    assert none["valueCoding"]["display"] == "None of these"
+    assert {"url": EXCLUSIVE, "valueBoolean": True} in none["extension"]
+
+
+def test_only_scored_questions_carry_points() -> None:
+    rules = load_rules()
+    items = by_link(exported())
+    never_scored = {q.id for q in rules.questions if q.options and (
+        q.factor is None or not any(o.points for o in q.options))}
+    assert {"age_band", "sex", "nsaid_kinds"} <= never_scored
+    for question in rules.questions:
+        for option in items[question.id].get("answerOption", []):
+            points = [e["valueDecimal"] for e in option.get("extension", []) if e["url"] == ORDINAL]
+            code = option["valueCoding"]["code"]
+            if question.id in never_scored or code == "prefer-not-to-say":
+                assert points == [], (question.id, code)
+            else:  # an option of a scored question keeps its points, 0 included
+                assert points == [next(o.points for o in question.options if o.value == code)], (question.id, code)
+
+
+def test_a_question_shown_by_an_expression_is_not_required_and_gutcheck_decides_on_import() -> None:
+    for rules, args in ((load_rules(), ()), (load_rules(MINI), (str(MINI),))):
+        items = by_link(exported(*args))
+        for question in rules.questions:
+            item = items[question.id]
+            by_expression = any(e["url"] == EXPRESSION for e in item.get("extension", []))
+            assert item.get("required", False) == (not question.allow_skip and not by_expression), question.id
+    assert "required" not in by_link(exported())["gluten_avoiding"]
+    rules = load_rules()
+    applies = {"coeliac_tested": "never_tested", "gluten_symptoms": "often"}
+    blank = score_parsed(rules, rules.parse_answers(applies), taken_at=WHEN)
+    assert "gluten_avoiding" in blank.unanswered  # it applied and was left blank: said, not scored
+    hidden = {"coeliac_tested": "diagnosed", "gluten_symptoms": "often", "gluten_avoiding": "yes"}
+    ignored = score_parsed(rules, rules.parse_answers(hidden), taken_at=WHEN)
+    assert "gluten_avoiding" not in [a.question for a in ignored.answers]  # did not apply: not counted
