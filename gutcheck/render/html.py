@@ -92,12 +92,11 @@ def render_html(assessment: Assessment, *, short: bool = False) -> str:
     and factor chart, then each suggestion's one-line step with its evidence, caution and
     numbered sources, and the disclaimer (one template, so both always share their parts).
     """
-    template = _template()
-    stylesheet = _stylesheet()
-    html: str = template.render(
+    css = stylesheet(STYLESHEET_NAME)
+    html: str = template(TEMPLATE_NAME).render(
         a=assessment,
-        style=_markup(stylesheet),
-        style_hash=style_hash(stylesheet),
+        style=markup(css),
+        style_hash=style_hash(css),
         chart=build_chart(assessment.factors, short=short),
         short=short,
         **_view(assessment),
@@ -233,16 +232,18 @@ def _paragraphs(text: str) -> list[str]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _markup(stylesheet: str) -> Any:
+def markup(stylesheet: str) -> Any:
+    """Our own packaged stylesheet as markup for a ``<style>`` element (checked: it cannot end it)."""
     from markupsafe import Markup
 
     if "</" in stylesheet:
-        raise ValueError("the report stylesheet must not contain '</'")
+        raise ValueError("a packaged stylesheet must not contain '</'")
     return Markup(stylesheet)  # noqa: S704 - our own packaged CSS, checked above
 
 
-@lru_cache(maxsize=1)
-def _template() -> Template:
+@lru_cache(maxsize=4)
+def template(name: str) -> Template:
+    """A packaged page template, autoescaped: every value put in it is text."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     environment = Environment(
@@ -253,12 +254,13 @@ def _template() -> Template:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return environment.get_template(TEMPLATE_NAME)
+    return environment.get_template(name)
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> str:
+@lru_cache(maxsize=4)
+def stylesheet(name: str) -> str:
+    """A packaged stylesheet with the palette as CSS variables in front of it."""
     colours = {**PALETTE, **TINTS, "page": PAGE_BACKGROUND}
     variables = "".join(f"--{name}:{value};" for name, value in colours.items())
-    css = (TEMPLATES / STYLESHEET_NAME).read_text(encoding="utf-8")
+    css = (TEMPLATES / name).read_text(encoding="utf-8")
     return f":root{{{variables}}}\n{css}"
