@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, no_pager
 from gutcheck.render import ReportFormat
+
+if TYPE_CHECKING:
+    from gutcheck.engine.assessment import Assessment
+    from gutcheck.rulebook.model import RuleBase
 
 AnswersArgument = Annotated[
     str,
@@ -64,6 +68,7 @@ def score(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
     assessment = score_parsed(rule_base, parsed, taken_at=now(), client=client)
+    _note_ignored(rule_base, parsed, assessment)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
     if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
@@ -78,6 +83,17 @@ def score(
 
         row_id, location = save_assessment(assessment, name)
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+
+
+def _note_ignored(rules: RuleBase, parsed: dict[str, Any], assessment: Assessment) -> None:
+    """One line on stderr naming answers to questions an earlier answer hides (not scored)."""
+    from gutcheck.batch.summary import conditional_questions, hidden_answers, ignored_note
+    from gutcheck.commands.output import notice
+
+    shown = {answer.question for answer in assessment.answers}
+    ignored = hidden_answers(conditional_questions(rules), parsed, shown)
+    if ignored:
+        notice(ignored_note(rules, ignored))
 
 
 def _closing(answers: str, saved_in: str | None) -> list[str]:

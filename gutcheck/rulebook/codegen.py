@@ -20,7 +20,8 @@ The module defines two functions, both closed over helpers from :mod:`gutcheck.e
   CSV cells in (``pick`` takes each question's cell from a record, ``cells`` are plain
   dictionaries from cell text to answer, ``learn`` adds a record's unseen texts to them), the
   client's batch summary out, made as ``B`` says (or None: the row takes the general path,
-  where messages are made);
+  where messages are made); the summary names the questions answered although an earlier
+  answer hides them, whose answers are not scored;
 - ``make_trace(H)``: a function from parsed answers to the :class:`~gutcheck.engine.compiled.Trace`
   the full assessment is built from.
 """
@@ -171,9 +172,13 @@ class _Generator(ConditionWriter):
             lines.append(f"f{k} += {self.delta(i, q)}")
         for line in lines or (["pass"] if q.show_if_data is not None else []):
             emit(inner, line)
-        if q.show_if_data is not None and keep:
+        hidden = [f"s{i} = None"] if keep else []
+        if self.in_row:  # an answer to a hidden question is not scored, but it is reported
+            hidden.append(f"if v{i} is not None: hid += ({literal(q.id)},)")
+        if q.show_if_data is not None and hidden:
             emit(depth, "else:")
-            emit(depth + 1, f"s{i} = None")
+            for line in hidden:
+                emit(depth + 1, line)
 
     def factor(self, depth: int, k: int, factor: Factor, first: int, detail: bool) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
@@ -269,6 +274,7 @@ class _Generator(ConditionWriter):
             emit(3, f"v{i}, x{i} = d{i}[c{i}]" if q.id in self.owner else f"v{i} = d{i}[c{i}]")
         emit(2, "except Unseen:")  # a cell text not seen before: learn the record's texts, then again
         emit(3, "return row(number, record) if learn(record) else None")
+        emit(2, "hid = ()")  # ids of questions answered although hidden: few rows have any
         self.in_row = True
         self.walk(2, detail=False)
         self.in_row = False
@@ -286,7 +292,7 @@ class _Generator(ConditionWriter):
         emit(3, "client = unneutralise(client)")
         self.first_three(2)
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
-                "flags, top, tops))")
+                "flags, top, tops, hid))")
         emit(1, "return row")
 
     def first_three(self, depth: int) -> None:
