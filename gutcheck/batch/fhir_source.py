@@ -154,15 +154,18 @@ class FhirSource(RowSource):
         client = found.client or f"row {number}"
         if reasons or number in self.batch.plan:
             cells = (found.client, *(found.texts.get(q.id, "") for q in rules.questions))
-            return _planned(number, place, client, self.batch.plan[number], cells) if not reasons else (
+            flags = tuple(rf.question.id for rf in rules.red_flags if parsed.get(rf.question.id) is True)
+            return _planned(number, place, client, self.batch.plan[number], cells, flags=flags) if not reasons else (
                 RejectedRow(number, client, tuple(reasons), cells))
         return ParsedRow(number, client, parsed, bool(found.client))
 
 
-def _planned(number: int, place: str, client: str, reason: str | None, cells: tuple[str, ...]) -> BatchRow:
+def _planned(
+    number: int, place: str, client: str, reason: str | None, cells: tuple[str, ...], *, flags: tuple[str, ...]
+) -> BatchRow:
     """A response of a client who appears more than once: left out, or rejected, as planned."""
     if reason is None:
-        return LeftOutRow(number, client)
+        return LeftOutRow(number, client, flags)
     return RejectedRow(number, client, (f"{place}: {reason}",), cells)
 
 

@@ -236,9 +236,20 @@ class JsonSource(RowSource):
         """A record of a client who appears more than once: left out, or rejected, as planned."""
         client, reason = self._client(record), self.batch.plan[row]
         if reason is None:
-            return LeftOutRow(row, client or f"row {row}")
+            return LeftOutRow(row, client or f"row {row}", self._flags(record))
         cells = (client, *(_cell_text(record.get(q.id, "")) for q in self.batch.rules.questions))
         return RejectedRow(row, client or f"row {row}", (f"{place}: {reason}",), cells)
+
+    def _flags(self, record: Mapping[str, Any]) -> tuple[str, ...]:
+        """The red flags a record answers yes to."""
+        flags = {rf.question.id for rf in self.batch.rules.red_flags}
+        found = []
+        for key, raw in record.items():
+            question = self._question(key, warn=False)
+            parse = self.batch.matcher.parsers[question.id].parse_value if question is not None else None
+            if question is not None and question.id in flags and parse is not None and parse(raw) is True:
+                found.append(question.id)
+        return tuple(found)
 
     def key_match(self, keys: list[str]) -> HeaderMatch:
         """What the keys of every record mean, as a header match: questions, the client and

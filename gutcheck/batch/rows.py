@@ -107,10 +107,12 @@ class ParsedRow:
 
 @dataclass(frozen=True)
 class LeftOutRow:
-    """A row left out because its client has a later row in the same input (``--duplicates latest``)."""
+    """A row left out because its client has a later row in the same input (``--duplicates
+    latest``), and the red flags it answered yes to (its client's scored row may not)."""
 
     row: int
     client: str
+    red_flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

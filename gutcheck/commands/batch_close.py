@@ -80,6 +80,10 @@ def _noticed(batch: Batch, tally: Tally) -> Iterator[str]:
         yield (f"Warning: {plural(ignored.clients, 'client')} answered follow-up questions that an earlier "
                f"answer of theirs skips; those answers were not scored (the JSON records list them as "
                f"ignored_answers): {named}{more}. By question: {counts}.")
+    if tally.left_out_flags:
+        rows = "; ".join(f"{row.client!r} (row {row.row}: {', '.join(row.red_flags)})" for row in tally.left_out_flags)
+        yield ("Warning: an earlier row left out for a client's later one answered yes to a red-flag question; "
+               f"only the later row is scored, so ask the client about it: {rows}.")
     undated = batch.undated
     if undated.count and batch.dates is not None:
         rows = ", ".join(map(str, undated.rows)) + (", ..." if undated.count > len(undated.rows) else "")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-    from gutcheck.batch.rows import RejectedRow
+    from gutcheck.batch.rows import LeftOutRow, RejectedRow
     from gutcheck.batch.sniff import TextInput
     from gutcheck.batch.summary import ClientSummary
 
@@ -86,12 +86,19 @@ class Tally:
         self.scored_count = 0
         self.rejected = 0
         self.left_out = 0  # rows of a client whose later row was scored (--duplicates latest)
+        self.left_out_flags: list[LeftOutRow] = []  # those of them that answered yes to a red flag
         self.red_flag_count = 0
         self.red_flag_names: list[str] = []
         self.already_saved = 0  # --save: assessments the history held already (not saved twice)
         self.not_saved = 0  # --save with --duplicates all: a client's earlier rows, not saved
         self.errors_lost = False  # the errors file could not be written
         self.ignored = IgnoredAnswers()
+
+    def leave_out(self, row: LeftOutRow) -> None:
+        """Count a row left out for its client's later row; keep it if it answered a red flag."""
+        self.left_out += 1
+        if row.red_flags and len(self.left_out_flags) < SHOWN_RED_FLAGS:
+            self.left_out_flags.append(row)
 
     def flagged(self, summary: ClientSummary) -> None:
         """Count a scored client who reported a red flag (the caller counts every scored client)."""

@@ -221,7 +221,7 @@ def _feed(
             _reject(item, sinks, tally)
         elif isinstance(item, LeftOutRow):
             seen += 1
-            tally.left_out += 1
+            tally.leave_out(item)
         if seen >= next_tick:
             sinks.progress.tick(seen)
             next_tick = seen + PROGRESS_EVERY
