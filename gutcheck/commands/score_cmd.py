@@ -54,7 +54,7 @@ def score(
     """Score one person's answers and print the assessment."""
     from gutcheck.answers.files import read_parsed_answers
     from gutcheck.commands.options import load, now
-    from gutcheck.commands.output import emit_report, notice
+    from gutcheck.commands.output import notice
     from gutcheck.engine.scoring import score_parsed
     from gutcheck.history import DEFAULT_PROFILE
 
@@ -71,18 +71,25 @@ def score(
     _note_ignored(rule_base, parsed, assessment)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
-    if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
-        from gutcheck.commands.output import emit_text
-        from gutcheck.render.fhir import render_fhir
-
-        emit_text(render_fhir(assessment, rule_base))
-    else:
-        emit_report(assessment, fmt, closing=_closing(answers, name if saving else None))
+    _emit(assessment, fmt, rule_base, _closing(answers, name if saving else None))
     if saving:
         from gutcheck.history.store import save_assessment
 
         row_id, location = save_assessment(assessment, name)
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
+
+
+def _emit(assessment: Assessment, fmt: ReportFormat, rules: RuleBase, closing: list[str]) -> None:
+    """Print the assessment in ``fmt``."""
+    from gutcheck.commands.output import emit_report
+
+    if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
+        from gutcheck.commands.output import emit_text
+        from gutcheck.render.fhir import render_fhir
+
+        emit_text(render_fhir(assessment, rules))
+    else:
+        emit_report(assessment, fmt, closing=closing)
 
 
 def _note_ignored(rules: RuleBase, parsed: dict[str, Any], assessment: Assessment) -> None:
