@@ -117,6 +117,7 @@ class CsvSource(RowSource):
         parse = CsvRowParser(self.header, self.match, batch)
         fast = _summaries_first(batch, self.match) if summaries else None
         number, notes_allowed, run = self.row_number, True, Summaries()
+        longest, run_length = MAX_CELL_CHARS, RUN_LENGTH  # as locals: read once per row
         while True:
             try:
                 for record in self.records:
@@ -127,11 +128,11 @@ class CsvSource(RowSource):
                         continue  # the notes rows `gutcheck template` puts under the header
                     notes_allowed = False
                     summary = fast(number, record) if (
-                        fast is not None and len(record) == width and not bad_bytes and size <= MAX_CELL_CHARS
+                        fast is not None and len(record) == width and not bad_bytes and size <= longest
                     ) else None
                     if summary is not None:
                         run.append(summary)
-                        if len(run) < RUN_LENGTH:
+                        if len(run) < run_length:
                             continue
                     row = None if summary is not None else self._general(number, record, parse, size, bad_bytes)
                     if run and (summary is not None or row is not None):

@@ -27,12 +27,17 @@ _PARTS = 16
 
 
 def client_key(client: str) -> str:
-    """The client as the duplicate check compares it: stripped, any case."""
-    return client.strip().casefold()
+    """The client as the duplicate check compares it: without spaces around it, as the history
+    names its profiles (so 'Ann' and 'ann' are two clients there, and here)."""
+    return client.strip()
 
 
 class ClientKeys:
-    """The hash of every client seen (8 bytes a row), to tell cheaply whether any appears twice."""
+    """The hash of every client seen (8 bytes a row), to tell cheaply whether any appears twice.
+
+    Hashes seen twice are found at the end, a part of them at a time for a large input; they
+    are only candidates: :func:`find_duplicates` reads their rows exactly.
+    """
 
     def __init__(self) -> None:
         self.keys = array("q")
@@ -44,11 +49,10 @@ class ClientKeys:
 
     def add_all(self, clients: Iterable[str]) -> None:
         """Remember many clients, each already stripped of spaces (as a summary's client is)."""
-        self.keys.extend(map(hash, map(str.casefold, clients)))
+        self.keys.extend(map(hash, clients))
 
     def candidates(self) -> set[int]:
-        """Hashes seen more than once. A large input is checked in parts by hash, so that the
-        set made to check it stays small."""
+        """Hashes seen more than once."""
         keys = self.keys
         if len(keys) <= _WHOLE:
             return _repeated(keys) if len(set(keys)) != len(keys) else set()
@@ -62,7 +66,7 @@ class ClientKeys:
         return found
 
 
-_WHOLE = 200_000  # up to this many clients, one set holds them all (a few MB)
+_WHOLE = 200_000  # up to this many hashes, one set checks them all (a few MB)
 
 
 def _repeated(keys: Iterable[int]) -> set[int]:

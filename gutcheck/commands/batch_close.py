@@ -72,12 +72,13 @@ def _noticed(batch: Batch, tally: Tally) -> Iterator[str]:
     from gutcheck.batch.summary import hidden_by
 
     ignored = tally.ignored
-    if ignored.clients:
+    clients = ignored.clients
+    if clients:
         named = "; ".join(f"{client!r} (row {row}: {hidden_by(batch.rules, ids)})"
                           for client, row, ids in ignored.named)
-        more = f"; and {ignored.clients - len(ignored.named)} more" if ignored.clients > len(ignored.named) else ""
-        counts = ", ".join(f"{qid} {plural(count, 'client')}" for qid, count in ignored.per_question.items())
-        yield (f"Warning: {plural(ignored.clients, 'client')} answered follow-up questions that an earlier "
+        more = f"; and {clients - len(ignored.named)} more" if clients > len(ignored.named) else ""
+        counts = ", ".join(f"{qid} {plural(count, 'client')}" for qid, count in ignored.per_question().items())
+        yield (f"Warning: {plural(clients, 'client')} answered follow-up questions that an earlier "
                f"answer of theirs skips; those answers were not scored (the JSON records list them as "
                f"ignored_answers): {named}{more}. By question: {counts}.")
     if tally.left_out_flags:

@@ -163,20 +163,48 @@ def progress(
 
 class IgnoredAnswers:
     """Clients who answered questions an earlier answer of theirs hides: counted per question,
-    the first few named with their rows (those answers are not scored)."""
+    the first few named with their rows (those answers are not scored).
+
+    The summaries' sets of ignored answers are counted as they are (a run of summaries at a
+    time, in C), and only turned into counts per question at the end."""
 
     def __init__(self) -> None:
-        self.clients = 0
-        self.per_question: dict[str, int] = {}
+        from collections import Counter
+
+        self.sets: Counter[tuple[str, ...]] = Counter()
         self.named: list[tuple[str, int, tuple[str, ...]]] = []
 
     def add(self, summary: ClientSummary) -> None:
-        """Count one client whose summary names ignored answers."""
-        self.clients += 1
-        for question in summary.ignored_answers:
-            self.per_question[question] = self.per_question.get(question, 0) + 1
+        """Count one client's summary."""
+        self.sets[summary.ignored_answers] += 1
+        if summary.ignored_answers:
+            self._name(summary)
+
+    def add_all(self, summaries: list[ClientSummary]) -> None:
+        """Count the summaries of a run of clients."""
+        from operator import attrgetter
+
+        self.sets.update(map(attrgetter("ignored_answers"), summaries))
+        if len(self.named) < SHOWN_IGNORED:
+            for summary in filter(attrgetter("ignored_answers"), summaries):
+                self._name(summary)
+
+    def _name(self, summary: ClientSummary) -> None:
         if len(self.named) < SHOWN_IGNORED:
             self.named.append((summary.client, summary.row, summary.ignored_answers))
+
+    @property
+    def clients(self) -> int:
+        """How many clients answered a question that did not apply to them."""
+        return sum(count for ids, count in self.sets.items() if ids)
+
+    def per_question(self) -> dict[str, int]:
+        """How many clients answered each question that did not apply to them."""
+        counts: dict[str, int] = {}
+        for ids, count in self.sets.items():
+            for qid in ids:
+                counts[qid] = counts.get(qid, 0) + count
+        return counts
 
 
 SHOWN_IGNORED = 20

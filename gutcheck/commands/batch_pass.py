@@ -1,8 +1,9 @@
 """One pass of ``batch`` over its input: every row to the scorer and on to its sinks.
 
 A pass writes at once, or holds what it writes (``held``) so that the run can still decide to
-read the input again: records go to a temporary file, the errors file waits uncommitted, row
-errors wait in memory. :meth:`Pass.publish` writes them out; :meth:`Pass.discard` drops them.
+read the input again: records are held (see :class:`~gutcheck.commands.batch_held.HeldOutput`),
+the errors file waits uncommitted, row errors wait in memory. :meth:`Pass.publish` writes them
+out; :meth:`Pass.discard` drops them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from typing import IO
 
     from rich.console import Console
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from gutcheck.history.store import History
     from gutcheck.rulebook.model import RuleBase
 
+from gutcheck.commands.batch_held import HeldOutput
 from gutcheck.commands.batch_notices import PROGRESS_EVERY, Notices, RowErrors, RowProgress, Tally
 from gutcheck.commands.batch_sinks import ErrorsFile, ReportWriter, SummaryOutput, summary_output
 
@@ -61,21 +62,16 @@ class Pass:
         self.options, self.batch, self.tally, self.held = options, batch, Tally(), held
         self.stopped: GutcheckError | None = None
         self.stack = ExitStack()
-        self.spool: IO[str] | None = self._spool() if held and options.output in RECORD_FORMATS else None
+        self.out = self.stack.enter_context(HeldOutput()) if held and options.output in RECORD_FORMATS else None
         self.store = self.stack.enter_context(_open_history()) if options.save else None
         self.sinks = Sinks(
-            summary=summary_output(options.output, rules, self.spool),
+            summary=summary_output(options.output, rules, self.out.stream if self.out else None),
             errors=ErrorsFile(options.errors, batch.error_columns) if options.errors else None,
             reports=ReportWriter(options.reports, options.report_format) if options.reports else None,
             store=self.store, row_errors=RowErrors(notices, held=held),
             progress=RowProgress(console, batch.input, total_rows),
             keys=_client_keys() if held else None, unsaved=plan.unsaved if plan else frozenset(),
         )
-
-    def _spool(self) -> IO[str]:
-        import tempfile
-
-        return self.stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""))
 
     def run(self) -> Pass:
         """Score every row; a stop (an error in the input, Ctrl-C) is kept in ``stopped``."""
@@ -92,8 +88,8 @@ class Pass:
         """Write out what the pass holds, then commit the errors file."""
         try:
             self.sinks.summary.finish(console)
-            if self.spool is not None:
-                _copy_out(self.spool)
+            if self.out is not None:
+                self.out.publish()
         except BrokenPipeError:
             self.close(commit=False)
             _stdout_closed()
@@ -102,6 +98,8 @@ class Pass:
 
     def discard(self) -> None:
         """Drop what the pass holds: the input is about to be read again."""
+        if self.out is not None:
+            self.out.discard()
         self.close(commit=False)
 
     def close(self, *, commit: bool) -> None:
@@ -131,24 +129,6 @@ def _client_keys() -> ClientKeys:
     from gutcheck.batch.duplicates import ClientKeys
 
     return ClientKeys()
-
-
-def _copy_out(spool: IO[str]) -> None:
-    """The records held in ``spool``, onto stdout (as bytes when both ends are UTF-8)."""
-    import shutil
-    import sys
-
-    spool.flush()
-    spool.seek(0)
-    out = sys.stdout
-    raw = getattr(out, "buffer", None)
-    if raw is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
-        out.flush()
-        shutil.copyfileobj(spool.buffer, raw, 1 << 20)  # type: ignore[attr-defined]
-        raw.flush()
-    else:
-        shutil.copyfileobj(spool, out, 1 << 20)
-    out.flush()
 
 
 def _stdout_closed() -> NoReturn:
@@ -200,7 +180,7 @@ def _feed(
     from gutcheck.batch.summary import Summaries
 
     output, flagged, has_red_flags = sinks.summary, tally.flagged, attrgetter("red_flags")
-    has_ignored, ignored, keys, client = attrgetter("ignored_answers"), tally.ignored.add, sinks.keys, itemgetter(1)
+    ignored, keys, client = tally.ignored.add_all, sinks.keys, itemgetter(1)
     seen, next_tick = 0, PROGRESS_EVERY
     for item in items:
         if item.__class__ is Summaries:  # a run of rows the generated row scorer took
@@ -209,8 +189,7 @@ def _feed(
             tally.scored_count += len(item)
             for summary in filter(has_red_flags, item):
                 flagged(summary)
-            for summary in filter(has_ignored, item):
-                ignored(summary)
+            ignored(item)
             if keys is not None:
                 keys.add_all(map(client, item))
         elif isinstance(item, ParsedRow):
@@ -235,8 +214,7 @@ def _parsed(
     tally.scored_count += 1
     if summary.red_flags:
         tally.flagged(summary)
-    if summary.ignored_answers:
-        tally.ignored.add(summary)
+    tally.ignored.add(summary)
     if sinks.keys is not None:
         sinks.keys.add(summary.client)
     sinks.summary.add(summary)

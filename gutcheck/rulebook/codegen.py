@@ -21,7 +21,8 @@ The module defines two functions, both closed over helpers from :mod:`gutcheck.e
   dictionaries from cell text to answer, ``learn`` adds a record's unseen texts to them), the
   client's batch summary out, made as ``B`` says (or None: the row takes the general path,
   where messages are made); the summary names the questions answered although an earlier
-  answer hides them, whose answers are not scored;
+  answer hides them, whose answers are not scored (``B.hidden`` turns a bit per question
+  with ``show_if``, in order, into their ids);
 - ``make_trace(H)``: a function from parsed answers to the :class:`~gutcheck.engine.compiled.Trace`
   the full assessment is built from.
 """
@@ -66,6 +67,7 @@ class _Generator(ConditionWriter):
         self.packs = tuple(packing(f) for f in rules.factors)
         self.shown = self.shown_vars(detail=True)
         self.in_row = False  # generating make_row: each cell's answer and its part come together
+        self.conditional = [i for i, q in enumerate(rules.questions) if q.show_if_data is not None]
         if any(f.weight < 0 for f in rules.factors) or sum(len(f.suggestions) for f in rules.factors) > PLACES:
             raise CodegenError("negative weights or too many suggestions to rank by integer keys")
 
@@ -173,8 +175,8 @@ class _Generator(ConditionWriter):
         for line in lines or (["pass"] if q.show_if_data is not None else []):
             emit(inner, line)
         hidden = [f"s{i} = None"] if keep else []
-        if self.in_row:  # an answer to a hidden question is not scored, but it is reported
-            hidden.append(f"if v{i} is not None: hid += ({literal(q.id)},)")
+        if self.in_row and q.show_if_data is not None:  # a hidden question's answer is not scored, but reported
+            hidden.append(f"if v{i} is not None: hid |= {literal(1 << self.conditional.index(i))}")
         if q.show_if_data is not None and hidden:
             emit(depth, "else:")
             for line in hidden:
@@ -264,7 +266,8 @@ class _Generator(ConditionWriter):
         self.shown = self.shown_vars(detail=False)
         emit(0, "def make_row(H, pick, cells, learn, B):")
         emit(1, "Unseen, OutOfRange, FIRSTS = H.Unseen, H.OutOfRange, H.firsts")
-        emit(1, "Summary, new, ID, strip, unneutralise = B.Summary, B.new, B.id_index, B.strip, B.unneutralise")
+        emit(1, "Summary, new, ID, strip, unneutralise, HID = B.Summary, B.new, B.id_index, B.strip, B.unneutralise, "
+                "B.hidden")
         emit(1, "".join(f"d{i}, " for i in range(count)) + "= cells")
         self.constants(1)
         emit(1, "def row(number, record):")
@@ -274,7 +277,7 @@ class _Generator(ConditionWriter):
             emit(3, f"v{i}, x{i} = d{i}[c{i}]" if q.id in self.owner else f"v{i} = d{i}[c{i}]")
         emit(2, "except Unseen:")  # a cell text not seen before: learn the record's texts, then again
         emit(3, "return row(number, record) if learn(record) else None")
-        emit(2, "hid = ()")  # ids of questions answered although hidden: few rows have any
+        emit(2, "hid = 0")  # a bit per question answered although hidden: few rows have any
         self.in_row = True
         self.walk(2, detail=False)
         self.in_row = False
@@ -292,7 +295,7 @@ class _Generator(ConditionWriter):
         emit(3, "client = unneutralise(client)")
         self.first_three(2)
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
-                "flags, top, tops, hid))")
+                "flags, top, tops, HID[hid]))")
         emit(1, "return row")
 
     def first_three(self, depth: int) -> None:

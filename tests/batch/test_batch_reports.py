@@ -79,7 +79,7 @@ def test_rerun_replaces_reports_instead_of_adding_copies(tmp_path: Path) -> None
 
 def test_a_client_on_two_rows_gets_one_report_from_the_latest_row(tmp_path: Path) -> None:
     source, reports = tmp_path / "clients.csv", tmp_path / "reports"
-    source.write_text("id,drink_freq\nann,never\nbob,never\nAnn ,daily\n", encoding="utf-8")
+    source.write_text("id,drink_freq\nAnn,never\nbob,never\nAnn ,daily\n", encoding="utf-8")
 
     result = run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json")
 
