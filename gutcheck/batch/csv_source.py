@@ -116,8 +116,7 @@ class CsvSource(RowSource):
         batch, lines, width = self.batch, self.lines, len(self.header)
         parse = CsvRowParser(self.header, self.match, batch)
         fast = _summaries_first(batch, self.match) if summaries else None
-        number, notes_allowed, run = self.row_number, True, Summaries()
-        longest, run_length = MAX_CELL_CHARS, RUN_LENGTH  # as locals: read once per row
+        number, notes_allowed, run, longest, run_length = self.row_number, True, Summaries(), MAX_CELL_CHARS, RUN_LENGTH
         while True:
             try:
                 for record in self.records:
