@@ -51,11 +51,13 @@ class BadDate(ValueError):
 
 
 def find_time_column(names: Sequence[str], wanted: str | None) -> int | None:
-    """The index of the time column: the one named ``wanted``, or the first usual name."""
+    """The index of the time column: the one named ``wanted``, or the first usual name (any
+    case; ``submitted_at`` as a JSON key is ``Submitted at``)."""
     keys = [normalise_text(name) for name in names]
     if wanted is not None:
         key = normalise_text(wanted)
         return keys.index(key) if key in keys else None
+    keys = [key.replace("_", " ") for key in keys]
     for name in TIME_COLUMN_NAMES:
         if name in keys:
             return keys.index(name)

@@ -104,14 +104,15 @@ def ignored_note(rules: RuleBase, ignored: tuple[str, ...]) -> str:
 
 
 def _triggers(rules: RuleBase, ignored: tuple[str, ...]) -> list[str]:
-    """The questions whose answers hide ``ignored``, in the rule base's order."""
+    """The questions whose answers hide ``ignored``, in the rule base's order (not those that
+    are hidden themselves: a follow-up of a follow-up is hidden by the first question)."""
     from gutcheck.rulebook.conditions import condition_keys
 
     keys: set[str] = set()
     for qid in ignored:
         question = rules.by_id.get(qid)
         keys |= condition_keys(question.show_if_data if question is not None else None)
-    return [q.id for q in rules.questions if q.id in keys]
+    return [q.id for q in rules.questions if q.id in keys and q.id not in ignored]
 
 
 def _words(items: list[str]) -> str:

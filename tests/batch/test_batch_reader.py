@@ -333,3 +333,40 @@ def test_progress_bar_only_for_a_terminal_and_many_rows() -> None:
 
     assert on_terminal.bar is not None and on_pipe.bar is None
     on_terminal.close()
+
+
+class Positioned(io.StringIO):
+    """A text stream over bytes whose read position a progress bar can ask for."""
+
+    def __init__(self, read: int) -> None:
+        super().__init__("")
+        self.buffer = io.BytesIO(b"x" * 4000)
+        self.buffer.seek(read)
+
+
+@pytest.mark.parametrize(("size", "total_rows", "total", "done"), [
+    (4000, None, 4000, 1000),  # CSV and JSON Lines: bytes read of the file's size
+    (4000, 10_000, 10_000, PROGRESS_AFTER_ROWS),  # a JSON array or FHIR responses: rows of a known count
+    (None, None, None, None),  # stdin of unknown size: only the rows so far
+])
+def test_progress_shows_percent_and_time_left_when_the_size_is_known(
+    size: int | None, total_rows: int | None, total: int | None, done: int | None
+) -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    progress = RowProgress(console, TextInput(Positioned(1000), "x", size=size), total_rows)
+
+    progress.tick(PROGRESS_AFTER_ROWS)
+
+    assert progress.bar is not None
+    task = progress.bar.tasks[0]
+    assert (task.total, task.completed if total else None) == (total, done)
+    plain = Console(file=io.StringIO(), width=100)
+    plain.print(progress.bar.make_tasks_table(progress.bar.tasks))
+    line = plain.file.getvalue().split()  # type: ignore[attr-defined]
+    progress.close()
+    percent = f"{100 * done // total}%" if total and done else None
+    # the time left shows once a rate is known: -:--:-- on the first redraw
+    if total:
+        assert line[-5:] == [percent, "2,000", "rows", "·", "-:--:--"]
+    else:
+        assert line[-2:] == ["2,000", "rows"] and not any(word.endswith("%") for word in line)
