@@ -52,13 +52,15 @@ class ClientKeys:
         self.keys.extend(map(hash, clients))
 
     def candidates(self) -> set[int]:
-        """Hashes seen more than once."""
-        keys = self.keys
-        if len(keys) <= _WHOLE:
-            return _repeated(keys) if len(set(keys)) != len(keys) else set()
-        parts = [array("q") for _ in range(_PARTS)]
-        for key in keys:
-            parts[key & (_PARTS - 1)].append(key)
+        """Hashes seen more than once. They are sorted into parts by hash, taken off the end of
+        the whole a chunk at a time (so the two are never both whole in memory), and each part
+        is checked with a set of its own (a sixteenth of the clients). The hashes are used up."""
+        keys, parts = self.keys, [array("q") for _ in range(_PARTS)]
+        while keys:
+            chunk = keys[-_CHUNK:]
+            del keys[-_CHUNK:]
+            for key in chunk:
+                parts[key & (_PARTS - 1)].append(key)
         found: set[int] = set()
         for part in parts:
             if len(set(part)) != len(part):
@@ -66,7 +68,7 @@ class ClientKeys:
         return found
 
 
-_WHOLE = 200_000  # up to this many hashes, one set checks them all (a few MB)
+_CHUNK = 1 << 16
 
 
 def _repeated(keys: Iterable[int]) -> set[int]:
