@@ -52,10 +52,14 @@ class ClientKeys:
         self.keys.extend(map(hash, clients))
 
     def candidates(self) -> set[int]:
-        """Hashes seen more than once. They are sorted into parts by hash, taken off the end of
-        the whole a chunk at a time (so the two are never both whole in memory), and each part
-        is checked with a set of its own (a sixteenth of the clients). The hashes are used up."""
-        keys, parts = self.keys, [array("q") for _ in range(_PARTS)]
+        """Hashes seen more than once. Beyond :data:`_WHOLE` of them, they are sorted into parts
+        by hash, taken off the end of the whole a chunk at a time (so the two are never both
+        whole in memory), and each part is checked with a set of its own (a sixteenth of the
+        clients). The hashes are used up."""
+        keys = self.keys
+        if len(keys) <= _WHOLE:  # one set of them all: a few MB at most
+            return _repeated(keys) if len(set(keys)) != len(keys) else set()
+        parts = [array("q") for _ in range(_PARTS)]
         while keys:
             chunk = keys[-_CHUNK:]
             del keys[-_CHUNK:]
@@ -69,6 +73,7 @@ class ClientKeys:
 
 
 _CHUNK = 1 << 16
+_WHOLE = 100_000
 
 
 def _repeated(keys: Iterable[int]) -> set[int]:

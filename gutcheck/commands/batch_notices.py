@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import typer
@@ -165,8 +166,8 @@ class IgnoredAnswers:
     """Clients who answered questions an earlier answer of theirs hides: counted per question,
     the first few named with their rows (those answers are not scored).
 
-    The summaries' sets of ignored answers are counted as they are (a run of summaries at a
-    time, in C), and only turned into counts per question at the end."""
+    The summaries' sets of ignored answers are counted as they are, and only turned into
+    counts per question at the end; a run of summaries with none (the usual) costs a pass in C."""
 
     def __init__(self) -> None:
         from collections import Counter
@@ -175,19 +176,15 @@ class IgnoredAnswers:
         self.named: list[tuple[str, int, tuple[str, ...]]] = []
 
     def add(self, summary: ClientSummary) -> None:
-        """Count one client's summary."""
-        self.sets[summary.ignored_answers] += 1
+        """Count one client's summary (one without ignored answers counts for nothing)."""
         if summary.ignored_answers:
+            self.sets[summary.ignored_answers] += 1
             self._name(summary)
 
     def add_all(self, summaries: list[ClientSummary]) -> None:
         """Count the summaries of a run of clients."""
-        from operator import attrgetter
-
-        self.sets.update(map(attrgetter("ignored_answers"), summaries))
-        if len(self.named) < SHOWN_IGNORED:
-            for summary in filter(attrgetter("ignored_answers"), summaries):
-                self._name(summary)
+        for summary in filter(_IGNORED, summaries):
+            self.add(summary)
 
     def _name(self, summary: ClientSummary) -> None:
         if len(self.named) < SHOWN_IGNORED:
@@ -196,7 +193,7 @@ class IgnoredAnswers:
     @property
     def clients(self) -> int:
         """How many clients answered a question that did not apply to them."""
-        return sum(count for ids, count in self.sets.items() if ids)
+        return sum(self.sets.values())
 
     def per_question(self) -> dict[str, int]:
         """How many clients answered each question that did not apply to them."""
@@ -208,3 +205,4 @@ class IgnoredAnswers:
 
 
 SHOWN_IGNORED = 20
+_IGNORED = attrgetter("ignored_answers")
