@@ -295,7 +295,7 @@ class _Generator(ConditionWriter):
         emit(3, "client = unneutralise(client)")
         self.first_three(2)
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
-                "flags, top, tops, HID[hid]))")
+                "flags, top, tops, HID[hid] if hid else ()))")
         emit(1, "return row")
 
     def first_three(self, depth: int) -> None:
