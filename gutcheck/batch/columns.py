@@ -166,8 +166,9 @@ def missing_warning(
     lines += [f"  {missing_line(m, unit)}" for m in safety + others[:SHOWN_MISSING]]
     if len(others) > SHOWN_MISSING:
         lines.append(f"  ... and {len(others) - SHOWN_MISSING} more.")
-    lines.append(f"  Name a {unit} by the question's id or text to use it; {check} shows which {unit} "
-                 "feeds which question.")
+    how = (f"Name a {unit} by the question's id or text to use it" if unit != "item" else
+           "FHIR items are matched by linkId: answer the Questionnaire from `gutcheck rules export`")
+    lines.append(f"  {how}; {check} shows which {unit} feeds which question.")
     return "\n".join(lines)
 
 
@@ -210,6 +211,7 @@ class ColumnRoles:
     time_index: int | None
     missing: tuple[Missing, ...]
     safety_ids: frozenset[str]
+    total: int = 0  # questions in the rule base
 
     def role(self, index: int) -> str:
         """What column ``index`` is used for, or why it is ignored, in words."""
@@ -242,10 +244,14 @@ class ColumnRoles:
         width = len(str(len(self.names)))
         for index, name in enumerate(self.names):
             lines.append(f"  {unit} {index + 1:>{width}}  {name.strip()!r}: {self.role(index)}")
-        total = len(self.questions) + len(self.missing)
-        lines.append(f"{len(self.questions)} of {total} questions have a {unit}.")
+        total = self.total or len(self.questions) + len(self.missing)
+        article = "an" if unit[0] in "aeiou" else "a"
+        unlisted = total - len(self.questions) - len(self.missing)
+        aside = (f" ({unlisted} follow-up {'question' if unlisted == 1 else 'questions'} that no record holds "
+                 "not listed: an earlier answer may hide them for everyone)") if unlisted > 0 else ""
+        lines.append(f"{len(self.questions)} of {total} questions have {article} {unit}{aside}.")
         if self.missing:
-            lines.append(f"Questions without a {unit}:")
+            lines.append(f"Questions without {article} {unit}:")
             lines += [f"  {missing_line(m, unit)}" for m in self.missing]
         return lines
 

@@ -55,11 +55,13 @@ class FhirSource(RowSource):
         self._skipped()
 
     def key_match(self, keys: list[str]) -> HeaderMatch:
-        """The questions no response answers (follow-up questions aside: they may be hidden
-        for everyone), as a header match without names (each response names its client)."""
-        rules = self.batch.rules
+        """The questions the responses answer (their items, by linkId) and those no response
+        answers (follow-up questions aside: they may be hidden for everyone); no client or time
+        item, as each response names its client itself."""
+        rules, parsers = self.batch.rules, self.batch.matcher.parsers
         missing = tuple(m for m in missing_questions(rules, set(keys), ()) if m.question.show_if is None)
-        return HeaderMatch((), None, (), missing=missing)
+        columns = tuple((index, parsers[key]) for index, key in enumerate(keys) if key in parsers)
+        return HeaderMatch(columns, None, (), missing=missing, names=tuple(keys))
 
     def _found(self) -> Iterator[Found]:
         head = self.sample.lstrip()

@@ -46,6 +46,7 @@ class HeaderMatch:
             names=self.names, questions={index: parser.question for index, parser in self.columns},
             client=self.client or ClientColumn(self.id_index), time_index=self.time_index,
             missing=self.missing, safety_ids=frozenset(rf.question.id for rf in rules.red_flags),
+            total=len(rules.questions),
         )
 
 

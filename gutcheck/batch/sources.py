@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from gutcheck.batch.columns import ClientColumn, client_note, missing_warning, strict_columns_error, time_note
+from gutcheck.batch.columns import client_note, missing_warning, strict_columns_error, time_note
 from gutcheck.batch.csv_source import CsvSource, RowSource, unknown_columns_warning
 from gutcheck.batch.dates import FormDates
 from gutcheck.batch.header import HeaderMatch, HeaderMatcher
@@ -102,9 +102,8 @@ class Batch:
         if match.missing and self.options.strict_columns:
             raise strict_columns_error(self.display, self.rules.id, match.missing, unit)
         names = match.names
-        if names:  # FHIR responses name their client themselves
-            self.say(client_note(names, match.client or ClientColumn(match.id_index),
-                                 chosen=self.options.id_column is None, unit=unit))
+        if match.client is not None:  # FHIR responses name their client themselves
+            self.say(client_note(names, match.client, chosen=self.options.id_column is None, unit=unit))
             note = time_note(names, match.time_index, chosen=self.options.time_column is None, unit=unit)
             if note is not None:
                 self.say(note)

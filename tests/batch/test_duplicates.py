@@ -180,3 +180,24 @@ def test_score_notes_answers_that_did_not_apply_in_one_line(tmp_path: Path) -> N
     assert result.err.strip() == ("Note: drink_amount and drink_binge were answered, but the answer to drink_freq "
                                   "means they do not apply, so they were not scored.")
     assert {a["question"] for a in json.loads(result.out)["answers"]} == {"drink_freq", "food_stress"}
+
+
+def response(client: str, drinks: str) -> str:
+    return json.dumps({"resourceType": "QuestionnaireResponse", "status": "completed", "identifier": {"value": client},
+                       "item": [{"linkId": "drink_freq", "answer": [{"valueCoding": {"code": drinks}}]}]})
+
+
+def test_fhir_responses_of_one_client_keep_the_last_and_check_lists_their_items(tmp_path: Path) -> None:
+    source = write(tmp_path, "\n".join([response("ann", "daily"), response("bob", "never"), response("ann", "never")])
+                   + "\n", "responses.ndjson")
+
+    scored = batch(source, "--format", "jsonl")
+    checked = batch(source, "--check")
+
+    assert [(r["client"], r["row"]) for r in records(scored)] == [("bob", 2), ("ann", 3)]
+    assert "'ann' (rows 1 and 3; the latest is row 3)" in scored.err
+    assert "Clients are named" not in scored.err  # a response names its client itself
+    assert "FHIR items are matched by linkId: answer the Questionnaire from `gutcheck rules export`" in scored.err
+    assert "item 1  'drink_freq': question drink_freq" in checked.out
+    assert "1 of 7 questions have an item (2 follow-up questions that no record holds not listed" in checked.out
+    assert checked.code == ExitCode.INVALID_INPUT
