@@ -8,7 +8,6 @@ header that probably meant each one when a form tool reworded a question.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,7 +97,7 @@ def client_note(names: Sequence[str], client: ClientColumn, *, chosen: bool, uni
     skipped = (f"; the {unit} {client.response_numbers!r} holds response numbers (1, 2, 3 ...), which "
                "change with every export, so it does not name anyone") if client.response_numbers else ""
     if client.index is None:
-        return (f"No {unit} names the clients (id, client, name or email), so each is named by its row "
+        return (f"No {unit} names the clients (client, id, name or email), so each is named by its row "
                 f"number{skipped}; name one with --id-column.")
     how = "" if chosen else " (--id-column)"
     return f"Clients are named by the {unit} {names[client.index].strip()!r}{how}{skipped}."
@@ -142,6 +141,8 @@ def _guesses(missing: Sequence[Question], unknown: Sequence[str]) -> dict[str, s
 def _likeness(question: Question, header: str) -> float:
     """How alike a header and a question are: the better of their texts' character likeness
     and the share of words they have in common (reworded questions keep most words)."""
+    import difflib
+
     text, key = loose(question.ask), loose(header)
     words, header_words = _words(text), _words(key)
     common = len(words & header_words) / len(words | header_words) if words | header_words else 0.0

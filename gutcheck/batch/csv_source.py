@@ -68,7 +68,7 @@ class CsvSource(RowSource):
         batch.header_match = self.match
         if batch.client_check is not None and self.match.id_index is None:
             raise InputError(
-                f"{batch.display}: no id column (id, client, name or email) to name each client; "
+                f"{batch.display}: no id column (client, id, name or email) to name each client; "
                 "add one, or name it with --id-column"
             )
         batch.announce(self.match)

@@ -73,7 +73,7 @@ class ClientKeys:
 
 
 _CHUNK = 1 << 16
-_WHOLE = 100_000
+_WHOLE = 20_000
 
 
 def _repeated(keys: Iterable[int]) -> set[int]:

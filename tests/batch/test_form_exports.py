@@ -70,7 +70,7 @@ def test_a_bare_id_of_response_numbers_alone_leaves_the_row_numbers(tmp_path: Pa
     result = batch(source, "--format", "jsonl")
 
     assert [r["client"] for r in records(result)] == ["row 2"]
-    assert "No column names the clients (id, client, name or email), so each is named by its row number" in result.err
+    assert "No column names the clients (client, id, name or email), so each is named by its row number" in result.err
 
 
 def test_a_coach_s_own_id_codes_still_name_the_clients(tmp_path: Path) -> None:
