@@ -262,7 +262,7 @@ def _dated(fast: RecordSummary, dates: FormDates, index: int, undated: Callable[
         if found is None:
             return None
         try:
-            if dates(record[index]) is None:
+            if not dates.check(record[index]):
                 undated(number)
         except BadDate:
             return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta
 
 from gutcheck.answers.parse import normalise_text
 from gutcheck.batch.rows import CELL_CACHE_LIMIT
@@ -65,7 +65,13 @@ def find_time_column(names: Sequence[str], wanted: str | None) -> int | None:
 
 
 class FormDates:
-    """Reads the cells of one time column as ISO 8601 times with their offset."""
+    """Reads the cells of one time column as ISO 8601 times with their offset.
+
+    Every timestamp of a form is different, so little is remembered by the whole text (a
+    date-only column repeats): what is remembered is what repeats, the days found real (by
+    their text), the zones' offsets and the local offset of each hour. :meth:`check` only
+    checks a cell, for rows whose date is not kept.
+    """
 
     def __init__(self, column: str, samples: Iterable[str] = ()) -> None:
         self.column = column
@@ -73,7 +79,8 @@ class FormDates:
         self.day_first = _day_first(samples)
         self.cache: dict[str, str] = {}
         self.order = list(_PATTERNS)
-        self._zones: dict[tuple[int, int, int, int], tzinfo] = {}
+        self._days: dict[tuple[str | None, ...], tuple[int, int, int]] = {}
+        self._offsets: dict[object, str] = {}
 
     def __call__(self, text: str) -> str | None:
         """The time in ``text`` as ISO 8601 with offset; None for an empty cell; raises
@@ -84,30 +91,58 @@ class FormDates:
         cell = text.strip()
         if not cell:
             return None
-        stamp = self._parse(cell).isoformat()
-        if len(self.cache) >= CELL_CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[text] = stamp
+        year, month, day, h, m, s, zone = self._fields(cell)
+        two, offset = _TWO, self._offset(zone, year, month, day, h)
+        stamp = f"{year:04d}-{two[month]}-{two[day]}T{two[h]}:{two[m]}:{two[s]}{offset}"
+        if len(self.cache) < CELL_CACHE_LIMIT:
+            self.cache[text] = stamp
         return stamp
 
-    def _parse(self, cell: str) -> datetime:
+    def check(self, text: str) -> bool:
+        """True for a cell holding a date the column can read, False for an empty one; raises
+        :class:`BadDate` as calling it would, but makes no ISO text."""
+        cell = text.strip()
+        if not cell:
+            return False
+        self._fields(cell)
+        return True
+
+    def _fields(self, cell: str) -> tuple[int, int, int, int, int, int, str | None]:
+        """Year, month, day, hour, minute, second and zone text of a cell; raises BadDate."""
+        kind, pattern = self.order[0]  # the pattern of the column's last cell, most often this one's
+        match = pattern.fullmatch(cell)
+        if match is None:
+            kind, match = self._other(cell)
+        groups = match.groups()
+        try:
+            year, month, day = self._day(kind, groups)
+            hour, minute, second, half, zone = groups[-5:]
+            return (year, month, day, *_clock(hour, minute, second, half), zone)
+        except ValueError as exc:  # a month 13, a 31st of April, 25 o'clock
+            reason = exc if isinstance(exc, BadDate) else f"{cell!r} is not a real date and time"
+            raise BadDate(f"{reason} ({EXAMPLES})") from None
+
+    def _other(self, cell: str) -> tuple[str, re.Match[str]]:
+        """The kind and match of a cell in another pattern than the last one, which it then
+        replaces; raises BadDate when none matches."""
         for place, (kind, pattern) in enumerate(self.order):
             match = pattern.fullmatch(cell)
             if match is not None:
-                if place:  # the column's cells are alike: try this pattern first next time
-                    self.order.insert(0, self.order.pop(place))
-                try:
-                    return self._stamp(kind, match.groups())
-                except ValueError as exc:  # a month 13, a 31st of April, 25 o'clock
-                    reason = exc if isinstance(exc, BadDate) else f"{cell!r} is not a real date and time"
-                    raise BadDate(f"{reason} ({EXAMPLES})") from None
+                self.order.insert(0, self.order.pop(place))
+                return kind, match
         raise BadDate(f"{cell!r} is not a date and time gutcheck can read ({EXAMPLES})")
 
-    def _stamp(self, kind: str, groups: Sequence[str | None]) -> datetime:
-        year, month, day = self._date(kind, groups)
-        hour, minute, second, half, zone = groups[-5:]
-        naive = datetime(year, month, day, *_clock(hour, minute, second, half))
-        return naive.replace(tzinfo=self._zone(zone, naive))
+    def _day(self, kind: str, groups: Sequence[str | None]) -> tuple[int, int, int]:
+        """The real day the date part names (remembered by its text: a column repeats days)."""
+        key = (kind, *groups[:4])
+        found = self._days.get(key)
+        if found is None:
+            year, month, day = self._date(kind, groups)
+            datetime(year, month, day)  # raises ValueError for a day that does not exist
+            found = (year, month, day)
+            if len(self._days) < CELL_CACHE_LIMIT:
+                self._days[key] = found
+        return found
 
     def _date(self, kind: str, groups: Sequence[str | None]) -> tuple[int, int, int]:
         first, second, third = groups[0], groups[1], groups[2]
@@ -123,17 +158,29 @@ class FormDates:
             return int(third or 0), _month(first), int(second or 0)
         return int(third or 0), _month(second), int(first or 0)
 
-    def _zone(self, zone: str | None, naive: datetime) -> tzinfo:
-        if zone:
-            return _offset(zone)
-        if self.utc:
-            return timezone.utc
-        key = (naive.year, naive.month, naive.day, naive.hour)
-        found = self._zones.get(key)
-        if found is None:  # the local offset changes only at a clock change: remembered per hour
-            found = naive.astimezone().tzinfo or timezone.utc
-            self._zones[key] = found
+    def _offset(self, zone: str | None, year: int, month: int, day: int, hour: int) -> str:
+        """``+HH:MM`` of the cell's zone, of UTC for a column named so, else of local time then
+        (the local offset changes only at a clock change: it is remembered per hour)."""
+        key: object = zone if zone else ("utc" if self.utc else (year, month, day, hour))
+        found = self._offsets.get(key)
+        if found is None:
+            if zone:
+                found = _iso_offset(_zone_offset(zone))
+            elif self.utc:
+                found = "+00:00"
+            else:
+                local = datetime(year, month, day, hour).astimezone().utcoffset()
+                found = _iso_offset(local or timedelta(0))
+            if len(self._offsets) < CELL_CACHE_LIMIT:
+                self._offsets[key] = found
         return found
+
+
+def _iso_offset(offset: timedelta) -> str:
+    """An offset as ``isoformat`` writes it: ``+05:30``, ``-04:00``, ``+00:00``."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _day_first(samples: Iterable[str]) -> bool:
@@ -147,12 +194,17 @@ def _day_first(samples: Iterable[str]) -> bool:
 
 
 def _clock(hour: str | None, minute: str | None, second: str | None, half: str | None) -> tuple[int, int, int]:
-    h, m, s = int(hour or 0), int(minute or 0), int(second or 0)
+    h, m, s = int(hour) if hour else 0, int(minute) if minute else 0, int(second) if second else 0
     if half is not None:
         if not 1 <= h <= 12:
             raise BadDate(f"{h} o'clock is not a time of day with AM or PM")
         h = h % 12 + (12 if half[0] in "Pp" else 0)
+    if h > 23 or m > 59 or s > 59:
+        raise ValueError("not a time of day")
     return h, m, s
+
+
+_TWO = tuple(f"{n:02d}" for n in range(100))
 
 
 def _month(name: str | None) -> int:
@@ -162,13 +214,13 @@ def _month(name: str | None) -> int:
     return number
 
 
-def _offset(zone: str) -> tzinfo:
+def _zone_offset(zone: str) -> timedelta:
     text = zone.upper().replace("UTC", "").replace("GMT", "").strip()
     if text in ("", "Z"):
-        return timezone.utc
+        return timedelta(0)
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
     if hours > 14 or minutes > 59:
         raise BadDate(f"{zone!r} is not a time zone offset")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return sign * timedelta(hours=hours, minutes=minutes)

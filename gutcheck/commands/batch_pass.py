@@ -86,6 +86,7 @@ class Pass:
 
     def publish(self, console: Console) -> None:
         """Write out what the pass holds, then commit the errors file."""
+        self.sinks.row_errors.show()  # first, as a pass written at once says them as it reads
         try:
             self.sinks.summary.finish(console)
             if self.out is not None:
@@ -93,7 +94,6 @@ class Pass:
         except BrokenPipeError:
             self.close(commit=False)
             _stdout_closed()
-        self.sinks.row_errors.show()
         self.close(commit=True)
 
     def discard(self) -> None:
