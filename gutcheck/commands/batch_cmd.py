@@ -170,8 +170,9 @@ FailOnRedFlagOption = Annotated[
 SaveOption = Annotated[
     bool,
     typer.Option("--save", help="Save each client's assessment in the local history, under a "
-                 "profile named by the client id; one already saved (same rule base and "
-                 "answers) is not saved again, so a run can be repeated."),
+                 "profile named by the client id and dated by the form's time column; one already "
+                 "saved (same rule base and answers, and the same form date) is not saved again, "
+                 "so a run can be repeated."),
 ]
 
 
