@@ -78,7 +78,7 @@ def run_batch(rules: RuleBase, options: BatchOptions) -> None:
         except KeyboardInterrupt:
             from gutcheck.errors import Interrupted
 
-            raise Interrupted("Interrupted before any row was scored; nothing was written.") from None
+            raise Interrupted("Interrupted before anything was written.") from None
     conclude(result, options, notices)
 
 
@@ -131,8 +131,12 @@ class Run:
         """Read once, holding the outputs; read again only if a client's rows must change."""
         done = self._pass(first, held=True)
         keys = done.sinks.keys
-        if done.stopped is None and keys is not None:
-            self.plan = self._plan(keys.candidates())
+        try:
+            if done.stopped is None and keys is not None:
+                self.plan = self._plan(keys.candidates())
+        except BaseException:  # Ctrl-C while clients are checked: what the pass holds is dropped
+            done.discard()
+            raise
         if self.plan is None or not self.plan.rows:
             done.publish(self.console)
             return done

@@ -201,3 +201,19 @@ def test_fhir_responses_of_one_client_keep_the_last_and_check_lists_their_items(
     assert "item 1  'drink_freq': question drink_freq" in checked.out
     assert "1 of 7 questions have an item (2 follow-up questions that no record holds not listed" in checked.out
     assert checked.code == ExitCode.INVALID_INPUT
+
+
+def test_ctrl_c_while_clients_are_checked_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gutcheck.batch import duplicates
+
+    def interrupted(*args: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(duplicates, "find_duplicates", interrupted)
+    errors = tmp_path / "rejected.csv"
+
+    result = batch(write(tmp_path, TWICE), "--format", "jsonl", "--errors", str(errors))
+
+    assert result.code == ExitCode.INTERRUPTED
+    assert result.out == "" and not errors.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
+    assert result.err.strip().splitlines()[-1] == "Interrupted before anything was written."
