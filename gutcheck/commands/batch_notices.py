@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
 
     from rich.console import Console
     from rich.progress import Progress
@@ -151,15 +150,6 @@ class RowProgress:
         """Remove the bar."""
         if self.bar is not None:
             self.bar.stop()
-
-
-def progress(
-    console: Console, text_input: TextInput, total_rows: int | None = None
-) -> AbstractContextManager[RowProgress]:
-    """The progress bar of one pass over the input, removed at its end."""
-    from contextlib import closing
-
-    return closing(RowProgress(console, text_input, total_rows))
 
 
 class IgnoredAnswers:

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from gutcheck.render import ReportFormat
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from contextlib import AbstractContextManager
+    from collections.abc import Callable
     from typing import IO
 
     from rich.console import Console
@@ -56,34 +55,6 @@ class ErrorsFile:
         except GutcheckError as exc:
             self.failure = exc  # the temporary file is gone; the target is left as it was
             raise
-
-
-def errors_file(
-    path: Path | None, columns: tuple[str, ...]
-) -> AbstractContextManager[ErrorsFile | None]:
-    from contextlib import contextmanager
-
-    from gutcheck.errors import GutcheckError
-
-    @contextmanager
-    def managed() -> Iterator[ErrorsFile | None]:
-        """The errors file, moved into place only when the run gets to its end."""
-        if path is None:
-            yield None
-            return
-        errors = ErrorsFile(path, columns)
-        try:
-            yield errors
-        except BaseException:
-            errors.file.discard()
-            raise
-        if errors.failure is None:
-            try:
-                errors.file.commit()
-            except GutcheckError as exc:
-                errors.failure = exc
-
-    return managed()
 
 
 class ReportWriter:
