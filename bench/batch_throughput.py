@@ -1,8 +1,9 @@
 """Throughput and memory of ``gutcheck batch --format jsonl`` against a bare ``csv.reader`` pass.
 
 Generates synthetic clients for the bundled rule base (every question answered as a coach's form
-export would: labels as cells, multi-select joined with ", ", a few red flags) into a temporary
-folder, then prints:
+export would: labels as cells, multi-select joined with ", ", a few red flags, and a follow-up
+question left blank when an earlier answer hides it, as forms leave it) into a temporary folder,
+then prints:
 
 - rows/second of a bare ``csv.reader`` pass over the file (the baseline, in this process);
 - rows/second of the batch pipeline run in this process (``gutcheck batch`` via its entry point,
@@ -15,7 +16,10 @@ own: it also pays the command's one-off start-up (importing typer's parameter ha
 generating the scorer), which ``bench/startup.py`` measures; the ratio is per-row throughput.
 
 ``--million`` also measures peak memory of a subprocess over 1,000,000 rows (target: < 60 MB).
-Run: ``python bench/batch_throughput.py [--rows N] [--million] [--rules PATH]``.
+``--every-question`` answers hidden follow-up questions too, which no form does: every row then
+holds answers that do not apply, which batch names in each record (``ignored_answers``), so
+this measures that path on every row.
+Run: ``python bench/batch_throughput.py [--rows N] [--million] [--every-question] [--rules PATH]``.
 """
 
 from __future__ import annotations
@@ -56,15 +60,30 @@ def answer_cell(question: Question, rnd: random.Random) -> str:
     return rnd.choice(question.options).label
 
 
-def write_rows(rules: RuleBase, path: Path, rows: int, seed: int = 7) -> None:
-    """Write ``rows`` synthetic clients (header: id, then question texts) to ``path``."""
+def write_rows(rules: RuleBase, path: Path, rows: int, seed: int = 7, *, every_question: bool = False) -> None:
+    """Write ``rows`` synthetic clients (header: id, then question texts) to ``path``; a
+    question an earlier answer hides is left blank, unless ``every_question``."""
     rnd = random.Random(seed)
     questions = rules.questions
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["id", *(q.ask for q in questions)])
         for number in range(rows):
-            writer.writerow([f"client-{number:07d}", *(answer_cell(q, rnd) for q in questions)])
+            writer.writerow([f"client-{number:07d}", *client_cells(rules, rnd, every_question)])
+
+
+def client_cells(rules: RuleBase, rnd: random.Random, every_question: bool) -> list[str]:
+    """One client's cells, in question order."""
+    cells: list[str] = []
+    answers: dict[str, object] = {}
+    for question in rules.questions:
+        cell = answer_cell(question, rnd)
+        if not every_question and not rules.is_shown(question, answers):
+            cell = ""  # a form does not show it, so its export has no answer
+        elif cell:
+            answers[question.id] = question.parse(cell)
+        cells.append(cell)
+    return cells
 
 
 def bare_csv_pass(path: Path) -> float:
@@ -144,13 +163,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--million", action="store_true", help="also measure peak RSS at 1,000,000 rows")
     parser.add_argument("--rules", default=None, help="rule base (default: the bundled one)")
+    parser.add_argument("--every-question", action="store_true",
+                        help="answer hidden follow-up questions too (no form does)")
     args = parser.parse_args()
     os.environ.setdefault("NO_COLOR", "1")
     with tempfile.TemporaryDirectory(prefix="gutcheck-bench-") as folder:
         os.environ["GUTCHECK_HOME"] = folder  # the rules cache and history stay out of the home
         rules = load_rules(Path(args.rules) if args.rules else None)
         data, out = Path(folder) / "clients.csv", Path(folder) / "out.jsonl"
-        write_rows(rules, data, args.rows)
+        write_rows(rules, data, args.rows, every_question=args.every_question)
         size_mb = data.stat().st_size / 1e6
         print(f"{args.rows:,} rows x {len(rules.questions)} questions of {rules.id} {rules.version} "
               f"({size_mb:.1f} MB)")
@@ -165,7 +186,7 @@ def main() -> None:
               "(a whole command: Python's start-up included)")
         print(f"{'peak RSS (subprocess)':<28} {rss:>10.1f} MB")
         if args.million:
-            write_rows(rules, data, 1_000_000)
+            write_rows(rules, data, 1_000_000, every_question=args.every_question)
             elapsed, rss = subprocess_batch(data, args.rules, out)
             verdict = "meets" if rss < TARGET_RSS_MB else "misses"
             print(f"{'1M rows (subprocess)':<28} {1_000_000 / elapsed:>10,.0f} rows/s, peak RSS "

@@ -43,21 +43,42 @@ def record_scorer(rules: RuleBase, match: HeaderMatch) -> RecordSummary | None:
     learner = Learner(columns, module["make_deltas"](helpers))
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
     row: RecordSummary = module["make_row"](helpers, pick, tuple(learner.cells), learner,
-                                            SummaryMaking(match.id_index))
+                                            SummaryMaking(match.id_index, rules))
     return row
 
 
 class SummaryMaking:
     """How the row scorer makes a client's summary: the id column (None: none), the summary
-    class and its maker, and how an id the export neutralised is read back."""
+    class and its maker, how an id the export neutralised is read back, and the ids of
+    questions answered although hidden (:class:`HiddenIds`)."""
 
     Summary = ClientSummary
     new = tuple.__new__  # makes the named tuple without the Python-level __new__ of its class
     strip = staticmethod(str.strip)
     unneutralise = staticmethod(unneutralise)
 
-    def __init__(self, id_index: int | None) -> None:
+    def __init__(self, id_index: int | None, rules: RuleBase) -> None:
         self.id_index = id_index
+        self.hidden = HiddenIds(rules)
+
+
+class HiddenIds(dict[int, tuple[str, ...]]):
+    """The ids of the questions answered although hidden, by a bit per question that has a
+    ``show_if`` (bit ``k`` for the ``k``-th of them): the row scorer sets bits, which is
+    cheaper than growing a tuple, and each distinct set of bits is turned into ids once."""
+
+    def __init__(self, rules: RuleBase) -> None:
+        super().__init__({0: ()})
+        self.ids = tuple(q.id for q in rules.questions if q.show_if_data is not None)
+
+    def __missing__(self, bits: int) -> tuple[str, ...]:
+        found = tuple(qid for i, qid in enumerate(self.ids) if bits >> i & 1)
+        if len(self) < HIDDEN_LIMIT:
+            self[bits] = found
+        return found
+
+
+HIDDEN_LIMIT = 4096
 
 
 class Learner:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from gutcheck.errors import InputError
 
@@ -12,23 +13,22 @@ if TYPE_CHECKING:
 
     from gutcheck.batch.compiled_rows import RecordSummary
     from gutcheck.batch.sources import Batch
-from gutcheck.batch.cells import EMPTY, BadCell
+    from gutcheck.batch.summary import ClientSummary
+from gutcheck.batch.csv_rows import CsvRowParser, cell_text
+from gutcheck.batch.dates import BadDate, FormDates
 from gutcheck.batch.header import HeaderMatch
-from gutcheck.batch.lines import RecordLines, RecordTooLong, has_bad_bytes
+from gutcheck.batch.lines import RecordLines, RecordTooLong
 from gutcheck.batch.rows import (
     MAX_CELL_CHARS,
     MAX_RECORD_CHARS,
     NOT_UTF8,
-    NOT_UTF8_CELL,
     NOTES_MARK,
     BatchRow,
-    ClientCheck,
-    ParsedRow,
     RejectedRow,
+    RowCells,
 )
 from gutcheck.batch.sniff import SEP_LINE
 from gutcheck.batch.summary import RUN_LENGTH, Summaries
-from gutcheck.files.formulas import unneutralise
 
 
 class RowSource:
@@ -36,6 +36,14 @@ class RowSource:
 
     def rows(self, summaries: bool = False) -> Iterator[BatchRow | Summaries]:
         """Every data row of the input, in order."""
+        raise NotImplementedError
+
+    def cells(self) -> Iterator[RowCells]:
+        """The client and time cell of every data row, numbered as :meth:`rows` numbers them."""
+        raise NotImplementedError
+
+    def key_match(self, keys: list[str]) -> HeaderMatch:
+        """For records without a header (JSON, FHIR): what the keys of every record mean."""
         raise NotImplementedError
 
 
@@ -55,15 +63,19 @@ class CsvSource(RowSource):
             next(self.lines)
         self.records = csv.reader(self.lines, delimiter=batch.format.delimiter, skipinitialspace=True)
         self.row_number = 0
-        self.header, self.match = self._read_header()
+        self.header, self.match = self._read_header(sample)
         batch.error_columns = tuple(self.header)
+        batch.header_match = self.match
         if batch.client_check is not None and self.match.id_index is None:
             raise InputError(
-                f"{batch.display}: no id column (id, client, name or email) to name each client; "
+                f"{batch.display}: no id column (client, id, name or email) to name each client; "
                 "add one, or name it with --id-column"
             )
-        if self.match.unknown:
-            batch.warn(unknown_columns_warning(batch.display, self.match.unknown, batch.rules.id))
+        batch.announce(self.match)
+        time_index = self.match.time_index
+        if time_index is not None:
+            samples = _sampled(sample, self.row_number, batch.format.delimiter)
+            batch.dates = FormDates(self.header[time_index], (r[time_index] for r in samples if time_index < len(r)))
 
     def _next_record(self) -> list[str] | None:
         """The next record before the data rows (the header); any problem refuses the file."""
@@ -82,7 +94,7 @@ class CsvSource(RowSource):
             raise InputError(f"{self.batch.display}: {NOT_UTF8}")
         return record
 
-    def _read_header(self) -> tuple[list[str], HeaderMatch]:
+    def _read_header(self, sample: str) -> tuple[list[str], HeaderMatch]:
         record = self._next_record()
         while record is not None and not any(cell.strip() for cell in record):
             record = self._next_record()
@@ -90,16 +102,21 @@ class CsvSource(RowSource):
             raise InputError(f"{self.batch.display}: is empty; expected a header row of question ids or texts")
         header = [cell.strip() for cell in record]
         self.lines.start_record()  # the data rows start here
-        return header, self.batch.matcher.match(header, self.batch.id_column, self.batch.display)
+        options = self.batch.options
+        samples = _sampled(sample, self.row_number, self.batch.format.delimiter)
+        return header, self.batch.matcher.match(
+            header, options.id_column, self.batch.display, time_column=options.time_column,
+            values=lambda index: [r[index] for r in samples if index < len(r)], roles=options.roles,
+        )
 
     def rows(self, summaries: bool = False) -> Iterator[BatchRow | Summaries]:
         """Every data row after the header (and any notes rows right under it); with
         ``summaries``, rows the generated scorer takes come as their summaries, a run of
         consecutive ones at a time. Kept flat, in one frame: it runs once per row."""
         batch, lines, width = self.batch, self.lines, len(self.header)
-        parse = _CsvRowParser(self.header, self.match, batch.client_check)
+        parse = CsvRowParser(self.header, self.match, batch)
         fast = _summaries_first(batch, self.match) if summaries else None
-        number, notes_allowed, run = self.row_number, True, Summaries()
+        number, notes_allowed, run, longest, run_length = self.row_number, True, Summaries(), MAX_CELL_CHARS, RUN_LENGTH
         while True:
             try:
                 for record in self.records:
@@ -110,11 +127,11 @@ class CsvSource(RowSource):
                         continue  # the notes rows `gutcheck template` puts under the header
                     notes_allowed = False
                     summary = fast(number, record) if (
-                        fast is not None and len(record) == width and not bad_bytes and size <= MAX_CELL_CHARS
+                        fast is not None and len(record) == width and not bad_bytes and size <= longest
                     ) else None
                     if summary is not None:
                         run.append(summary)
-                        if len(run) < RUN_LENGTH:
+                        if len(run) < run_length:
                             continue
                     row = None if summary is not None else self._general(number, record, parse, size, bad_bytes)
                     if run and (summary is not None or row is not None):
@@ -151,7 +168,7 @@ class CsvSource(RowSource):
         yield RejectedRow(number, f"row {number}", (f"row {number}: {_unread(exc)}",), ())
 
     def _general(
-        self, number: int, record: list[str], parse: _CsvRowParser, size: int, bad_bytes: bool
+        self, number: int, record: list[str], parse: CsvRowParser, size: int, bad_bytes: bool
     ) -> BatchRow | None:
         """A record the generated scorer did not take: a parsed or rejected row, or None for a
         blank row (not data)."""
@@ -160,7 +177,31 @@ class CsvSource(RowSource):
         self.batch.rows_read += 1
         if bad_bytes or size > MAX_CELL_CHARS:
             return parse.checked(number, record, bad_bytes=bad_bytes)
+        if number in self.batch.plan:
+            return parse.planned(number, record)
         return parse(number, record)
+
+    def cells(self) -> Iterator[RowCells]:
+        """The client and time cell of every data row, numbered as :meth:`rows` numbers them."""
+        lines, number, notes_allowed = self.lines, self.row_number, True
+        id_index, time_index = self.match.id_index, self.match.time_index
+        while True:
+            try:
+                for record in self.records:
+                    bad_bytes, lines.size = lines.bad_bytes, 0
+                    number += 1
+                    if notes_allowed and _is_note(record):
+                        continue
+                    notes_allowed = False
+                    if any(map(str.strip, record)):
+                        yield RowCells(number, "" if bad_bytes else cell_text(record, id_index),
+                                       cell_text(record, time_index))
+                return
+            except (RecordTooLong, csv.Error):
+                number += 1
+                self.lines.start_record()
+            except UnicodeDecodeError:
+                raise InputError(f"{self.batch.display}, after row {number}: {NOT_UTF8}") from None
 
 
 def _is_note(record: list[str]) -> bool:
@@ -176,104 +217,67 @@ def _unread(exc: Exception) -> str:
     return f"cannot be read as CSV ({exc}); check the quoting of that row"
 
 
+def _sampled(sample: str, header_row: int, delimiter: str) -> list[list[str]]:
+    """The first records after the header in the sample (to tell what a column holds)."""
+    text = sample.split("\n", 1)[1] if SEP_LINE.match(sample.split("\n", 1)[0]) else sample
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if number > header_row and record and not _is_note(record):
+                records.append(record)
+            if len(records) >= SAMPLED_RECORDS:
+                break
+    except csv.Error:
+        pass  # the rows before are sample enough; the reader reports that row with its number
+    return records
+
+
+SAMPLED_RECORDS = 50
+
+
 def _summaries_first(batch: Batch, match: HeaderMatch) -> RecordSummary | None:
     """The generated row scorer: a record's summary, or None when the general path must take it
-    (also for every row when client ids are checked, or the rule base has no generated scorer)."""
+    (also for every row when client ids are checked, or the rule base has no generated scorer).
+
+    With a time column, a record whose time cell is not a date goes the general way (which
+    rejects it with the reason); rows of clients named in ``batch.plan`` always do.
+    """
     if batch.client_check is not None:
         return None
     from gutcheck.batch.compiled_rows import record_scorer
 
-    return record_scorer(batch.rules, match)
+    fast = record_scorer(batch.rules, match)
+    if fast is not None and batch.dates is not None and match.time_index is not None:
+        fast = _dated(fast, batch.dates, match.time_index, batch.undated.add)
+    if fast is not None and batch.plan:
+        fast = _unplanned(fast, batch.plan)
+    return fast
 
 
-class _CsvRowParser:
-    """Turns one CSV record into a ParsedRow, or a RejectedRow with every reason."""
+def _dated(fast: RecordSummary, dates: FormDates, index: int, undated: Callable[[int], None]) -> RecordSummary:
+    """``fast``, for records whose time cell is a date (or empty: counted, dated by the run)."""
+    def summary(number: int, record: list[str]) -> ClientSummary | None:
+        found = fast(number, record)
+        if found is None:
+            return None
+        try:
+            if not dates.check(record[index]):
+                undated(number)
+        except BadDate:
+            return None
+        return found
 
-    def __init__(self, header: list[str], match: HeaderMatch, client_check: ClientCheck | None) -> None:
-        self.header = header
-        self.width = len(header)
-        # (column, question id, the parser's cache lookup, the parser): a hit costs one dict.get
-        self.columns = tuple((index, p.question.id, p.cache.get, p) for index, p in match.columns)
-        self.id_index = match.id_index
-        self.client_check = client_check
-
-    def __call__(self, row: int, record: list[str]) -> BatchRow:
-        """Parse ``record``, the spreadsheet row number ``row``."""
-        width = self.width
-        if len(record) != width and (len(record) < width or any(c.strip() for c in record[width:])):
-            return self._reject(row, record, (_ragged_reason(row, len(record), width),))
-        answers: dict[str, Any] = {}
-        reasons: list[str] = []
-        for index, question_id, cached, parser in self.columns:
-            text = record[index]
-            value = cached(text)
-            if value is None:
-                value = parser(text)
-            if value is EMPTY:
-                continue
-            if value.__class__ is BadCell:
-                reasons.append(f"row {row}, column {self.header[index]!r}: {value.reason}")
-            else:
-                answers[question_id] = value
-        client = unneutralise(record[self.id_index].strip()) if self.id_index is not None else ""
-        if not reasons and not answers:
-            reasons.append(f"row {row}: no answers to score; fill in at least one question")
-        if not reasons and self.client_check is not None:
-            problem = self.client_check(client)
-            if problem:
-                column = self.header[self.id_index] if self.id_index is not None else "id"
-                reasons.append(f"row {row}, column {column!r}: {problem}")
-        if reasons:
-            return self._reject(row, record, tuple(reasons))
-        return ParsedRow(row, client or f"row {row}", answers, bool(client))
-
-    def checked(self, row: int, record: list[str], *, bad_bytes: bool) -> BatchRow:
-        """Parse ``record`` after checking the cells that are used: no bytes that were not
-        UTF-8, none longer than any answer can be."""
-        used = [index for index, *_ in self.columns if index < len(record)]
-        if self.id_index is not None and self.id_index < len(record):
-            used.insert(0, self.id_index)
-        if bad_bytes:  # every cell counts here: the whole row may have been decoded wrongly
-            used = list(range(len(record)))
-        for index in used:
-            problem = _cell_problem(record[index], bad_bytes)
-            if problem:
-                name = self.header[index] if index < self.width else f"number {index + 1}"
-                return self._reject(row, record, (f"row {row}, column {name!r}: {problem}",))
-        return self(row, record)
-
-    def _reject(self, row: int, record: list[str], reasons: tuple[str, ...]) -> RejectedRow:
-        text = record[self.id_index] if self.id_index is not None and self.id_index < len(record) else ""
-        client = unneutralise(text.strip()) if len(text) <= MAX_CELL_CHARS else ""
-        if has_bad_bytes(client):
-            client = ""
-        return RejectedRow(row, client or f"row {row}", reasons, tuple(record))
+    return summary
 
 
-def _cell_problem(cell: str, bad_bytes: bool) -> str | None:
-    """Why a cell cannot be used before it is even parsed, or None."""
-    if bad_bytes and has_bad_bytes(cell):
-        return NOT_UTF8_CELL
-    if len(cell) > MAX_CELL_CHARS:
-        return (f"the cell holds {len(cell):,} characters, more than any answer ({MAX_CELL_CHARS:,} "
-                "at most); a quote may be missing its closing quote, or text was pasted into "
-                "the wrong cell")
-    return None
+def _unplanned(fast: RecordSummary, plan: Mapping[int, str | None]) -> RecordSummary:
+    """``fast``, for records of rows the duplicate plan leaves alone."""
+    return lambda number, record: None if number in plan else fast(number, record)
 
 
-def _ragged_reason(row: int, cells: int, width: int) -> str:
-    if cells > width:
-        return (
-            f"row {row}: has {cells} cells but the header has {width} columns; "
-            "a cell may hold an unquoted delimiter"
-        )
-    return (
-        f"row {row}: has {cells} cells but the header has {width} columns; "
-        "the row may have been cut by a line break"
-    )
-
-
-def unknown_columns_warning(display: str, unknown: Sequence[str], rules_id: str) -> str:
+def unknown_columns_warning(display: str, unknown: Sequence[str], rules_id: str, unit: str = "column") -> str:
+    """The warning naming the columns (or keys) that no question, client or time uses."""
     names = ", ".join(repr(name) for name in unknown[:8]) + (", ..." if len(unknown) > 8 else "")
-    columns = "1 column that names" if len(unknown) == 1 else f"{len(unknown)} columns that name"
+    columns = f"1 {unit} that names" if len(unknown) == 1 else f"{len(unknown)} {unit}s that name"
     return f"{display}: ignoring {columns} no question of {rules_id}: {names}"

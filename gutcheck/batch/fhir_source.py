@@ -13,8 +13,10 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from gutcheck.batch.columns import missing_questions
 from gutcheck.batch.csv_source import RowSource
-from gutcheck.batch.rows import NOT_UTF8, BatchRow, ParsedRow, RejectedRow
+from gutcheck.batch.header import HeaderMatch
+from gutcheck.batch.rows import NOT_UTF8, BatchRow, LeftOutRow, ParsedRow, RejectedRow, RowCells
 from gutcheck.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,16 +37,41 @@ class FhirSource(RowSource):
 
     def rows(self, summaries: bool = False) -> Iterator[BatchRow]:
         """Every response, scored or rejected, in input order."""
-        head = self.sample.lstrip()
-        if head.startswith("["):
-            found = self._array()
-        elif _whole_line(head):
-            found = self._lines()
-        else:
-            found = self._document()
-        for number, place, resource in found:
+        for number, place, resource in self._found():
             self.batch.rows_read += 1
             yield self._row(number, place, resource)
+        self._skipped()
+
+    def cells(self) -> Iterator[RowCells]:
+        """The client and answered questions of every response, numbered as :meth:`rows` numbers them."""
+        from gutcheck.interop.response import is_response, read_response
+
+        for number, _, resource in self._found():
+            if is_response(resource):
+                found = read_response(self.batch.rules, resource)
+                yield RowCells(number, found.client, "", tuple(found.answers))
+            else:
+                yield RowCells(number, "")
+        self._skipped()
+
+    def key_match(self, keys: list[str]) -> HeaderMatch:
+        """The questions the responses answer (their items, by linkId) and those no response
+        answers (follow-up questions aside: they may be hidden for everyone); no client or time
+        item, as each response names its client itself."""
+        rules, parsers = self.batch.rules, self.batch.matcher.parsers
+        missing = tuple(m for m in missing_questions(rules, set(keys), ()) if m.question.show_if is None)
+        columns = tuple((index, parsers[key]) for index, key in enumerate(keys) if key in parsers)
+        return HeaderMatch(columns, None, (), missing=missing, names=tuple(keys))
+
+    def _found(self) -> Iterator[Found]:
+        head = self.sample.lstrip()
+        if head.startswith("["):
+            return self._array()
+        if _whole_line(head):
+            return self._lines()
+        return self._document()
+
+    def _skipped(self) -> None:
         if self.skipped:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.skipped.items()))
             self.batch.warn(f"{self.batch.display}: skipped resources that are not QuestionnaireResponses ({kinds})")
@@ -127,10 +154,21 @@ class FhirSource(RowSource):
             if problem:
                 reasons.append(f"{place}: {problem}")
         client = found.client or f"row {number}"
-        if reasons:
+        if reasons or number in self.batch.plan:
             cells = (found.client, *(found.texts.get(q.id, "") for q in rules.questions))
-            return RejectedRow(number, client, tuple(reasons), cells)
+            flags = tuple(rf.question.id for rf in rules.red_flags if parsed.get(rf.question.id) is True)
+            return _planned(number, place, client, self.batch.plan[number], cells, flags=flags) if not reasons else (
+                RejectedRow(number, client, tuple(reasons), cells))
         return ParsedRow(number, client, parsed, bool(found.client), taken_at=found.authored)
+
+
+def _planned(
+    number: int, place: str, client: str, reason: str | None, cells: tuple[str, ...], *, flags: tuple[str, ...]
+) -> BatchRow:
+    """A response of a client who appears more than once: left out, or rejected, as planned."""
+    if reason is None:
+        return LeftOutRow(number, client, flags)
+    return RejectedRow(number, client, (f"{place}: {reason}",), cells)
 
 
 class _BadJson:

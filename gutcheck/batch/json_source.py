@@ -15,8 +15,10 @@ from gutcheck.rulebook.model import Question
 if TYPE_CHECKING:
     from gutcheck.batch.sources import Batch
 from gutcheck.batch.cells import EMPTY, BadCell
+from gutcheck.batch.columns import ClientColumn, missing_questions
 from gutcheck.batch.csv_source import RowSource, unknown_columns_warning
-from gutcheck.batch.header import find_id_column
+from gutcheck.batch.dates import BadDate, FormDates, find_time_column
+from gutcheck.batch.header import HeaderMatch, find_id_column
 from gutcheck.batch.lines import has_bad_bytes
 from gutcheck.batch.rows import (
     IGNORED_COLUMNS,
@@ -26,8 +28,10 @@ from gutcheck.batch.rows import (
     NOT_UTF8,
     NOT_UTF8_CELL,
     BatchRow,
+    LeftOutRow,
     ParsedRow,
     RejectedRow,
+    RowCells,
 )
 from gutcheck.files.formulas import unneutralise
 
@@ -52,10 +56,31 @@ class JsonSource(RowSource):
         self.unknown: set[str] = set()
         self.known: dict[str, Question | None] = {}
         self.id_key_name = batch.id_column
+        self.time_key_name: str | None = None
         batch.error_columns = ("client", *(q.id for q in batch.rules.questions))
 
     def rows(self, summaries: bool = False) -> Iterator[BatchRow]:
         """Every record, decoded one at a time."""
+        for row, place, value in self._records():
+            self.batch.rows_read += 1
+            if isinstance(value, _BadLine):
+                yield RejectedRow(row, f"row {row}", (f"{place}: {value.reason}",), ())
+            elif row in self.batch.plan and isinstance(value, dict):
+                yield self._planned(row, place, _flatten_answers(value))
+            else:
+                yield self._row(row, place, value)
+
+    def cells(self) -> Iterator[RowCells]:
+        """The client, time and keys of every record, numbered as :meth:`rows` numbers them."""
+        for row, _, value in self._records():
+            if isinstance(value, dict):
+                record = _flatten_answers(value)
+                yield RowCells(row, self._client(record), self._time_text(record), tuple(map(str, record)))
+            else:
+                yield RowCells(row, "")
+
+    def _records(self) -> Iterator[tuple[int, str, Any]]:
+        """Each record's row number, place in words, and decoded value (or :class:`_BadLine`)."""
         in_array = self.batch.format.kind == "json"
         if in_array:
             self._expect("[")
@@ -63,12 +88,7 @@ class JsonSource(RowSource):
         while (value := self._next_value(in_array, number)) is not _END:
             number += 1
             place = f"item {number}" if in_array else f"line {self.value_line}"
-            self.batch.rows_read += 1
-            row = number if in_array else self.value_line
-            if isinstance(value, _BadLine):
-                yield RejectedRow(row, f"row {row}", (f"{place}: {value.reason}",), ())
-                continue
-            yield self._row(row, place, value)
+            yield (number if in_array else self.value_line), place, value
         self._expect_end()
 
     # -- decoding
@@ -198,6 +218,7 @@ class JsonSource(RowSource):
         record = _flatten_answers(value)
         client = self._client(record)
         answers, reasons, cells = self._parse_record(record, place)
+        taken_at = self._date(record, place, reasons)
         if not reasons and not answers:
             reasons.append(f"{place}: no answers to score; fill in at least one question")
         if not reasons and self.batch.client_check is not None:
@@ -207,7 +228,74 @@ class JsonSource(RowSource):
         if reasons:
             row_cells = (client, *(cells.get(q.id, "") for q in questions))
             return RejectedRow(row, client or f"row {row}", tuple(reasons), row_cells)
-        return ParsedRow(row, client or f"row {row}", answers, bool(client))
+        if taken_at is None and self.batch.dates is not None:
+            self.batch.undated.add(row)
+        return ParsedRow(row, client or f"row {row}", answers, bool(client), taken_at)
+
+    def _planned(self, row: int, place: str, record: Mapping[str, Any]) -> BatchRow:
+        """A record of a client who appears more than once: left out, or rejected, as planned."""
+        client, reason = self._client(record), self.batch.plan[row]
+        if reason is None:
+            return LeftOutRow(row, client or f"row {row}", self._flags(record))
+        cells = (client, *(_cell_text(record.get(q.id, "")) for q in self.batch.rules.questions))
+        return RejectedRow(row, client or f"row {row}", (f"{place}: {reason}",), cells)
+
+    def _flags(self, record: Mapping[str, Any]) -> tuple[str, ...]:
+        """The red flags a record answers yes to."""
+        flags = {rf.question.id for rf in self.batch.rules.red_flags}
+        found = []
+        for key, raw in record.items():
+            question = self._question(key, warn=False)
+            parse = self.batch.matcher.parsers[question.id].parse_value if question is not None else None
+            if question is not None and question.id in flags and parse is not None and parse(raw) is True:
+                found.append(question.id)
+        return tuple(found)
+
+    def key_match(self, keys: list[str]) -> HeaderMatch:
+        """What the keys of every record mean, as a header match: questions, the client and
+        time keys, keys no question uses, and the questions no record answers (a follow-up
+        question only when a key seems to be meant for it: it may be hidden for everyone)."""
+        matcher, questions = self.batch.matcher, dict[int, Question]()
+        for index, key in enumerate(keys):
+            question = matcher.question_for(key)
+            if question is not None and question.id not in {q.id for q in questions.values()}:
+                questions[index] = question
+        id_index = keys.index(self.id_key_name) if self.id_key_name in keys else None
+        time_index = keys.index(self.time_key_name) if self.time_key_name in keys else None
+        used = set(questions) | {id_index, time_index}
+        unknown = tuple(key for index, key in enumerate(keys)
+                        if index not in used and normalise_text(key) not in IGNORED_COLUMNS)
+        answered = {q.id for q in questions.values()}
+        missing = tuple(m for m in missing_questions(self.batch.rules, answered, unknown)
+                        if m.question.show_if is None or m.guess is not None)
+        columns = tuple((index, matcher.parsers[q.id]) for index, q in questions.items())
+        return HeaderMatch(columns, id_index, unknown, time_index, ClientColumn(id_index), missing, tuple(keys))
+
+    def _time_text(self, record: Mapping[str, Any]) -> str:
+        """The text of the record's time key ('' when it has none)."""
+        if not self.batch.options.roles:
+            return ""
+        if self.time_key_name is None or self.time_key_name not in record:
+            keys = [key if self._question(key, warn=False) is None else "" for key in record]
+            index = find_time_column(keys, self.batch.options.time_column)
+            self.time_key_name = list(record)[index] if index is not None else None
+        if self.time_key_name is None:
+            return ""
+        if self.batch.dates is None:
+            self.batch.dates = FormDates(self.time_key_name)
+        return _cell_text(record.get(self.time_key_name)).strip()
+
+    def _date(self, record: Mapping[str, Any], place: str, reasons: list[str]) -> str | None:
+        """When the form was sent, from the record's time key (None: no such key, or empty)."""
+        text = self._time_text(record)
+        if not text or self.batch.dates is None:
+            return None
+        try:
+            return self.batch.dates(text)
+        except BadDate as exc:
+            reasons.append(f"{place}, key {self.time_key_name!r}: {exc}; correct it, or leave it empty to "
+                           "date the record by this run")
+            return None
 
     def _parse_record(
         self, record: Mapping[str, Any], place: str
@@ -227,13 +315,14 @@ class JsonSource(RowSource):
                 answers[question.id] = parsed
         return answers, reasons, cells
 
-    def _question(self, key: str) -> Question | None:
+    def _question(self, key: str, warn: bool = True) -> Question | None:
         if key in self.known:
             return self.known[key]
         question = self.batch.matcher.question_for(key)
         if len(self.known) < KEY_CACHE_LIMIT:
             self.known[key] = question
-        if question is None and key not in self.unknown and key != self.id_key_name:
+        quiet = not warn or self.batch.header_match is not None  # a survey named the keys already
+        if question is None and key not in self.unknown and key != self.id_key_name and not quiet:
             self._warn_unknown(key)
         return question
 
@@ -281,7 +370,7 @@ def _json_id_key(record: Mapping[str, Any], id_column: str | None) -> str | None
     if id_column is not None:
         wanted = normalise_text(id_column)
         return next((k for k in keys if normalise_text(k) == wanted), id_column)
-    index = find_id_column(keys, None, "")
+    index = find_id_column(keys, None, "", lambda i: [_cell_text(record[keys[i]])])
     return keys[index] if index is not None else None
 
 

@@ -6,14 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ID_COLUMN_NAMES = (
-    ("id", "client id", "client_id", "client-id"),
-    ("client", "client name"),
-    ("name", "full name"),
-    ("email", "email address", "e-mail"),
-)
-
-
 ERRORS_ROW_COLUMN = "gutcheck row"
 
 
@@ -85,14 +77,42 @@ class InputFormat:
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """How a batch is read.
+
+    ``id_column`` and ``time_column`` name the client and time columns (None: found by their
+    usual names); ``roles`` is set for ``gutcheck batch``, which dates each response by its time
+    column and names the questions without a column (``strict_columns``: as an error);
+    ``client_check`` says why a client id cannot be used (for ``--save``), or None.
+    """
+
+    id_column: str | None = None
+    time_column: str | None = None
+    roles: bool = False
+    strict_columns: bool = False
+    client_check: ClientCheck | None = None
+
+
+@dataclass(frozen=True)
 class ParsedRow:
-    """A row whose answers all fit: its place, the client it names and the parsed answers."""
+    """A row whose answers all fit: its place, the client it names and the parsed answers, and
+    when the form was sent (ISO 8601), if its time column says."""
 
     row: int
     client: str
     answers: dict[str, Any]
     named: bool = True
     taken_at: str | None = None  # when the answers were given, if the input says (FHIR authored)
+
+
+@dataclass(frozen=True)
+class LeftOutRow:
+    """A row left out because its client has a later row in the same input (``--duplicates
+    latest``), and the red flags it answered yes to (its client's scored row may not)."""
+
+    row: int
+    client: str
+    red_flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,5 +125,16 @@ class RejectedRow:
     cells: tuple[str, ...]
 
 
-BatchRow = ParsedRow | RejectedRow
+BatchRow = ParsedRow | RejectedRow | LeftOutRow
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """What the duplicate check reads of a data row: its place, client (empty when none is
+    named), time cell (empty when none) and, for JSON and FHIR, the question keys it holds."""
+
+    row: int
+    client: str
+    time: str = ""
+    keys: tuple[str, ...] = ()
 

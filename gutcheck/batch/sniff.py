@@ -39,8 +39,9 @@ class TextInput:
 
 
 @contextmanager
-def open_text(source: str) -> Iterator[TextInput]:
-    """Open a path, or stdin for ``-``, as UTF-8 text (an Excel BOM is dropped), newlines kept."""
+def open_text(source: str, display: str | None = None) -> Iterator[TextInput]:
+    """Open a path, or stdin for ``-``, as UTF-8 text (an Excel BOM is dropped), newlines kept;
+    ``display`` names it in messages (default: the path)."""
     if source == "-":
         text_input = _stdin_input()
         try:
@@ -51,7 +52,7 @@ def open_text(source: str) -> Iterator[TextInput]:
         return
     from gutcheck.files.access import open_user_text
 
-    display = source
+    display = display or source
     hint = "give the path of a CSV, TSV, JSON or JSON Lines file, or - for stdin"
     with open_user_text(Path(source), display, error=InputError, hint=hint,
                         errors="surrogateescape") as stream:
@@ -64,6 +65,33 @@ def _regular_size(source: str) -> int | None:
     except OSError:
         return None
     return stat.st_size if Path(source).is_file() else None
+
+
+def copy_stdin() -> str:
+    """Copy all of stdin to a new temporary file (so it can be read more than once); its path.
+
+    The caller removes the file. Bytes are copied as they are, so what cannot be decoded is
+    reported as it would be from stdin itself.
+    """
+    import shutil
+    import tempfile
+
+    stdin = sys.stdin
+    if stdin is None or stdin.isatty():
+        raise InputError("<stdin>: nothing was piped in; give a file path, or pipe the export to '-'")
+    handle, path = tempfile.mkstemp(prefix="gutcheck-stdin-", suffix=".txt")
+    try:
+        with os.fdopen(handle, "wb") as copy:
+            raw = getattr(stdin, "buffer", None)
+            if raw is not None:
+                shutil.copyfileobj(raw, copy, 1 << 20)
+            else:  # a text stream with no bytes beneath (as in tests)
+                for chunk in iter(lambda: stdin.read(1 << 16), ""):
+                    copy.write(chunk.encode("utf-8", "surrogateescape"))
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
 
 
 def _stdin_input() -> TextInput:

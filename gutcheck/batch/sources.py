@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from gutcheck.batch.csv_source import CsvSource, RowSource
-from gutcheck.batch.header import HeaderMatcher
+from gutcheck.batch.columns import client_note, missing_warning, strict_columns_error, time_note
+from gutcheck.batch.csv_source import CsvSource, RowSource, unknown_columns_warning
+from gutcheck.batch.dates import FormDates
+from gutcheck.batch.header import HeaderMatch, HeaderMatcher
 from gutcheck.batch.json_source import JsonSource
-from gutcheck.batch.rows import BatchRow, ClientCheck, InputFormat, RejectedRow, Warn
+from gutcheck.batch.rows import BatchRow, InputFormat, ParsedRow, ReadOptions, RejectedRow, RowCells, Warn
 from gutcheck.batch.sniff import TextInput, open_text, read_sample, sniff_format
 from gutcheck.batch.summary import Summaries
 from gutcheck.errors import InputError
@@ -25,8 +27,10 @@ class Batch:
     ``error_columns`` are the columns of the errors file (the original columns for CSV, the
     id and every question id for JSON); each :class:`RejectedRow` has its cells in that order.
     ``rows_read`` counts the data rows seen so far (blank rows and notes rows are not data).
-    ``client_check``, when given, says why a client id cannot be used (for ``--save``), or None;
-    rows it objects to are rejected.
+    ``options.client_check``, when given, says why a client id cannot be used (for ``--save``),
+    or None; rows it objects to are rejected. ``plan`` maps the rows of clients who appear more
+    than once to what becomes of them: None leaves the row out, a text rejects it with that
+    reason (see :mod:`gutcheck.batch.duplicates`).
     """
 
     def __init__(
@@ -36,19 +40,26 @@ class Batch:
         fmt: InputFormat,
         sample: str,
         *,
-        id_column: str | None = None,
-        client_check: ClientCheck | None = None,
+        options: ReadOptions | None = None,
         warn: Warn | None = None,
+        say: Warn | None = None,
+        plan: Mapping[int, str | None] | None = None,
     ) -> None:
         self.rules = rules
-        self.client_check = client_check
+        self.options = options or ReadOptions()
+        self.client_check = self.options.client_check
+        self.id_column = self.options.id_column
         self.input = text_input
         self.format = fmt
         self.matcher = HeaderMatcher(rules)
-        self.id_column = id_column
         self.warn: Warn = warn or (lambda message: None)
+        self.say: Warn = say or (lambda message: None)
+        self.plan: Mapping[int, str | None] = plan or {}
         self.rows_read = 0
         self.error_columns: tuple[str, ...] = ()
+        self.header_match: HeaderMatch | None = None  # CSV: known once open; JSON: after a survey
+        self.dates: FormDates | None = None
+        self.undated = Undated()
         if fmt.kind == "csv":
             self._source: RowSource = CsvSource(self, sample)
         elif fmt.kind == "fhir":
@@ -72,6 +83,67 @@ class Batch:
         run of consecutive ones at a time."""
         return self._source.rows(summaries=True)
 
+    def cells(self) -> Iterator[RowCells]:
+        """The client, time cell (and keys) of every data row, numbered as :meth:`rows` numbers
+        them, without parsing any answer: what the duplicate check reads. An input that breaks
+        off ends the cells there (scoring stops at the same place, and says so)."""
+        try:
+            yield from self._source.cells()
+        except InputError:
+            return
+
+    def announce(self, match: HeaderMatch, *, unit: str = "column") -> None:
+        """Say what the header means: columns ignored, the client and time columns, and the
+        questions without a column (with ``strict_columns``, refuse the input for them)."""
+        if match.unknown:
+            self.warn(unknown_columns_warning(self.display, match.unknown, self.rules.id, unit))
+        if not self.options.roles:
+            return
+        if match.missing and self.options.strict_columns:
+            raise strict_columns_error(self.display, self.rules.id, match.missing, unit)
+        names = match.names
+        if match.client is not None:  # FHIR responses name their client themselves
+            self.say(client_note(names, match.client, chosen=self.options.id_column is None, unit=unit))
+            note = time_note(names, match.time_index, chosen=self.options.time_column is None, unit=unit)
+            if note is not None:
+                self.say(note)
+        warning = missing_warning(self.display, self.rules.id, match.missing, unit,
+                                  f"gutcheck batch {shell_word(self.display)} --check")
+        if warning is not None:
+            self.warn(warning)
+
+    def announce_keys(self, keys: list[str]) -> HeaderMatch:
+        """For JSON and FHIR, once every record's keys are known (in the order first seen): what
+        they mean, said as :meth:`announce` says it for a header; the match is kept."""
+        match: HeaderMatch = self._source.key_match(keys)
+        self.header_match = match
+        self.announce(match, unit="item" if self.format.kind == "fhir" else "key")
+        return match
+
+
+class Undated:
+    """Rows whose time cell is empty (dated by the run instead): counted, the first few kept."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rows: list[int] = []
+
+    def add(self, row: int) -> None:
+        """Count row ``row``."""
+        self.count += 1
+        if len(self.rows) < SHOWN_UNDATED:
+            self.rows.append(row)
+
+
+SHOWN_UNDATED = 10
+
+
+def shell_word(display: str) -> str:
+    """The input's name as a shell word, for a command line shown to the user."""
+    import shlex
+
+    return "-" if display == "<stdin>" else shlex.quote(display)
+
 
 # --------------------------------------------------------------------------- opening
 
@@ -81,16 +153,19 @@ def open_batch(
     rules: RuleBase,
     source: str,
     *,
-    id_column: str | None = None,
+    options: ReadOptions | None = None,
     input_format: str = "auto",
-    client_check: ClientCheck | None = None,
     warn: Warn | None = None,
+    say: Warn | None = None,
+    plan: Mapping[int, str | None] | None = None,
+    display: str | None = None,
 ) -> Iterator[Batch]:
-    """Open ``source`` (a path or ``-``), learn its format and header, and yield the batch."""
-    with open_text(source) as text_input:
+    """Open ``source`` (a path or ``-``), learn its format and header, and yield the batch
+    (``display`` names it in messages, if not its path)."""
+    with open_text(source, display) as text_input:
         sample = read_sample(text_input)
         fmt = sniff_format(sample, text_input.display, input_format)
-        yield Batch(rules, text_input, fmt, sample, id_column=id_column, client_check=client_check, warn=warn)
+        yield Batch(rules, text_input, fmt, sample, options=options, warn=warn, say=say, plan=plan)
 
 
 # --------------------------------------------------------------------------- one person
@@ -118,4 +193,6 @@ def read_one_row(
     if isinstance(first, RejectedRow):
         problems = tuple(Problem("", reason) for reason in first.reasons)
         raise InputError(f"{display}: the answers do not fit the rule base {rules.id}", problems)
+    if not isinstance(first, ParsedRow):  # rows are left out only by a batch's plan, never here
+        raise AssertionError(f"unexpected row {first!r}")
     return first.answers, first.client if first.named else None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Container, Mapping
+from typing import Any, NamedTuple
 
+from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
 from gutcheck.engine.ranking import top_ids
@@ -23,8 +25,10 @@ class ClientSummary(NamedTuple):
 
     ``red_flags`` are the ids of the red flags answered yes, most urgent first; they lead
     ``top_suggestions``, the first three things to do. ``factors`` holds ``(factor id,
-    percent, level)`` in the rule base's factor order. A named tuple: one is made per client,
-    and it is the quickest immutable record to make.
+    percent, level)`` in the rule base's factor order. ``ignored_answers`` names the questions
+    answered although an earlier answer hides them (alcohol "Never" and yet a number of
+    drinks): those answers are not scored, and are reported. A named tuple: one is made per
+    client, and it is the quickest immutable record to make.
     """
 
     row: int
@@ -35,6 +39,7 @@ class ClientSummary(NamedTuple):
     red_flags: tuple[str, ...]
     top_factor: str | None
     top_suggestions: tuple[str, ...]
+    ignored_answers: tuple[str, ...] = ()
 
     @property
     def has_red_flags(self) -> bool:
@@ -52,8 +57,9 @@ class Summaries(list[ClientSummary]):
     __slots__ = ()
 
 
-def summarise(assessment: Assessment, row: int) -> ClientSummary:
-    """The summary line of a scored client."""
+def summarise(assessment: Assessment, row: int, ignored: tuple[str, ...] = ()) -> ClientSummary:
+    """The summary line of a scored client; ``ignored`` names the answers to hidden questions
+    (see :func:`hidden_answers`)."""
     top = assessment.top_factor()
     return ClientSummary(
         row=row,
@@ -66,7 +72,55 @@ def summarise(assessment: Assessment, row: int) -> ClientSummary:
         top_suggestions=top_ids(
             [flag.id for flag in assessment.red_flags], [s.id for s in assessment.suggestions], TOP_SUGGESTIONS
         ),
+        ignored_answers=ignored,
     )
+
+
+def conditional_questions(rules: RuleBase) -> tuple[str, ...]:
+    """Ids of the questions an earlier answer can hide (those with ``show_if``), in order."""
+    return tuple(q.id for q in rules.questions if q.show_if is not None)
+
+
+def hidden_answers(
+    conditional: tuple[str, ...], answers: Mapping[str, Any], shown: Container[str]
+) -> tuple[str, ...]:
+    """Ids of the questions answered although hidden by an earlier answer: not scored, reported.
+
+    ``shown`` holds the shown questions that were answered (as :meth:`RuleBase.walk` gives
+    them); "prefer not to say" on a hidden question declines nothing and is not counted.
+    """
+    return tuple([qid for qid in conditional if qid in answers and qid not in shown and answers[qid] != SKIP])
+
+
+def hidden_by(rules: RuleBase, ignored: tuple[str, ...]) -> str:
+    """The ignored answers in words: 'a and b, skipped after the answer to c'."""
+    triggers = _triggers(rules, ignored)
+    return _words(list(ignored)) + (f", skipped after the answer to {_words(triggers)}" if triggers else "")
+
+
+def ignored_note(rules: RuleBase, ignored: tuple[str, ...]) -> str:
+    """One sentence for ``gutcheck score``: which answers were not scored, and why."""
+    one = len(ignored) == 1
+    triggers = _triggers(rules, ignored)
+    because = f"the answer to {_words(triggers)}" if triggers else "an earlier answer"
+    return (f"Note: {_words(list(ignored))} {'was' if one else 'were'} answered, but {because} means "
+            f"{'it does' if one else 'they do'} not apply, so {'it was' if one else 'they were'} not scored.")
+
+
+def _triggers(rules: RuleBase, ignored: tuple[str, ...]) -> list[str]:
+    """The questions whose answers hide ``ignored``, in the rule base's order (not those that
+    are hidden themselves: a follow-up of a follow-up is hidden by the first question)."""
+    from gutcheck.rulebook.conditions import condition_keys
+
+    keys: set[str] = set()
+    for qid in ignored:
+        question = rules.by_id.get(qid)
+        keys |= condition_keys(question.show_if_data if question is not None else None)
+    return [q.id for q in rules.questions if q.id in keys and q.id not in ignored]
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 class SummaryScorer:
@@ -81,6 +135,7 @@ class SummaryScorer:
 
         self.outline = Scorer(rules, detail=False).outline
         self.taken_at = taken_at
+        self.conditional = conditional_questions(rules)
 
     def __call__(self, row: ParsedRow) -> ClientSummary:
         """The summary of one parsed row."""
@@ -99,4 +154,5 @@ class SummaryScorer:
                 [flag.id for flag in outline.red_flags], [s.id for s in outline.suggestions(TOP_SUGGESTIONS)],
                 TOP_SUGGESTIONS,
             ),
+            ignored_answers=hidden_answers(self.conditional, row.answers, outline.shown),
         )

@@ -34,6 +34,14 @@ class InputFormatChoice(str, Enum):
     FHIR = "fhir"
 
 
+class DuplicatesChoice(str, Enum):
+    """What becomes of a client who appears on more than one row."""
+
+    LATEST = "latest"
+    ALL = "all"
+    REJECT = "reject"
+
+
 class ReportFileFormat(str, Enum):
     """Formats of the per-client report files."""
 
@@ -55,24 +63,29 @@ or from FHIR QuestionnaireResponses (a Bundle, a JSON array or NDJSON; each date
 authored time).
 
 Columns may be named by question id or question text (any case), cells may hold option values
-or labels, multi-select cells are split on ';' or ', '. An id, client, name or email column
-names each client (or --id-column); otherwise the row number does. Columns that name no
-question are ignored with a warning.
+or labels, multi-select cells are split on ';' or ', '. A client, id, name or email column
+names each client (a bare ID of response numbers 1, 2, 3 ... never does; or --id-column);
+otherwise the row number does. The form's own time column (Timestamp, Completion time,
+Submitted at ...; or --time-column) dates each assessment. Before scoring, one warning names
+every question without a column and what that costs (--check shows the whole mapping).
 
-Rows that cannot be scored are listed with row, column and reason, and all the others are
-still scored: scored + rejected always equals the rows read. --errors FILE writes the rejected
-rows as CSV to fix and re-run, their cells exactly as read; --excel writes the CSV outputs
-for Excel (a UTF-8 byte-order mark, CRLF). No output may be the input, the rule base or the
-history database (refused before reading, exit code 2).
+A client on more than one row is scored once, from their latest row by the form's date (or
+the last row), and the others are left out and named; --duplicates all keeps every row,
+--duplicates reject rejects them. Answers to follow-up questions that an earlier answer skips
+are not scored, and are named. Rows that cannot be scored are listed with row, column and
+reason, and all the others are still scored: scored + rejected + left out always equals the
+rows read. --errors FILE writes the rejected rows as CSV to fix and re-run, their cells exactly
+as read; --excel writes the CSV outputs for Excel (a UTF-8 byte-order mark, CRLF). No output
+may be the input, the rule base or the history database (refused before reading, exit code 2).
 
 --reports DIR writes one report per client to hand out (--report-style short: one or two
 printed pages). Reports in DIR from an earlier run that this run did not write are listed;
 --clean-reports removes them (only gutcheck reports, only when every row was scored).
 
-Exit codes: 0 every row scored; 3 the input could not be read, or some rows were rejected
-(everything for the good rows is still written); 5 with --fail-on-red-flag, some client
-reported a red flag (this wins over 3); 2 bad usage; 4 invalid rule base; 6 history not
-writable (--save).
+Exit codes: 0 every row scored; 3 the input could not be read, some rows were rejected
+(everything for the good rows is still written), or a question has no column with --check or
+--strict-columns; 5 with --fail-on-red-flag, some client reported a red flag (this wins over
+3); 2 bad usage; 4 invalid rule base; 6 history not writable (--save).
 """
 
 
@@ -130,7 +143,41 @@ ErrorsOption = Annotated[
 IdColumnOption = Annotated[
     str | None,
     typer.Option("--id-column", show_default=False,
-                 help="Column that names each client (default: the first of id, client, name, email)."),
+                 help="Column that names each client (default: the first of client, id, name, email; "
+                 "never a column of response numbers)."),
+]
+
+
+TimeColumnOption = Annotated[
+    str | None,
+    typer.Option("--time-column", show_default=False,
+                 help="Column holding when each form was sent, which dates the assessment (default: "
+                 "Completion time, Submitted at, Submit Date, Submission Date, Timestamp, End Date, "
+                 "Start time ...; without one, the time of the run)."),
+]
+
+
+DuplicatesOption = Annotated[
+    DuplicatesChoice,
+    typer.Option("--duplicates", case_sensitive=False,
+                 help="A client on more than one row: latest scores only their latest row by the form's "
+                 "date (else the last) and leaves out the others; all scores every row (--save still "
+                 "keeps only the latest); reject rejects all their rows."),
+]
+
+
+CheckOption = Annotated[
+    bool,
+    typer.Option("--check", help="Print which column feeds which question (and which are ignored, "
+                 "and why) and stop without scoring: exit code 0 when every question has a column, "
+                 "3 when some have none."),
+]
+
+
+StrictColumnsOption = Annotated[
+    bool,
+    typer.Option("--strict-columns", help="Refuse the input (exit code 3) before scoring when a "
+                 "question of the rule base has no column, instead of warning."),
 ]
 
 
@@ -143,8 +190,9 @@ FailOnRedFlagOption = Annotated[
 SaveOption = Annotated[
     bool,
     typer.Option("--save", help="Save each client's assessment in the local history, under a "
-                 "profile named by the client id; one already saved (same rule base and "
-                 "answers) is not saved again, so a run can be repeated."),
+                 "profile named by the client id and dated by the form's time column; one already "
+                 "saved (same rule base and answers, and the same form date) is not saved again, "
+                 "so a run can be repeated."),
 ]
 
 
@@ -176,6 +224,10 @@ def batch(
     save: SaveOption = False,
     input_format: InputFormatOption = InputFormatChoice.AUTO,
     excel: ExcelOption = False,
+    time_column: TimeColumnOption = None,
+    duplicates: DuplicatesOption = DuplicatesChoice.LATEST,
+    check: CheckOption = False,
+    strict_columns: StrictColumnsOption = False,
 ) -> None:
     """Score many clients from one export."""
     from gutcheck.commands.batch_run import BatchOptions, run_batch
@@ -186,19 +238,11 @@ def batch(
     check_excel(excel, fmt is OutputFormat.CSV or errors is not None, "add --format csv or --errors FILE")
 
     options = BatchOptions(
-        source=source,
-        output=fmt.value,
-        reports=reports,
-        report_format=ReportFormat(report_format.value),
-        errors=errors,
-        id_column=id_column,
-        fail_on_red_flag=fail_on_red_flag,
-        save=save,
-        input_format=input_format.value,
-        rules_path=rules,
-        report_style=report_style,
-        clean_reports=clean_reports,
-        excel=excel,
+        source=source, output=fmt.value, reports=reports, report_format=ReportFormat(report_format.value),
+        errors=errors, id_column=id_column, fail_on_red_flag=fail_on_red_flag, save=save,
+        input_format=input_format.value, rules_path=rules, report_style=report_style, clean_reports=clean_reports,
+        excel=excel, time_column=time_column, duplicates=duplicates.value, check=check,
+        strict_columns=strict_columns,
     )
     run_batch(load(rules), options)
 

@@ -1,23 +1,19 @@
-"""Where a batch's rows go: the summary on stdout, the errors file, per-client reports, notices and progress."""
+"""Where a batch's rows go: the summary on stdout, the errors file and per-client reports."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
 from gutcheck.render import ReportFormat, ReportStyle
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from contextlib import AbstractContextManager
+    from collections.abc import Callable
+    from typing import IO
 
     from rich.console import Console
-    from rich.progress import Progress
 
     from gutcheck.batch.rows import RejectedRow
-    from gutcheck.batch.sniff import TextInput
     from gutcheck.batch.summary import ClientSummary
     from gutcheck.engine.assessment import Assessment
     from gutcheck.errors import GutcheckError
@@ -25,10 +21,6 @@ if TYPE_CHECKING:
     from gutcheck.rulebook.model import RuleBase
 
 
-SHOWN_ROW_ERRORS = 20
-SHOWN_RED_FLAGS = 20
-PROGRESS_AFTER_ROWS = 2000
-PROGRESS_EVERY = 512
 CHUNK_LINES = 256  # records per write when stdout is unbuffered
 
 # --------------------------------------------------------------------------- running a batch
@@ -63,34 +55,6 @@ class ErrorsFile:
         except GutcheckError as exc:
             self.failure = exc  # the temporary file is gone; the target is left as it was
             raise
-
-
-def errors_file(
-    path: Path | None, columns: tuple[str, ...], *, excel: bool = False
-) -> AbstractContextManager[ErrorsFile | None]:
-    from contextlib import contextmanager
-
-    from gutcheck.errors import GutcheckError
-
-    @contextmanager
-    def managed() -> Iterator[ErrorsFile | None]:
-        """The errors file, moved into place only when the run gets to its end."""
-        if path is None:
-            yield None
-            return
-        errors = ErrorsFile(path, columns, excel=excel)
-        try:
-            yield errors
-        except BaseException:
-            errors.file.discard()
-            raise
-        if errors.failure is None:
-            try:
-                errors.file.commit()
-            except GutcheckError as exc:
-                errors.failure = exc
-
-    return managed()
 
 
 class ReportWriter:
@@ -146,10 +110,10 @@ class SummaryOutput:
 class FhirLines(SummaryOutput):
     """One FHIR Bundle per client, a line each (NDJSON), written as each client is scored."""
 
-    def __init__(self, rules: RuleBase) -> None:
+    def __init__(self, rules: RuleBase, out: IO[str] | None = None) -> None:
         import sys
 
-        self.out = sys.stdout
+        self.out = out or sys.stdout
         self.rules = rules
 
     def add(self, summary: ClientSummary) -> None:
@@ -176,14 +140,14 @@ class RecordLines(SummaryOutput):
     are then written :data:`CHUNK_LINES` at a time (and whatever is left at the end).
     """
 
-    def __init__(self, fmt: str, maker: RecordMaker, *, excel: bool = False) -> None:
+    def __init__(self, fmt: str, maker: RecordMaker, out: IO[str] | None = None, *, excel: bool = False) -> None:
         import sys
 
-        if excel:
+        if excel:  # the records end on stdout, held or not
             from gutcheck.commands.output import exact_stdout
 
             exact_stdout()
-        self.out = sys.stdout
+        self.out = out or sys.stdout
         self.fmt = fmt
         self.maker = maker
         self.count = 0
@@ -280,95 +244,15 @@ class SummaryTable(SummaryOutput):
                                "use --format csv to see every client."))
 
 
-def summary_output(fmt: str, rules: RuleBase, *, excel: bool = False) -> SummaryOutput:
+def summary_output(
+    fmt: str, rules: RuleBase, out: IO[str] | None = None, *, excel: bool = False
+) -> SummaryOutput:
+    """The summary output of ``fmt``, writing to ``out`` (default: stdout); ``excel``: a CSV for
+    Excel (byte-order mark, CRLF)."""
     if fmt == "table":
         return SummaryTable(rules)
     if fmt == "fhir":
-        return FhirLines(rules)
+        return FhirLines(rules, out)
     from gutcheck.render.batch_records import RecordMaker
 
-    return RecordLines(fmt, RecordMaker(rules), excel=excel and fmt == "csv")
-
-
-# --------------------------------------------------------------------------- notices and progress
-
-
-class Notices:
-    """Warnings, row errors and closing notices on stderr, capped so a bad file cannot flood it."""
-
-    def __init__(self) -> None:
-        self.shown_errors = 0
-        self.hidden_errors = 0
-
-    def say(self, message: str) -> None:
-        """One line on stderr."""
-        typer.echo(message, err=True)
-
-    def warn(self, message: str) -> None:
-        """A warning that does not stop the batch."""
-        self.say(f"Warning: {message}")
-
-    def row_error(self, rejected: RejectedRow) -> None:
-        """The reasons of a rejected row (the first few rows only)."""
-        if self.shown_errors >= SHOWN_ROW_ERRORS:
-            self.hidden_errors += 1
-            return
-        self.shown_errors += 1
-        for reason in rejected.reasons:
-            self.say(reason)
-
-
-class Tally:
-    """Counts of the run and the clients who reported red flags (the first few, by name)."""
-
-    def __init__(self) -> None:
-        self.scored_count = 0
-        self.rejected = 0
-        self.red_flag_count = 0
-        self.red_flag_names: list[str] = []
-        self.already_saved = 0  # --save: assessments the history held already (not saved twice)
-        self.errors_lost = False  # the errors file could not be written
-
-    def flagged(self, summary: ClientSummary) -> None:
-        """Count a scored client who reported a red flag (the caller counts every scored client)."""
-        self.red_flag_count += 1
-        if len(self.red_flag_names) < SHOWN_RED_FLAGS:
-            self.red_flag_names.append(f"{summary.client} (row {summary.row})")
-
-
-class RowProgress:
-    """A progress bar on stderr for long inputs, only when stderr is a terminal."""
-
-    def __init__(self, console: Console, text_input: TextInput) -> None:
-        self.console = console
-        self.input = text_input
-        self.enabled = console.is_terminal
-        self.rows = 0
-        self.bar: Progress | None = None
-
-    def tick(self, rows: int) -> None:
-        """``rows`` have been read (called every :data:`PROGRESS_EVERY` rows): redraw."""
-        self.rows = rows
-        if self.enabled and rows >= PROGRESS_AFTER_ROWS:
-            self._draw()
-
-    def _draw(self) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn
-
-        if self.bar is None:
-            self.bar = Progress(TextColumn("Scoring"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
-                                console=self.console, transient=True)
-            self.bar.add_task("batch", total=self.input.size, rows=0)
-            self.bar.start()
-        self.bar.update(self.bar.task_ids[0], completed=self.input.position() or 0, rows=self.rows)
-
-    def close(self) -> None:
-        """Remove the bar."""
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def progress(console: Console, text_input: TextInput) -> AbstractContextManager[RowProgress]:
-    from contextlib import closing
-
-    return closing(RowProgress(console, text_input))
+    return RecordLines(fmt, RecordMaker(rules), out, excel=excel and fmt == "csv")

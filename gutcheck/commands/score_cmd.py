@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gutcheck.commands.helptext import command_help
 from gutcheck.commands.options import NoPagerOption, RulesOption, StyleOption, check_style, no_pager
 from gutcheck.render import ReportFormat, ReportStyle
-
-if TYPE_CHECKING:
-    from gutcheck.engine.assessment import Assessment
-    from gutcheck.rulebook.model import RuleBase
 
 if TYPE_CHECKING:
     from gutcheck.engine.assessment import Assessment
@@ -58,7 +54,7 @@ def score(
 ) -> None:
     """Score one person's answers and print the assessment."""
     from gutcheck.commands.options import load
-    from gutcheck.commands.output import emit_report, notice
+    from gutcheck.commands.output import notice
     from gutcheck.history import DEFAULT_PROFILE
 
     no_pager(pager_off)
@@ -68,13 +64,11 @@ def score(
 
         check_profile(profile)  # before scoring: a bad name would otherwise fail after the output
     rule_base = load(rules)
-    assessment = _assess(rule_base, answers)
+    assessment, parsed = _assess(rule_base, answers)
+    _note_ignored(rule_base, parsed, assessment)
     saving = save is True or (save is None and profile is not None)
     name = DEFAULT_PROFILE if profile is None else profile
-    if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
-        _emit_fhir(assessment, rule_base)
-    else:
-        emit_report(assessment, fmt, closing=_closing(answers, name if saving else None), style=style)
+    _emit(assessment, fmt, rule_base, _closing(answers, name if saving else None), style)
     if saving:
         from gutcheck.history.store import save_assessment
 
@@ -82,16 +76,9 @@ def score(
         notice(f"Saved as assessment #{row_id} in profile {name!r} ({location}).")
 
 
-def _emit_fhir(assessment: Assessment, rule_base: RuleBase) -> None:
-    from gutcheck.commands.output import emit_text
-    from gutcheck.render.fhir import render_fhir
-
-    emit_text(render_fhir(assessment, rule_base))
-
-
-def _assess(rule_base: RuleBase, answers: str) -> Assessment:
-    """Read and score one person's answers; a form's own date (a FHIR response's ``authored``)
-    dates the assessment, else the time now."""
+def _assess(rule_base: RuleBase, answers: str) -> tuple[Assessment, dict[str, Any]]:
+    """Read and score one person's answers (and the parsed answers); a form's own date (a FHIR
+    response's ``authored``) dates the assessment, else the time now."""
     from gutcheck.answers.files import read_parsed_answers
     from gutcheck.commands.options import now
     from gutcheck.engine.scoring import score_parsed
@@ -99,7 +86,34 @@ def _assess(rule_base: RuleBase, answers: str) -> Assessment:
     person = read_parsed_answers(
         rule_base, answers, warn=lambda message: typer.echo(f"Warning: {message}", err=True)
     )
-    return score_parsed(rule_base, person.answers, taken_at=person.taken_at or now(), client=person.client)
+    taken_at = person.taken_at or now()
+    return score_parsed(rule_base, person.answers, taken_at=taken_at, client=person.client), person.answers
+
+
+def _emit(
+    assessment: Assessment, fmt: ReportFormat, rules: RuleBase, closing: list[str], style: ReportStyle
+) -> None:
+    """Print the assessment in ``fmt``."""
+    from gutcheck.commands.output import emit_report
+
+    if fmt is ReportFormat.FHIR:  # with the rule base, the response mirrors its Questionnaire exactly
+        from gutcheck.commands.output import emit_text
+        from gutcheck.render.fhir import render_fhir
+
+        emit_text(render_fhir(assessment, rules))
+    else:
+        emit_report(assessment, fmt, closing=closing, style=style)
+
+
+def _note_ignored(rules: RuleBase, parsed: dict[str, Any], assessment: Assessment) -> None:
+    """One line on stderr naming answers to questions an earlier answer hides (not scored)."""
+    from gutcheck.batch.summary import conditional_questions, hidden_answers, ignored_note
+    from gutcheck.commands.output import notice
+
+    shown = {answer.question for answer in assessment.answers}
+    ignored = hidden_answers(conditional_questions(rules), parsed, shown)
+    if ignored:
+        notice(ignored_note(rules, ignored))
 
 
 def _closing(answers: str, saved_in: str | None) -> list[str]:

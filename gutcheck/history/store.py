@@ -197,20 +197,24 @@ class History:
         with self._guard(), self._transaction():
             return self._insert(assessment, profile)
 
-    def save_once(self, assessment: Assessment, profile: str = DEFAULT_PROFILE) -> int | None:
+    def save_once(
+        self, assessment: Assessment, profile: str = DEFAULT_PROFILE, *, same_time: bool = False
+    ) -> int | None:
         """Store ``assessment`` unless ``profile`` holds one already made by the same rule base
-        (same content hash) from the same answers; the new id, or None when it was there.
+        (same content hash) from the same answers (with ``same_time``: and taken at the same
+        time, as a form's own date gives it); the new id, or None when it was there.
 
         Checked and stored in one transaction, so running a batch again, or after it was
         stopped half-way, never saves anyone twice, even with two runs at once."""
         check_profile(profile)
         key = answers_key(assessment.to_dict())
+        when = utc_stamp(assessment.taken_at) if same_time else None
         with self._guard(), self._transaction():
             found = self._db.execute(
-                "SELECT document FROM assessments WHERE profile = ? AND rules_hash = ?",
+                "SELECT document, taken_at FROM assessments WHERE profile = ? AND rules_hash = ?",
                 (profile, assessment.rules.hash),
             )
-            if any(answers_key(document) == key for (document,) in found):
+            if any(answers_key(document) == key and when in (None, taken) for document, taken in found):
                 return None
             return self._insert(assessment, profile)
 

@@ -23,7 +23,8 @@ class RecordMaker:
     """The one definition of a batch output record, shared by the JSON, JSON Lines and CSV outputs.
 
     Fields, in this order: schema, client, row, rules (id, version), red_flag, red_flags,
-    overall (percent, level), top_factor, top_suggestions, factors (id -> percent, level).
+    overall (percent, level), top_factor, top_suggestions, factors (id -> percent, level),
+    ignored_answers (ids of questions answered although an earlier answer hides them).
     CSV flattens nested fields into dotted column names and drops the schema.
     :meth:`json_line` and :meth:`cells` write the same record without building it, from
     pieces encoded once; they give exactly what :meth:`record` encoded or flattened gives.
@@ -51,6 +52,7 @@ class RecordMaker:
             "top_factor": summary.top_factor,
             "top_suggestions": list(summary.top_suggestions),
             "factors": {fid: {"percent": pct, "level": lvl} for fid, pct, lvl in summary.factors},
+            "ignored_answers": list(summary.ignored_answers),
         }
 
     def json_line(self, summary: ClientSummary) -> str:
@@ -59,13 +61,13 @@ class RecordMaker:
 
     def _general_line(self, summary: ClientSummary) -> str:
         """:meth:`json_line` for any summary, from pieces remembered or encoded here."""
-        row, client, percent, level, factors, flags, top, suggestions = summary
+        row, client, percent, level, factors, flags, top, suggestions, ignored = summary
         pieces = self.pieces
         return (
             f"{self._head}{_encode_text(client)},\"row\":{pieces.number(row)}{self._rules}"
             f"{pieces.flags(flags)},\"overall\":{pieces.overall(percent, level)},"
             f"\"top_factor\":{pieces.text(top)},\"top_suggestions\":{pieces.texts(suggestions)},"
-            f"\"factors\":{{{pieces.factors(factors)}}}}}\n"
+            f"\"factors\":{{{pieces.factors(factors)}}},\"ignored_answers\":{pieces.texts(ignored)}}}\n"
         )
 
     def _quick_line(self) -> Callable[[ClientSummary], str]:
@@ -79,10 +81,12 @@ class RecordMaker:
         names = [f"t{k}" for k in range(len(self.factor_ids))]
         members = ",".join(f"{{P[id({name})]}}" for name in names)
         text = ("f'{HEAD}{encode(client)},\"row\":{row}{RULES}{FLAGS[flags]},\"overall\":{OVERALL[percent, level]},"
-                "\"top_factor\":{TEXTS[top]},\"top_suggestions\":{LISTS[tops]},\"factors\":{{" + members + "}}}}\\n'")
+                "\"top_factor\":{TEXTS[top]},\"top_suggestions\":{LISTS[tops]},\"factors\":{{" + members
+                + "}},\"ignored_answers\":{LISTS[hid]}}}\\n'")
         source = (
             "def line(summary):\n"
-            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops = summary\n"
+            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops, hid"
+            " = summary\n"
             "    if row.__class__ is not int or percent.__class__ is not float or not percent:\n"
             "        return general(summary)\n"  # a number not remembered in this form
             "    try:\n"
@@ -103,7 +107,7 @@ class RecordMaker:
 
     def empty_summary(self) -> ClientSummary:
         """A summary with every field empty: its record has every column of the output."""
-        return ClientSummary(0, "", None, None, tuple((f, None, None) for f in self.factor_ids), (), None, ())
+        return ClientSummary(0, "", None, None, tuple((f, None, None) for f in self.factor_ids), (), None, (), ())
 
     def columns(self) -> tuple[str, ...]:
         """The CSV column names: the record's fields flattened, without the schema."""
@@ -119,6 +123,7 @@ class RecordMaker:
         for _, percent, level in summary.factors:
             cells.append(percent)
             cells.append(level)
+        cells.append(list(summary.ignored_answers))
         return cells
 
 

@@ -20,7 +20,9 @@ The module defines two functions, both closed over helpers from :mod:`gutcheck.e
   CSV cells in (``pick`` takes each question's cell from a record, ``cells`` are plain
   dictionaries from cell text to answer, ``learn`` adds a record's unseen texts to them), the
   client's batch summary out, made as ``B`` says (or None: the row takes the general path,
-  where messages are made);
+  where messages are made); the summary names the questions answered although an earlier
+  answer hides them, whose answers are not scored (``B.hidden`` turns a bit per question
+  with ``show_if``, in order, into their ids);
 - ``make_trace(H)``: a function from parsed answers to the :class:`~gutcheck.engine.compiled.Trace`
   the full assessment is built from.
 """
@@ -65,6 +67,7 @@ class _Generator(ConditionWriter):
         self.packs = tuple(packing(f) for f in rules.factors)
         self.shown = self.shown_vars(detail=True)
         self.in_row = False  # generating make_row: each cell's answer and its part come together
+        self.conditional = [i for i, q in enumerate(rules.questions) if q.show_if_data is not None]
         if any(f.weight < 0 for f in rules.factors) or sum(len(f.suggestions) for f in rules.factors) > PLACES:
             raise CodegenError("negative weights or too many suggestions to rank by integer keys")
 
@@ -171,9 +174,13 @@ class _Generator(ConditionWriter):
             lines.append(f"f{k} += {self.delta(i, q)}")
         for line in lines or (["pass"] if q.show_if_data is not None else []):
             emit(inner, line)
-        if q.show_if_data is not None and keep:
+        hidden = [f"s{i} = None"] if keep else []
+        if self.in_row and q.show_if_data is not None:  # a hidden question's answer is not scored, but reported
+            hidden.append(f"if v{i} is not None: hid |= {literal(1 << self.conditional.index(i))}")
+        if q.show_if_data is not None and hidden:
             emit(depth, "else:")
-            emit(depth + 1, f"s{i} = None")
+            for line in hidden:
+                emit(depth + 1, line)
 
     def factor(self, depth: int, k: int, factor: Factor, first: int, detail: bool) -> None:
         """Factor ``k``'s entry, its instrument's screen and the suggestions that apply."""
@@ -266,7 +273,8 @@ class _Generator(ConditionWriter):
         self.shown = self.shown_vars(detail=False)
         emit(0, "def make_row(H, pick, cells, learn, B):")
         emit(1, "Unseen, OutOfRange, FIRSTS = H.Unseen, H.OutOfRange, H.firsts")
-        emit(1, "Summary, new, ID, strip, unneutralise = B.Summary, B.new, B.id_index, B.strip, B.unneutralise")
+        emit(1, "Summary, new, ID, strip, unneutralise, HID = B.Summary, B.new, B.id_index, B.strip, B.unneutralise, "
+                "B.hidden")
         emit(1, "".join(f"d{i}, " for i in range(count)) + "= cells")
         self.constants(1)
         emit(1, "def row(number, record):")
@@ -276,6 +284,7 @@ class _Generator(ConditionWriter):
             emit(3, f"v{i}, x{i} = d{i}[c{i}]" if q.id in self.owner else f"v{i} = d{i}[c{i}]")
         emit(2, "except Unseen:")  # a cell text not seen before: learn the record's texts, then again
         emit(3, "return row(number, record) if learn(record) else None")
+        emit(2, "hid = 0")  # a bit per question answered although hidden: few rows have any
         self.in_row = True
         self.walk(2, detail=False)
         self.in_row = False
@@ -295,7 +304,7 @@ class _Generator(ConditionWriter):
         emit(2, "if flags:")  # the red flags come first, most urgent first, and lead the top three
         emit(3, "flags, tops = flagged(flags, tops)")
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
-                "flags, top, tops))")
+                "flags, top, tops, HID[hid] if hid else ()))")
         emit(1, "return row")
 
     def first_three(self, depth: int) -> None:

@@ -197,15 +197,31 @@ def test_a_bad_byte_late_in_a_json_file_rejects_that_record_only(tmp_path: Path,
     assert "1200 scored, 1 rejected, 1201 rows read" in result.err
 
 
-def test_saving_the_same_answers_twice_in_one_run_keeps_one(tmp_path: Path) -> None:
+def test_saving_one_client_on_several_rows_saves_only_the_latest(tmp_path: Path) -> None:
     source = tmp_path / "twice.csv"
     source.write_text("id,drink_freq\na,never\na,never\na,daily\n", encoding="utf-8")
 
     result = batch(str(source), "--save")
 
-    assert result.code == 0, result.err
+    assert result.code == 0, result.err  # one file never makes a trend (it did before: never, daily)
     with History.open() as store:
-        assert [s.assessment.answers[0].value for s in store.list("a")] == ["never", "daily"]
+        assert [s.assessment.answers[0].value for s in store.list("a")] == ["daily"]
+    assert "1 scored, 0 rejected, 2 left out" in result.err
+    assert "already saved" not in result.err
+
+
+def test_keeping_every_row_still_saves_only_the_latest(tmp_path: Path) -> None:
+    source = tmp_path / "twice.csv"
+    source.write_text("id,drink_freq\na,daily\na,never\n", encoding="utf-8")
+
+    result = batch(str(source), "--save", "--duplicates", "all", "--format", "jsonl")
+
+    assert result.code == 0, result.err
+    assert clients(result) == ["a", "a"]
+    with History.open() as store:
+        assert [s.assessment.answers[0].value for s in store.list("a")] == ["never"]
+    assert "Saved 1 assessment" in result.err and "1 earlier row of a client" in result.err
+    assert "already saved" not in result.err
 
 
 # -- 6. the errors file reproduces rejected rows -----------------------------------------------
@@ -299,7 +315,9 @@ def test_ctrl_c_mid_batch_still_closes_with_the_counts_and_writes_the_errors_fil
 
     assert result.code == ExitCode.INTERRUPTED
     assert clients(result) == ["a"] and seen == ["a", "b", "c"]  # d is never read
-    lines = result.err.strip().splitlines()
+    lines = [line for line in result.err.strip().splitlines() if not line.startswith(("Warning", "  ", "Clients"))]
+    assert lines[0].startswith("row 3, column 'drink_freq': 'sometimes'")  # b's reason, then the counts
     assert "1 scored, 1 rejected, 2 rows read" in lines[1] and "stopped early" in lines[1]
+    assert lines[2] == "Reading stopped early, so clients on more than one row were not looked for."
     assert lines[-1].startswith("Interrupted;")
     assert errors.read_text(encoding="utf-8").splitlines()[1].endswith(",b,sometimes")

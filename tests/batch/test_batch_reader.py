@@ -23,12 +23,12 @@ from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
 from gutcheck.batch.sources import Batch
 from gutcheck.batch.summary import ClientSummary, SummaryScorer, summarise
-from gutcheck.commands.batch_sinks import PROGRESS_AFTER_ROWS, PROGRESS_EVERY, RowProgress
+from gutcheck.commands.batch_notices import PROGRESS_AFTER_ROWS, PROGRESS_EVERY, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
 from gutcheck.render.batch_records import RecordMaker, flatten
 from gutcheck.rulebook.loading import load_rules
-from gutcheck.rulebook.model import Question, RuleBase
+from gutcheck.rulebook.model import HIDDEN, Question, RuleBase
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 RULE_BASES = {"mini": load_rules(MINI), "bundled": load_rules(None)}
@@ -130,7 +130,14 @@ def test_summary_scorer_agrees_with_the_engine(name: str, data: st.DataObject) -
     for number in range(3):  # several rows through one scorer, so remembered factors are reused
         answers = data.draw(answer_sets(rules))
         full = score_parsed(rules, answers, taken_at="2026-01-31T09:00:00+00:00", client="c")
-        assert scorer(ParsedRow(number + 2, "c", answers)) == summarise(full, number + 2)
+        expected = summarise(full, number + 2, answered_while_hidden(rules, answers))
+        assert scorer(ParsedRow(number + 2, "c", answers)) == expected
+
+
+def answered_while_hidden(rules: RuleBase, answers: dict[str, Any]) -> tuple[str, ...]:
+    """Questions answered (not declined) that the rule base's own walk says are hidden."""
+    _, _, states = rules.walk(answers)
+    return tuple(qid for qid, state in states.items() if state is HIDDEN and qid in answers and answers[qid] != SKIP)
 
 
 def test_record_is_the_same_in_json_and_csv(mini_rules: RuleBase) -> None:
@@ -148,7 +155,20 @@ def test_record_is_the_same_in_json_and_csv(mini_rules: RuleBase) -> None:
         "overall.level": record["overall"]["level"], "top_factor": "drink",
         "top_suggestions": record["top_suggestions"], "factors.drink.percent": 66.7,
         "factors.drink.level": "moderate", "factors.food.percent": 50.0, "factors.food.level": "high",
+        "ignored_answers": [],
     }
+
+
+def test_answers_to_hidden_questions_are_named_in_the_record(mini_rules: RuleBase) -> None:
+    maker = RecordMaker(mini_rules)
+    answers = {"drink_freq": "never", "drink_amount": 7, "food_stress": "s2"}
+    full = score_parsed(mini_rules, answers, taken_at="2026-01-31T09:00:00+00:00", client="ann")
+    summary = SummaryScorer(mini_rules, taken_at="t")(ParsedRow(3, "ann", answers))
+
+    assert summary.ignored_answers == ("drink_amount",)
+    assert summary == summarise(full, 3, ("drink_amount",))
+    assert json.loads(maker.json_line(summary))["ignored_answers"] == ["drink_amount"]
+    assert dict(zip(maker.columns(), maker.cells(summary), strict=True))["ignored_answers"] == ["drink_amount"]
 
 
 PERCENTS = st.one_of(
@@ -168,7 +188,7 @@ def client_summaries(draw: st.DrawFn, rules: RuleBase) -> ClientSummary:
         overall_level=draw(LEVELS),
         factors=tuple((f.id, draw(PERCENTS), draw(LEVELS)) for f in rules.factors),
         red_flags=draw(IDS), top_factor=draw(st.one_of(st.none(), st.text(max_size=8))),
-        top_suggestions=draw(IDS),
+        top_suggestions=draw(IDS), ignored_answers=draw(IDS),
     )
 
 
@@ -313,3 +333,40 @@ def test_progress_bar_only_for_a_terminal_and_many_rows() -> None:
 
     assert on_terminal.bar is not None and on_pipe.bar is None
     on_terminal.close()
+
+
+class Positioned(io.StringIO):
+    """A text stream over bytes whose read position a progress bar can ask for."""
+
+    def __init__(self, read: int) -> None:
+        super().__init__("")
+        self.buffer = io.BytesIO(b"x" * 4000)
+        self.buffer.seek(read)
+
+
+@pytest.mark.parametrize(("size", "total_rows", "total", "done"), [
+    (4000, None, 4000, 1000),  # CSV and JSON Lines: bytes read of the file's size
+    (4000, 10_000, 10_000, PROGRESS_AFTER_ROWS),  # a JSON array or FHIR responses: rows of a known count
+    (None, None, None, None),  # stdin of unknown size: only the rows so far
+])
+def test_progress_shows_percent_and_time_left_when_the_size_is_known(
+    size: int | None, total_rows: int | None, total: int | None, done: int | None
+) -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    progress = RowProgress(console, TextInput(Positioned(1000), "x", size=size), total_rows)
+
+    progress.tick(PROGRESS_AFTER_ROWS)
+
+    assert progress.bar is not None
+    task = progress.bar.tasks[0]
+    assert (task.total, task.completed if total else None) == (total, done)
+    plain = Console(file=io.StringIO(), width=100)
+    plain.print(progress.bar.make_tasks_table(progress.bar.tasks))
+    line = plain.file.getvalue().split()  # type: ignore[attr-defined]
+    progress.close()
+    percent = f"{100 * done // total}%" if total and done else None
+    # the time left shows once a rate is known: -:--:-- on the first redraw
+    if total:
+        assert line[-5:] == [percent, "2,000", "rows", "·", "-:--:--"]
+    else:
+        assert line[-2:] == ["2,000", "rows"] and not any(word.endswith("%") for word in line)

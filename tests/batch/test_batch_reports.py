@@ -39,7 +39,7 @@ def test_hostile_ids_give_safe_distinct_names_inside_the_reports_folder(tmp_path
     before = set(tmp_path.rglob("*")) - set(reports.rglob("*"))
 
     result = run("batch", str(source), "--rules", str(MINI), "--reports", str(reports),
-                 "--report-format", "json")
+                 "--report-format", "json", "--duplicates", "all")  # every row, the same id twice too
 
     assert result.code == 0, result.err
     names = sorted(os.listdir(reports))
@@ -58,7 +58,8 @@ def test_each_report_belongs_to_its_client(tmp_path: Path) -> None:
     source, reports = tmp_path / "clients.csv", tmp_path / "reports"
     write_ids(source, HOSTILE_IDS)
 
-    run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json")
+    run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json",
+        "--duplicates", "all")
 
     clients = sorted(json.loads(p.read_text(encoding="utf-8"))["client"] for p in reports.iterdir())
     expected = sorted(client.strip() or f"row {row}" for row, client in enumerate(HOSTILE_IDS, start=2))
@@ -70,9 +71,24 @@ def test_rerun_replaces_reports_instead_of_adding_copies(tmp_path: Path) -> None
     write_ids(source, ["ann", "ann", "bob"])
 
     for _ in range(2):
-        run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json")
+        run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json",
+            "--duplicates", "all")
 
     assert sorted(os.listdir(reports)) == ["ann-2.json", "ann.json", "bob.json"]
+
+
+def test_a_client_on_two_rows_gets_one_report_from_the_latest_row(tmp_path: Path) -> None:
+    source, reports = tmp_path / "clients.csv", tmp_path / "reports"
+    source.write_text("id,drink_freq\nAnn,never\nbob,never\nAnn ,daily\n", encoding="utf-8")
+
+    result = run("batch", str(source), "--rules", str(MINI), "--reports", str(reports), "--report-format", "json")
+
+    assert result.code == 0, result.err
+    assert sorted(os.listdir(reports)) == ["Ann.json", "bob.json"]
+    kept = json.loads((reports / "Ann.json").read_text(encoding="utf-8"))
+    assert kept["answers"][0]["value"] == "daily"
+    assert "'Ann' (rows 2 and 4; the latest is row 4)" in result.err
+    assert "2 scored, 0 rejected, 1 left out" in result.err and "3 rows read" in result.err
 
 
 @pytest.mark.parametrize(("fmt", "needle"), [("md", "# "), ("html", "<html")])

@@ -93,7 +93,22 @@ def score(rules: RuleBase, parsed: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def ignored(rules: RuleBase, parsed: dict[str, Any]) -> tuple[str, ...]:
+    """Questions answered (not declined) although an earlier answer hides them, in order."""
+    shown: dict[str, Any] = {}
+    found: list[str] = []
+    for q in rules.questions:
+        value = parsed.get(q.id)
+        if q.show_if_data is not None and not holds(q.show_if_data, shown, {}):
+            if value is not None and value != SKIP:
+                found.append(q.id)
+        elif value is not None and value != SKIP:
+            shown[q.id] = value
+    return tuple(found)
+
+
 def _factor(factor: Factor, shown: dict[str, Any], blank: set[str], alarm: bool) -> dict[str, Any]:
+
     full = sum(q.max_points for q in factor.questions)
     raw = sum(q.points(shown[q.id]) for q in factor.questions if q.id in shown)
     reachable = sum(q.max_points for q in factor.questions if q.id not in blank)

@@ -92,7 +92,8 @@ def test_batch_gives_what_score_gives_for_each_row(data: st.DataObject, tmp_path
         if not answers:
             assert isinstance(item, RejectedRow)
             continue
-        expected = summarise(score_parsed(rules, answers, taken_at=WHEN, client=f"c{n}"), n + 2)
+        expected = summarise(score_parsed(rules, answers, taken_at=WHEN, client=f"c{n}"), n + 2,
+                             reference.ignored(rules, answers))
         summary = item
         if isinstance(item, ParsedRow):  # the row scorer reads "prefer not to say" as no answer, so
             assert set(answers.values()) == {SKIP}  # a row of nothing else is the general path's
