@@ -9,12 +9,16 @@ from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
 from gutcheck.engine.ranking import top_ids
+from gutcheck.engine.urgency import URGENCY_ORDER
 from gutcheck.rulebook.model import RuleBase
 
 # --------------------------------------------------------------------------- results
 
 
-RECORD_SCHEMA = "gutcheck.batch-record/1"
+RECORD_SCHEMA = "gutcheck.batch-record/2"
+# A client's triage, most urgent first: a red flag (its kind), a safety question left blank, none.
+UNANSWERED = "unanswered"
+NONE = "none"
 
 
 TOP_SUGGESTIONS = 3
@@ -23,12 +27,14 @@ TOP_SUGGESTIONS = 3
 class ClientSummary(NamedTuple):
     """One client's line of a batch: the overall and factor levels, red flags, what to do first.
 
-    ``red_flags`` are the ids of the red flags answered yes, most urgent first; they lead
-    ``top_suggestions``, the first three things to do. ``factors`` holds ``(factor id,
-    percent, level)`` in the rule base's factor order. ``ignored_answers`` names the questions
-    answered although an earlier answer hides them (alcohol "Never" and yet a number of
-    drinks): those answers are not scored, and are reported. A named tuple: one is made per
-    client, and it is the quickest immutable record to make.
+    ``red_flags`` are the red flags answered yes as ``(id, kind, urgency)``, most urgent first
+    (``kind`` is ``alarm`` or ``risk``; ``urgency`` as resolved for this client's answers);
+    their ids lead ``top_suggestions``, the first three things to do. ``factors`` holds
+    ``(factor id, percent, level)`` in the rule base's factor order. ``ignored_answers`` names
+    the questions answered although an earlier answer hides them (alcohol "Never" and yet a
+    number of drinks): those answers are not scored, and are reported. ``safety_blank`` names
+    the safety questions this client was asked and left blank: never read as "no". A named
+    tuple: one is made per client, and it is the quickest immutable record to make.
     """
 
     row: int
@@ -36,15 +42,39 @@ class ClientSummary(NamedTuple):
     overall_percent: float | None
     overall_level: str | None
     factors: tuple[tuple[str, float | None, str | None], ...]
-    red_flags: tuple[str, ...]
+    red_flags: tuple[tuple[str, str, str], ...]
     top_factor: str | None
     top_suggestions: tuple[str, ...]
     ignored_answers: tuple[str, ...] = ()
+    safety_blank: tuple[str, ...] = ()
 
     @property
     def has_red_flags(self) -> bool:
         """True when the client answered yes to any red flag (alarm symptom or risk marker)."""
         return bool(self.red_flags)
+
+    @property
+    def flag_ids(self) -> tuple[str, ...]:
+        """The ids of the red flags answered yes, most urgent first."""
+        return tuple(flag_id for flag_id, _, _ in self.red_flags)
+
+    @property
+    def triage(self) -> str:
+        """``alarm`` or ``risk`` (the kind of the most urgent red flag), ``unanswered`` when no
+        flag was answered yes but a safety question was left blank, else ``none``."""
+        if self.red_flags:
+            return self.red_flags[0][1]
+        return UNANSWERED if self.safety_blank else NONE
+
+
+def triage_rank(summary: ClientSummary) -> float:
+    """Who to contact first: the most urgent red flag's urgency (an alarm before a risk marker
+    of the same urgency), a safety question left blank just before a routine risk marker (a
+    blank may hide anything), then everyone else."""
+    if summary.red_flags:
+        _, kind, urgency = summary.red_flags[0]
+        return URGENCY_ORDER.get(urgency, len(URGENCY_ORDER)) + (0.2 if kind == "risk" else 0.0)
+    return URGENCY_ORDER["routine"] - 0.5 if summary.safety_blank else len(URGENCY_ORDER) + 1.0
 
 
 RUN_LENGTH = 128  # summaries handed on together
@@ -57,9 +87,12 @@ class Summaries(list[ClientSummary]):
     __slots__ = ()
 
 
-def summarise(assessment: Assessment, row: int, ignored: tuple[str, ...] = ()) -> ClientSummary:
+def summarise(
+    assessment: Assessment, row: int, ignored: tuple[str, ...] = (), safety: tuple[str, ...] = ()
+) -> ClientSummary:
     """The summary line of a scored client; ``ignored`` names the answers to hidden questions
-    (see :func:`hidden_answers`)."""
+    (see :func:`hidden_answers`), ``safety`` the rule base's safety questions (see
+    :func:`safety_questions`), of which those left blank are named."""
     top = assessment.top_factor()
     return ClientSummary(
         row=row,
@@ -67,13 +100,24 @@ def summarise(assessment: Assessment, row: int, ignored: tuple[str, ...] = ()) -
         overall_percent=assessment.overall.percent,
         overall_level=assessment.overall.level,
         factors=tuple((f.id, f.percent, f.level) for f in assessment.factors),
-        red_flags=tuple(flag.id for flag in assessment.red_flags),
+        red_flags=tuple((flag.id, flag.kind, flag.urgency) for flag in assessment.red_flags),
         top_factor=top.id if top is not None else None,
         top_suggestions=top_ids(
             [flag.id for flag in assessment.red_flags], [s.id for s in assessment.suggestions], TOP_SUGGESTIONS
         ),
         ignored_answers=ignored,
+        safety_blank=safety_blank(safety, assessment.unanswered),
     )
+
+
+def safety_questions(rules: RuleBase) -> tuple[str, ...]:
+    """The ids of the rule base's safety (red-flag) questions, in order."""
+    return tuple(flag.question.id for flag in rules.red_flags)
+
+
+def safety_blank(safety: tuple[str, ...], unanswered: Container[str]) -> tuple[str, ...]:
+    """The safety questions among those shown and left blank, in the rule base's order."""
+    return tuple([qid for qid in safety if qid in unanswered])
 
 
 def conditional_questions(rules: RuleBase) -> tuple[str, ...]:
@@ -136,6 +180,7 @@ class SummaryScorer:
         self.outline = Scorer(rules, detail=False).outline
         self.taken_at = taken_at
         self.conditional = conditional_questions(rules)
+        self.safety = safety_questions(rules)
 
     def __call__(self, row: ParsedRow) -> ClientSummary:
         """The summary of one parsed row."""
@@ -148,11 +193,12 @@ class SummaryScorer:
             overall_percent=overall.percent,
             overall_level=overall.level,
             factors=tuple([(o.result.id, o.result.percent, o.result.level) for o in outline.factors]),
-            red_flags=tuple([flag.id for flag in outline.red_flags]),
+            red_flags=tuple([(flag.id, flag.kind, flag.urgency) for flag in outline.red_flags]),
             top_factor=top.id if top is not None else None,
             top_suggestions=top_ids(
                 [flag.id for flag in outline.red_flags], [s.id for s in outline.suggestions(TOP_SUGGESTIONS)],
                 TOP_SUGGESTIONS,
             ),
             ignored_answers=hidden_answers(self.conditional, row.answers, outline.shown),
+            safety_blank=safety_blank(self.safety, outline.unanswered),
         )

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from gutcheck.commands.batch_notices import Notices, Tally
     from gutcheck.commands.batch_pass import Pass
     from gutcheck.commands.batch_run import BatchOptions, Run
+    from gutcheck.rulebook.model import RuleBase
 
 
 def conclude(result: Pass, options: BatchOptions, notices: Notices) -> None:
@@ -26,8 +27,11 @@ def conclude(result: Pass, options: BatchOptions, notices: Notices) -> None:
         raise stopped  # nothing was read: the file is refused as a whole
     if batch.rows_read == 0:
         raise InputError(f"{batch.display}: has a header but no rows to score; add a row per client")
+    written = write_overview(result, options)
     for line in _closing_lines(result, options):
         notices.say(line)
+    if written is not None:
+        notices.say(written)
     if options.fail_on_red_flag and tally.red_flag_count:
         if stopped is not None:
             notices.say(stopped.message)
@@ -59,13 +63,33 @@ def _closing_lines(result: Pass, options: BatchOptions) -> Iterator[str]:
         yield from _older_reports(result, options)  # reports in that folder this run did not write
     if result.store is not None:
         yield _saved_line(tally, result.store.location)
+    yield from triage_lines(batch.rules, tally)
+
+
+def triage_lines(rules: RuleBase, tally: Tally) -> Iterator[str]:
+    """Who to contact first, most urgent red flag first, each with its flag and time frame; then
+    the clients who left a safety question blank (never read as "no")."""
+    from gutcheck.engine.urgency import tier
+
+    names = {flag.question.id: flag.title for flag in rules.red_flags}
     if tally.red_flag_count:
-        names = ", ".join(tally.red_flag_names)
-        more = f" and {tally.red_flag_count - len(tally.red_flag_names)} more" if (
-            tally.red_flag_count > len(tally.red_flag_names)) else ""
-        yield (f"RED FLAG: {plural(tally.red_flag_count, 'client')} answered yes to a red-flag question "
-               f"(an alarm symptom that needs a clinician, or a reason to mention to a doctor; each "
-               f"report says which): {names}{more}.")
+        contacts = tally.contacts.most_urgent()
+        listed = "; ".join(
+            f"{client} (row {row}): {names.get(flags[0][0], flags[0][0])}, {tier(flags[0][2]).time_frame}"
+            + (" (a risk marker, not a symptom)" if flags[0][1] == "risk" else "")
+            + (f", +{len(flags) - 1} more" if len(flags) > 1 else "")
+            for client, row, flags in contacts
+        )
+        more = f"; and {tally.red_flag_count - len(contacts)} more" if tally.red_flag_count > len(contacts) else ""
+        yield (f"RED FLAG: {plural(tally.red_flag_count, 'client')} answered yes to a red-flag question; "
+               f"contact them most urgent first: {listed}{more}.")
+    if tally.blank_count:
+        listed = "; ".join(f"{client} (row {row}: {', '.join(names.get(q, q) for q in blank)})"
+                           for client, row, blank in tally.blank_clients)
+        more = f"; and {tally.blank_count - len(tally.blank_clients)} more" if (
+            tally.blank_count > len(tally.blank_clients)) else ""
+        yield (f"SAFETY UNANSWERED: {plural(tally.blank_count, 'client')} left a safety question blank, which is "
+               f"not a no; ask them: {listed}{more}.")
 
 
 def _noticed(batch: Batch, tally: Tally) -> Iterator[str]:
@@ -145,3 +169,24 @@ def _older_reports(result: Pass, options: BatchOptions) -> list[str]:
 
     end = RunEnd(read_all=result.stopped is None, rejected=result.tally.rejected)
     return stale_lines(reports.folder, reports.fmt, reports.written_names, clean=options.clean_reports, end=end)
+
+
+def write_overview(result: Pass, options: BatchOptions) -> str | None:
+    """Write the group overview (--overview), whole or not at all; the line that says where."""
+    builder = result.sinks.overview
+    if builder is None or options.overview is None:
+        return None
+    import os
+
+    from gutcheck.commands.batch_outputs import overview_format
+    from gutcheck.files.access import write_text_atomic
+    from gutcheck.render.overview import render_overview_html, render_overview_markdown
+
+    overview = builder.build(read=result.batch.rows_read, rejected=result.tally.rejected,
+                             stopped_early=result.stopped is not None)
+    reports = None
+    if options.reports is not None:
+        reports = os.path.relpath(options.reports, options.overview.parent or ".")
+    render = render_overview_html if overview_format(options.overview) == "html" else render_overview_markdown
+    write_text_atomic(options.overview, render(overview, reports_dir=reports), "the overview")
+    return f"Overview written to {options.overview} (who to contact first, then the group's scores)."

@@ -69,6 +69,11 @@ otherwise the row number does. The form's own time column (Timestamp, Completion
 Submitted at ...; or --time-column) dates each assessment. Before scoring, one warning names
 every question without a column and what that costs (--check shows the whole mapping).
 
+Every output says who to contact first: the table lists clients by their most urgent red flag
+(its kind, time frame and name), then those who left a safety question blank (never read as
+"no"), and the closing lines name them; --overview FILE.html (or .md) writes one page for the
+whole group: contacts by urgency, blank safety answers, level counts, rejected rows.
+
 A client on more than one row is scored once, from their latest row by the form's date (or
 the last row), and the others are left out and named; --duplicates all keeps every row,
 --duplicates reject rejects them. Answers to follow-up questions that an earlier answer skips
@@ -130,6 +135,15 @@ CleanReportsOption = Annotated[
     typer.Option("--clean-reports", help="Remove the gutcheck reports in the --reports folder that "
                  "this run did not write (only once every row was read and scored; other files "
                  "are never touched). Without it they are only listed."),
+]
+
+
+OverviewOption = Annotated[
+    Path | None,
+    typer.Option("--overview", help="Write one page for the whole group: who to contact first (most "
+                 "urgent red flag first), blank safety answers, levels and factors, rejected rows. "
+                 "FILE.html (self-contained, printable) or FILE.md.", show_default=False,
+                 dir_okay=False),
 ]
 
 
@@ -219,6 +233,7 @@ def batch(
     report_style: ReportStyleOption = ReportStyle.FULL,
     clean_reports: CleanReportsOption = False,
     errors: ErrorsOption = None,
+    overview: OverviewOption = None,
     id_column: IdColumnOption = None,
     fail_on_red_flag: FailOnRedFlagOption = False,
     save: SaveOption = False,
@@ -242,7 +257,7 @@ def batch(
         errors=errors, id_column=id_column, fail_on_red_flag=fail_on_red_flag, save=save,
         input_format=input_format.value, rules_path=rules, report_style=report_style, clean_reports=clean_reports,
         excel=excel, time_column=time_column, duplicates=duplicates.value, check=check,
-        strict_columns=strict_columns,
+        strict_columns=strict_columns, overview=overview,
     )
     run_batch(load(rules), options)
 

@@ -88,7 +88,9 @@ class Tally:
         self.left_out = 0  # rows of a client whose later row was scored (--duplicates latest)
         self.left_out_flags: list[LeftOutRow] = []  # those of them that answered yes to a red flag
         self.red_flag_count = 0
-        self.red_flag_names: list[str] = []
+        self.contacts = Contacts(SHOWN_RED_FLAGS)  # the most urgent clients with a red flag
+        self.blank_count = 0  # clients who left a safety question blank (and answered no flag)
+        self.blank_clients: list[tuple[str, int, tuple[str, ...]]] = []
         self.already_saved = 0  # --save: assessments the history held already (not saved twice)
         self.not_saved = 0  # --save with --duplicates all: a client's earlier rows, not saved
         self.errors_lost = False  # the errors file could not be written
@@ -100,11 +102,41 @@ class Tally:
         if row.red_flags and len(self.left_out_flags) < SHOWN_RED_FLAGS:
             self.left_out_flags.append(row)
 
-    def flagged(self, summary: ClientSummary) -> None:
-        """Count a scored client who reported a red flag (the caller counts every scored client)."""
-        self.red_flag_count += 1
-        if len(self.red_flag_names) < SHOWN_RED_FLAGS:
-            self.red_flag_names.append(f"{summary.client} (row {summary.row})")
+    def triaged(self, summary: ClientSummary) -> None:
+        """Count a scored client who reported a red flag or left a safety question blank (the
+        caller counts every scored client)."""
+        if summary.red_flags:
+            self.red_flag_count += 1
+            self.contacts.add(summary)
+        elif summary.safety_blank:
+            self.blank_count += 1
+            if len(self.blank_clients) < SHOWN_RED_FLAGS:
+                self.blank_clients.append((summary.client, summary.row, summary.safety_blank))
+
+
+class Contacts:
+    """The ``size`` most urgent clients with a red flag, kept as rows are read (ties: the
+    earlier row first), so the closing line can name who to call first in any long run."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.heap: list[tuple[float, int, str, tuple[tuple[str, str, str], ...]]] = []  # the least urgent on top
+
+    def add(self, summary: ClientSummary) -> None:
+        """Keep ``summary`` if it is among the most urgent so far."""
+        import heapq
+
+        from gutcheck.batch.summary import triage_rank
+
+        item = (-triage_rank(summary), -summary.row, summary.client, summary.red_flags)
+        if len(self.heap) < self.size:
+            heapq.heappush(self.heap, item)
+        elif item > self.heap[0]:
+            heapq.heapreplace(self.heap, item)
+
+    def most_urgent(self) -> list[tuple[str, int, tuple[tuple[str, str, str], ...]]]:
+        """(client, row, red flags) from the most urgent down."""
+        return [(client, -row, flags) for _, row, client, flags in sorted(self.heap, reverse=True)]
 
 
 class RowProgress:

@@ -23,6 +23,22 @@ def prepare_outputs(options: BatchOptions) -> None:
         raise UsageError(f"{options.errors}: its folder does not exist; choose another --errors file")
     if options.errors is not None and options.errors.is_dir():
         raise UsageError(f"{options.errors}: is a folder; give --errors a file name")
+    if options.overview is not None:
+        overview_format(options.overview)
+        if not options.overview.parent.is_dir():
+            raise UsageError(f"{options.overview}: its folder does not exist; choose another --overview file")
+
+
+def overview_format(path: Path) -> str:
+    """``html`` or ``md``, from the --overview file's name (refused otherwise, exit code 2)."""
+    from gutcheck.errors import UsageError
+
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    raise UsageError(f"{path}: name the --overview file .html (a page to open or print) or .md")
 
 
 def refuse_overlaps(options: BatchOptions) -> None:
@@ -36,7 +52,8 @@ def refuse_overlaps(options: BatchOptions) -> None:
     inputs = [("the input file", source)] if source is not None else []
     inputs.append(("the rule base", options.rules_path or bundled_rules_path()))
     database = ("the history database", history_database_path())
-    outputs = [("--errors", options.errors)] if options.errors is not None else []
+    outputs = [(name, path) for name, path in (("--errors", options.errors), ("--overview", options.overview))
+               if path is not None]
     refuse(outputs, [*inputs, database])
     if options.save:
         refuse([database], inputs)

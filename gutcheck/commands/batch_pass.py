@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gutcheck.batch.duplicates import ClientKeys, Plan
+    from gutcheck.batch.overview import OverviewBuilder
     from gutcheck.batch.rows import BatchRow, ParsedRow, RejectedRow
     from gutcheck.batch.sources import Batch
     from gutcheck.batch.summary import ClientSummary, Summaries
@@ -39,6 +40,7 @@ class Sinks:
         self, *, summary: SummaryOutput, errors: ErrorsFile | None, reports: ReportWriter | None,
         store: History | None, row_errors: RowErrors, progress: RowProgress,
         keys: ClientKeys | None = None, unsaved: frozenset[int] = frozenset(),
+        overview: OverviewBuilder | None = None,
     ) -> None:
         self.summary = summary
         self.errors = errors
@@ -48,6 +50,7 @@ class Sinks:
         self.progress = progress
         self.keys = keys  # a held pass: every client, to find those who appear twice
         self.unsaved = unsaved  # rows scored but not saved (--duplicates all)
+        self.overview = overview  # --overview: what the group overview page shows
 
 
 class Pass:
@@ -73,6 +76,7 @@ class Pass:
             store=self.store, row_errors=RowErrors(notices, held=held),
             progress=RowProgress(console, batch.input, total_rows),
             keys=_client_keys() if held else None, unsaved=plan.unsaved if plan else frozenset(),
+            overview=_overview(options, rules, self.store),
         )
 
     def run(self) -> Pass:
@@ -127,6 +131,21 @@ def _finish_errors(errors: ErrorsFile, commit: bool) -> None:
         errors.failure = exc
 
 
+def _overview(options: BatchOptions, rules: RuleBase, store: History | None) -> OverviewBuilder | None:
+    """What collects the group overview (--overview), with each client's last saved level
+    before this run when it saves (--save)."""
+    if options.overview is None:
+        return None
+    from gutcheck.batch.overview import OverviewBuilder
+    from gutcheck.commands.options import now
+
+    display = "<stdin>" if options.source == "-" else options.source
+    builder = OverviewBuilder(rules, source=display, made_at=now().isoformat())
+    if store is not None:
+        builder.compare_with(store.profile_summaries())
+    return builder
+
+
 def _client_keys() -> ClientKeys:
     from gutcheck.batch.duplicates import ClientKeys
 
@@ -176,12 +195,12 @@ def _feed(
 ) -> None:
     """Each row to its sinks, counted in ``tally`` as it goes (so also when reading stops with
     an exception); the progress bar is asked to redraw every :data:`PROGRESS_EVERY` rows."""
-    from operator import attrgetter, itemgetter
+    from operator import itemgetter
 
     from gutcheck.batch.rows import LeftOutRow, ParsedRow, RejectedRow
     from gutcheck.batch.summary import Summaries
 
-    output, flagged, has_red_flags = sinks.summary, tally.flagged, attrgetter("red_flags")
+    output, triaged, needs_triage = sinks.summary, tally.triaged, _needs_triage
     ignored, keys, client = tally.ignored.add_all, sinks.keys, itemgetter(1)
     seen, next_tick = 0, PROGRESS_EVERY
     for item in items:
@@ -189,11 +208,13 @@ def _feed(
             output.add_all(item)  # first: rows are counted once written (Ctrl-C may come between)
             seen += len(item)
             tally.scored_count += len(item)
-            for summary in filter(has_red_flags, item):
-                flagged(summary)
+            for summary in filter(needs_triage, item):
+                triaged(summary)
             ignored(item)
             if keys is not None:
                 keys.add_all(map(client, item))
+            if sinks.overview is not None:
+                sinks.overview.add_all(item)
         elif isinstance(item, ParsedRow):
             seen += 1
             _parsed(item, score, sinks, tally)
@@ -208,26 +229,36 @@ def _feed(
             next_tick = seen + PROGRESS_EVERY
 
 
+def _needs_triage(summary: ClientSummary) -> bool:
+    """True for a client with a red flag or a safety question left blank."""
+    return bool(summary.red_flags or summary.safety_blank)
+
+
 def _parsed(
     item: ParsedRow, score: Callable[[ParsedRow], tuple[ClientSummary, Assessment | None]],
     sinks: Sinks, tally: Tally,
 ) -> None:
     summary, assessment = score(item)
     tally.scored_count += 1
-    if summary.red_flags:
-        tally.flagged(summary)
+    if summary.red_flags or summary.safety_blank:
+        tally.triaged(summary)
     tally.ignored.add(summary)
     if sinks.keys is not None:
         sinks.keys.add(summary.client)
     sinks.summary.add(summary)
+    report = None
     if assessment is not None:
         sinks.summary.assessment(assessment)
-        _keep(assessment, summary, sinks, tally, dated=item.taken_at is not None)
+        report = _keep(assessment, summary, sinks, tally, dated=item.taken_at is not None)
+    if sinks.overview is not None:
+        sinks.overview.add(summary, report)
 
 
 def _reject(item: RejectedRow, sinks: Sinks, tally: Tally) -> None:
     tally.rejected += 1
     sinks.row_errors.add(item)
+    if sinks.overview is not None:
+        sinks.overview.reject(item)
     if sinks.keys is not None:
         sinks.keys.add(item.client)
     if sinks.errors is not None:
@@ -240,7 +271,13 @@ def _scorer(
     """The per-row scoring function: the summary, and the full assessment when it is needed.
 
     An assessment is dated by its row's time column when it has one, else by this run."""
-    from gutcheck.batch.summary import SummaryScorer, conditional_questions, hidden_answers, summarise
+    from gutcheck.batch.summary import (
+        SummaryScorer,
+        conditional_questions,
+        hidden_answers,
+        safety_questions,
+        summarise,
+    )
     from gutcheck.commands.options import now
     from gutcheck.engine.scoring import Scorer
 
@@ -248,27 +285,31 @@ def _scorer(
     if not full:
         summary_only = SummaryScorer(rules, taken_at=taken_at)
         return lambda row: (summary_only(row), None)
-    scorer, conditional = Scorer(rules), conditional_questions(rules)
+    scorer, conditional, safety = Scorer(rules), conditional_questions(rules), safety_questions(rules)
 
     def score(row: ParsedRow) -> tuple[ClientSummary, Assessment | None]:
         """The summary and the full assessment of one row."""
         assessment = scorer(row.answers, taken_at=row.taken_at or taken_at, client=row.client)
         shown = {answer.question for answer in assessment.answers}
-        return summarise(assessment, row.row, hidden_answers(conditional, row.answers, shown)), assessment
+        ignored = hidden_answers(conditional, row.answers, shown)
+        return summarise(assessment, row.row, ignored, safety), assessment
 
     return score
 
 
-def _keep(assessment: Assessment, summary: ClientSummary, sinks: Sinks, tally: Tally, *, dated: bool) -> None:
+def _keep(
+    assessment: Assessment, summary: ClientSummary, sinks: Sinks, tally: Tally, *, dated: bool
+) -> str | None:
     """Write the client's report and save the assessment (not a client's earlier row with
-    ``--duplicates all``: one input never makes a trend). An assessment dated by the form is
-    the same as a saved one only when its date is the same too."""
+    ``--duplicates all``: one input never makes a trend); the report's file name, if one was
+    written. An assessment dated by the form is the same as a saved one only when its date is
+    the same too."""
     reports, store = sinks.reports, sinks.store
-    if reports is not None:
-        reports.write(summary.client, assessment)
+    report = reports.write(summary.client, assessment).name if reports is not None else None
     if store is None:
-        return
+        return report
     if summary.row in sinks.unsaved:
         tally.not_saved += 1
     elif store.save_once(assessment, profile=summary.client, same_time=dated) is None:
         tally.already_saved += 1
+    return report

@@ -37,6 +37,7 @@ class BatchOptions:
         input_format: str, rules_path: Path | None = None, time_column: str | None = None,
         duplicates: str = "latest", strict_columns: bool = False, check: bool = False,
         report_style: ReportStyle = ReportStyle.FULL, clean_reports: bool = False, excel: bool = False,
+        overview: Path | None = None,
     ) -> None:
         self.source = source
         self.output = output
@@ -55,6 +56,7 @@ class BatchOptions:
         self.report_style = report_style
         self.clean_reports = clean_reports
         self.excel = excel  # CSV outputs start with a byte-order mark and end lines with CRLF
+        self.overview = overview  # the group overview page (.html or .md)
 
     @property
     def needs_assessment(self) -> bool:

@@ -196,30 +196,60 @@ class RecordLines(SummaryOutput):
 
 
 class SummaryTable(SummaryOutput):
-    """The terminal table: clients with red flags first, then the others in input order.
+    """The terminal table: who to contact first. Clients with a red flag, most urgent first (an
+    alarm before a risk marker of the same urgency), with a safety question left blank just
+    before routine risk markers, then everyone else in input order.
 
-    Every red-flag client is kept; of the others, only the first ``TABLE_LIMIT`` are shown and
-    the rest counted, so a huge input cannot exhaust memory (the CSV/JSON outputs show all).
+    Every client with a red flag or a blank safety question is kept; of the others, only the
+    first ``TABLE_LIMIT`` are shown and the rest counted, so a huge input cannot exhaust memory
+    (the CSV/JSON outputs show all).
     """
 
     def __init__(self, rules: RuleBase) -> None:
         self.titles = {f.id: f.title for f in rules.factors}
-        self.flagged: list[tuple[str, ...]] = []
+        self.flags = {flag.question.id: flag.title for flag in rules.red_flags}
+        self.triaged: list[tuple[float, int, tuple[str, ...]]] = []
         self.others: list[tuple[str, ...]] = []
         self.hidden = 0
 
     def add(self, summary: ClientSummary) -> None:
         """Keep one client's line."""
-        from gutcheck.render.reportparts import level_word
+        from gutcheck.batch.summary import NONE, triage_rank
 
-        if not summary.has_red_flags and len(self.others) >= TABLE_LIMIT:
+        triaged = summary.triage != NONE
+        if not triaged and len(self.others) >= TABLE_LIMIT:
             self.hidden += 1
             return
-        overall = (f"{level_word(summary.overall_level)} ({summary.overall_percent:g}%)"
-                   if summary.overall_percent is not None else "not scored")
-        top = self.titles.get(summary.top_factor or "", "–")
-        line = (summary.client, "YES" if summary.has_red_flags else "no", overall, top, str(summary.row))
-        (self.flagged if summary.has_red_flags else self.others).append(line)
+        line = (summary.client, self._triage(summary), self._overall(summary),
+                self.titles.get(summary.top_factor or "", "–"), str(summary.row))
+        if triaged:
+            self.triaged.append((triage_rank(summary), summary.row, line))
+        else:
+            self.others.append(line)
+
+    def _triage(self, summary: ClientSummary) -> str:
+        """The red-flag cell: the most urgent flag's kind, time frame and name (and how many
+        more), or the safety questions left blank; never "no" for a blank."""
+        from gutcheck.batch.summary import UNANSWERED
+        from gutcheck.engine.urgency import tier
+
+        if summary.red_flags:
+            flag_id, kind, urgency = summary.red_flags[0]
+            more = f" (+{len(summary.red_flags) - 1} more)" if len(summary.red_flags) > 1 else ""
+            label = "ALARM" if kind == "alarm" else "risk"
+            return f"{label} · {tier(urgency).time_frame} · {self.flags.get(flag_id, flag_id)}{more}"
+        if summary.triage == UNANSWERED:
+            count = len(summary.safety_blank)
+            return f"unanswered: {count} safety question{'s' if count > 1 else ''}"
+        return "none"
+
+    @staticmethod
+    def _overall(summary: ClientSummary) -> str:
+        from gutcheck.render.reportparts import level_word
+
+        if summary.overall_percent is None:
+            return "not scored"
+        return f"{level_word(summary.overall_level)} ({summary.overall_percent:g}%)"
 
     def finish(self, console: Console) -> None:
         """Print the table (nothing when no row was scored)."""
@@ -228,19 +258,20 @@ class SummaryTable(SummaryOutput):
 
         from gutcheck.render.fitting import fitted
 
-        if not self.flagged and not self.others:
+        if not self.triaged and not self.others:
             return
-        table = Table(title="Batch summary (red flags first)", title_justify="left")
+        table = Table(title="Batch summary (who to contact first)", title_justify="left")
         # fitted: words wrap and are never cut; an id too long for any width is folded
         for name in ("Client", "Red flag", "Overall", "Top factor", "Row"):
             table.add_column(name, justify="right" if name == "Row" else "left", overflow="fold")
-        for line in self.flagged:
-            table.add_row(Text(line[0]), Text(line[1], style="bold red"), *map(Text, line[2:]))
+        for _, _, line in sorted(self.triaged, key=lambda item: item[:2]):
+            style = "bold red" if line[1].startswith("ALARM") else "bold yellow"
+            table.add_row(Text(line[0]), Text(line[1], style=style), *map(Text, line[2:]))
         for line in self.others:
             table.add_row(*map(Text, line))
         console.print(fitted(table))
         if self.hidden:
-            console.print(Text(f"... and {self.hidden} more clients without red flags; "
+            console.print(Text(f"... and {self.hidden} more clients without red flags or blank safety answers; "
                                "use --format csv to see every client."))
 
 

@@ -93,12 +93,13 @@ class Helpers:
 
     def flagged(
         self, flags: tuple[tuple[str, int], ...], tops: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A row's red flags answered yes, as (question id, urgency rule index) pairs, in the
-        one order (most urgent first) as ids, and its top three with the flags in front."""
+    ) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+        """A row's red flags answered yes, given as (question id, urgency rule index) pairs, in
+        the one order (most urgent first) as (id, kind, urgency), and its top three with the
+        flags in front."""
         ordered = order_red_flags([self.flag_results[qid][rule + 1] for qid, rule in flags])
-        ids = tuple(flag.id for flag in ordered)
-        return ids, top_ids(ids, tops, TOP)
+        return tuple((flag.id, flag.kind, flag.urgency) for flag in ordered), top_ids(
+            [flag.id for flag in ordered], tops, TOP)
 
     def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int], Entry]]:
         """Factor ``index``'s memory of entries by packed sum (see

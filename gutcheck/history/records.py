@@ -35,12 +35,15 @@ class Draft:
 
 @dataclass(frozen=True)
 class ProfileSummary:
-    """A profile with how many assessments it holds and the first and last time taken."""
+    """A profile with how many assessments it holds, the first and last time taken, and its last
+    assessment's overall percent and rule base (content hash)."""
 
     name: str
     count: int
     first: str | None
     last: str | None
+    last_percent: float | None = None
+    last_rules: str | None = None
 
 
 def check_profile(name: str) -> str:

@@ -63,6 +63,15 @@ _SELECT_BY_PROFILE = _SELECT + "WHERE profile = ? ORDER BY taken_at, id"
 _SELECT_ALL = _SELECT + "ORDER BY profile, taken_at, id"
 _SELECT_BY_ID = _SELECT + "WHERE id = ?"
 _SELECT_BACK = _SELECT + "WHERE profile = ? ORDER BY taken_at DESC, id DESC LIMIT 1 OFFSET ?"
+# Every profile, its count and first/last time taken, and its last assessment's overall percent
+# and rule base (the overview compares a batch's clients with them).
+_PROFILE_SUMMARIES = (
+    "SELECT p.name, count(a.id), min(a.taken_at), max(a.taken_at), "
+    "(SELECT overall_percent FROM assessments AS l WHERE l.profile = p.name ORDER BY taken_at DESC, id DESC LIMIT 1), "
+    "(SELECT rules_hash FROM assessments AS l WHERE l.profile = p.name ORDER BY taken_at DESC, id DESC LIMIT 1) "
+    "FROM (SELECT name FROM profiles UNION SELECT profile FROM drafts) AS p "
+    "LEFT JOIN assessments AS a ON a.profile = p.name GROUP BY p.name ORDER BY p.name"
+)
 
 
 def database_path(directory: Path | None = None) -> Path:
@@ -314,14 +323,10 @@ class History:
         return [summary.name for summary in self.profile_summaries()]
 
     def profile_summaries(self) -> builtins.list[ProfileSummary]:
-        """Every profile with its number of assessments and first/last time taken, by name."""
+        """Every profile with its number of assessments, first/last time taken and last overall, by name."""
         with self._guard():
-            rows = self._db.execute(
-                "SELECT p.name, count(a.id), min(a.taken_at), max(a.taken_at) FROM "
-                "(SELECT name FROM profiles UNION SELECT profile FROM drafts) AS p "
-                "LEFT JOIN assessments AS a ON a.profile = p.name GROUP BY p.name ORDER BY p.name"
-            ).fetchall()
-        return [ProfileSummary(name, count, first, last) for name, count, first, last in rows]
+            rows = self._db.execute(_PROFILE_SUMMARIES).fetchall()
+        return [ProfileSummary(*row) for row in rows]
 
     def forget(self, profile: str) -> int:
         """Delete every assessment and draft of ``profile``, then compact the file so the

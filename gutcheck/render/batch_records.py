@@ -7,7 +7,8 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from gutcheck.batch.summary import RECORD_SCHEMA, ClientSummary
+from gutcheck.batch.summary import NONE, RECORD_SCHEMA, UNANSWERED, ClientSummary
+from gutcheck.engine.urgency import tier
 from gutcheck.rulebook.model import RuleBase
 
 JSON_PIECES_LIMIT = 4096
@@ -22,9 +23,12 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring
 class RecordMaker:
     """The one definition of a batch output record, shared by the JSON, JSON Lines and CSV outputs.
 
-    Fields, in this order: schema, client, row, rules (id, version), red_flag, red_flags,
-    overall (percent, level), top_factor, top_suggestions, factors (id -> percent, level),
-    ignored_answers (ids of questions answered although an earlier answer hides them).
+    Fields, in this order: schema, client, row, rules (id, version), red_flag (the client's
+    triage: status ``alarm``, ``risk``, ``unanswered`` or ``none``, and the most urgent red
+    flag's id, urgency and time frame in words), red_flags (ids, most urgent first),
+    unanswered_safety (safety questions left blank), overall (percent, level), top_factor,
+    top_suggestions, factors (id -> percent, level), ignored_answers (ids of questions answered
+    although an earlier answer hides them).
     CSV flattens nested fields into dotted column names and drops the schema.
     :meth:`json_line` and :meth:`cells` write the same record without building it, from
     pieces encoded once; they give exactly what :meth:`record` encoded or flattened gives.
@@ -46,8 +50,9 @@ class RecordMaker:
             "client": summary.client,
             "row": summary.row,
             "rules": self.rules_info,
-            "red_flag": summary.has_red_flags,
-            "red_flags": list(summary.red_flags),
+            "red_flag": triage_fields(summary.red_flags, summary.safety_blank),
+            "red_flags": list(summary.flag_ids),
+            "unanswered_safety": list(summary.safety_blank),
             "overall": {"percent": summary.overall_percent, "level": summary.overall_level},
             "top_factor": summary.top_factor,
             "top_suggestions": list(summary.top_suggestions),
@@ -61,11 +66,11 @@ class RecordMaker:
 
     def _general_line(self, summary: ClientSummary) -> str:
         """:meth:`json_line` for any summary, from pieces remembered or encoded here."""
-        row, client, percent, level, factors, flags, top, suggestions, ignored = summary
+        row, client, percent, level, factors, flags, top, suggestions, ignored, blank = summary
         pieces = self.pieces
         return (
             f"{self._head}{_encode_text(client)},\"row\":{pieces.number(row)}{self._rules}"
-            f"{pieces.flags(flags)},\"overall\":{pieces.overall(percent, level)},"
+            f"{pieces.safety(flags, blank)},\"overall\":{pieces.overall(percent, level)},"
             f"\"top_factor\":{pieces.text(top)},\"top_suggestions\":{pieces.texts(suggestions)},"
             f"\"factors\":{{{pieces.factors(factors)}}},\"ignored_answers\":{pieces.texts(ignored)}}}\n"
         )
@@ -80,13 +85,14 @@ class RecordMaker:
         """
         names = [f"t{k}" for k in range(len(self.factor_ids))]
         members = ",".join(f"{{P[id({name})]}}" for name in names)
-        text = ("f'{HEAD}{encode(client)},\"row\":{row}{RULES}{FLAGS[flags]},\"overall\":{OVERALL[percent, level]},"
+        text = ("f'{HEAD}{encode(client)},\"row\":{row}{RULES}{SAFETY[flags, blank]},"
+                "\"overall\":{OVERALL[percent, level]},"
                 "\"top_factor\":{TEXTS[top]},\"top_suggestions\":{LISTS[tops]},\"factors\":{{" + members
                 + "}},\"ignored_answers\":{LISTS[hid]}}}\\n'")
         source = (
             "def line(summary):\n"
-            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops, hid"
-            " = summary\n"
+            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops, hid,"
+            " blank = summary\n"
             "    if row.__class__ is not int or percent.__class__ is not float or not percent:\n"
             "        return general(summary)\n"  # a number not remembered in this form
             "    try:\n"
@@ -98,7 +104,7 @@ class RecordMaker:
         namespace: dict[str, Any] = {
             "__builtins__": {"id": id, "int": int, "float": float, "KeyError": KeyError},
             "HEAD": self._head, "RULES": self._rules, "encode": _encode_text, "general": self._general_line,
-            "P": pieces.by_identity, "FLAGS": pieces.flag_lists, "OVERALL": pieces.overalls,
+            "P": pieces.by_identity, "SAFETY": pieces.safety_pieces, "OVERALL": pieces.overalls,
             "TEXTS": pieces.texts_by_value, "LISTS": pieces.lists,
         }
         exec(compile(source, "<gutcheck json line>", "exec"), namespace)  # noqa: S102 - source made above
@@ -107,7 +113,7 @@ class RecordMaker:
 
     def empty_summary(self) -> ClientSummary:
         """A summary with every field empty: its record has every column of the output."""
-        return ClientSummary(0, "", None, None, tuple((f, None, None) for f in self.factor_ids), (), None, (), ())
+        return ClientSummary(0, "", None, None, tuple((f, None, None) for f in self.factor_ids), (), None, (), (), ())
 
     def columns(self) -> tuple[str, ...]:
         """The CSV column names: the record's fields flattened, without the schema."""
@@ -117,8 +123,9 @@ class RecordMaker:
         """The CSV cells of one client, in the order of :meth:`columns`."""
         cells: list[object] = [
             summary.client, summary.row, self.rules_info["id"], self.rules_info["version"],
-            summary.has_red_flags, list(summary.red_flags), summary.overall_percent,
-            summary.overall_level, summary.top_factor, list(summary.top_suggestions),
+            *triage_fields(summary.red_flags, summary.safety_blank).values(), list(summary.flag_ids),
+            list(summary.safety_blank), summary.overall_percent, summary.overall_level, summary.top_factor,
+            list(summary.top_suggestions),
         ]
         for _, percent, level in summary.factors:
             cells.append(percent)
@@ -138,7 +145,7 @@ class JsonPieces:
     def __init__(self) -> None:
         self.texts_by_value: dict[str | None, str] = {None: "null"}
         self.lists: dict[tuple[str, ...], str] = {(): "[]"}
-        self.flag_lists: dict[tuple[str, ...], str] = {}
+        self.safety_pieces: dict[tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]], str] = {}
         self.overalls: dict[tuple[float | None, str | None], str] = {}
         self._factors: dict[tuple[str, float | None, str | None], str] = {}
         self.by_identity: dict[int, str] = {}  # by id() of a tuple in _kept
@@ -167,12 +174,14 @@ class JsonPieces:
             _remember(self.lists, values, found)
         return found
 
-    def flags(self, flags: tuple[str, ...]) -> str:
-        """The ``red_flag`` and ``red_flags`` members, from the red flags answered yes."""
-        found = self.flag_lists.get(flags)
+    def safety(self, flags: tuple[tuple[str, str, str], ...], blank: tuple[str, ...]) -> str:
+        """The ``red_flag``, ``red_flags`` and ``unanswered_safety`` members (after ``"red_flag":``)."""
+        key = (flags, blank)
+        found = self.safety_pieces.get(key)
         if found is None:
-            found = f'{"true" if flags else "false"},"red_flags":{self.texts(flags)}'
-            _remember(self.flag_lists, flags, found)
+            found = (f'{_LINE_ENCODER.encode(triage_fields(flags, blank))},"red_flags":'
+                     f'{self.texts(tuple(flag_id for flag_id, _, _ in flags))},"unanswered_safety":{self.texts(blank)}')
+            _remember(self.safety_pieces, key, found)
         return found
 
     def overall(self, percent: float | None, level: str | None) -> str:
@@ -211,6 +220,16 @@ class JsonPieces:
             self._kept.append(item)
             self.by_identity[id(item)] = piece
         return piece
+
+
+def triage_fields(flags: tuple[tuple[str, str, str], ...], blank: tuple[str, ...]) -> dict[str, str | None]:
+    """A client's triage as record fields: status (the most urgent red flag's kind,
+    ``unanswered`` for a safety question left blank, else ``none``: never "no" for a blank),
+    and the most urgent flag's id, urgency and time frame in words."""
+    if not flags:
+        return {"status": UNANSWERED if blank else NONE, "id": None, "urgency": None, "time_frame": None}
+    flag_id, kind, urgency = flags[0]
+    return {"status": kind, "id": flag_id, "urgency": urgency, "time_frame": tier(urgency).time_frame}
 
 
 def _rememberable(percent: object) -> bool:

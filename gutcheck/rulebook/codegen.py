@@ -254,6 +254,19 @@ class _Generator(ConditionWriter):
                 emit(depth + 2, f"u = {c}")
             emit(depth + 1, f"flags.append(({name}, u))" if detail else f"flags += (({name}, u),)")
 
+    def safety_blank(self, depth: int) -> None:
+        """``sb``: the safety questions shown and left blank (most rows answer them all: one test)."""
+        emit = self.out
+        emit(depth, "sb = ()")
+        if not self.rules.red_flags:
+            return
+        cells = [f"v{self.index[f.question.id]}" for f in self.rules.red_flags]
+        emit(depth, "if " + " or ".join(f"{cell} is None" for cell in cells) + ":")
+        for flag, cell in zip(self.rules.red_flags, cells, strict=True):
+            shown = flag.question.show_if_data
+            test = f"{cell} is None" if shown is None else f"{cell} is None and {self.condition(shown)}"
+            emit(depth + 1, f"if {test}: sb += ({literal(flag.question.id)},)")
+
     def top_factor(self, depth: int) -> None:
         """The scored factor with a percent above 0 that weighs most (the first on ties)."""
         emit = self.out
@@ -294,6 +307,7 @@ class _Generator(ConditionWriter):
         emit(3, "return None")
         self.scores(2, detail=False)
         self.flags(2, detail=False)
+        self.safety_blank(2)
         self.top_factor(2)
         triples = "(" + "".join(f"e{k}[0], " for k in range(len(self.rules.factors))) + ")"
         emit(2, "ov = OV.get(parts) or overall(parts)")
@@ -304,7 +318,7 @@ class _Generator(ConditionWriter):
         emit(2, "if flags:")  # the red flags come first, most urgent first, and lead the top three
         emit(3, "flags, tops = flagged(flags, tops)")
         emit(2, f"return new(Summary, (number, client or f'row {{number}}', ov.percent, ov.level, {triples}, "
-                "flags, top, tops, HID[hid] if hid else ()))")
+                "flags, top, tops, HID[hid] if hid else (), sb))")
         emit(1, "return row")
 
     def first_three(self, depth: int) -> None:

@@ -228,13 +228,14 @@ def test_csv_output_has_a_stable_header_and_one_line_per_client() -> None:
 
     rows = list(csv.reader(io.StringIO(result.out)))
     assert rows[0] == [
-        "client", "row", "rules.id", "rules.version", "red_flag", "red_flags", "overall.percent",
+        "client", "row", "rules.id", "rules.version", "red_flag.status", "red_flag.id", "red_flag.urgency",
+        "red_flag.time_frame", "red_flags", "unanswered_safety", "overall.percent",
         "overall.level", "top_factor", "top_suggestions", "factors.drink.percent",
         "factors.drink.level", "factors.food.percent", "factors.food.level", "ignored_answers",
     ]
     assert [r[0] for r in rows[1:]] == ["ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"]
     cat = dict(zip(rows[0], rows[3], strict=True))
-    assert cat["red_flag"] == "yes" and cat["red_flags"] == "blood"
+    assert (cat["red_flag.status"], cat["red_flag.urgency"], cat["red_flags"]) == ("alarm", "urgent", "blood")
     assert cat["top_suggestions"] == "blood; drink-less; eat-veg"  # the red flag leads
 
 
@@ -244,9 +245,9 @@ def test_json_output_is_one_array_of_the_jsonl_records() -> None:
 
     document = json.loads(as_json.out)
     assert document == records(as_lines)
-    assert all(r["schema"] == "gutcheck.batch-record/1" for r in document)
+    assert all(r["schema"] == "gutcheck.batch-record/2" for r in document)
     assert list(document[0]) == [
-        "schema", "client", "row", "rules", "red_flag", "red_flags", "overall", "top_factor",
+        "schema", "client", "row", "rules", "red_flag", "red_flags", "unanswered_safety", "overall", "top_factor",
         "top_suggestions", "factors", "ignored_answers",
     ]
 
@@ -269,7 +270,7 @@ def test_table_lists_red_flag_clients_first() -> None:
     assert [line.split()[1] for line in lines] == [
         "cat@example.com", "ann@example.com", "bob@example.com", "dan@example.com"
     ]
-    assert "YES" in lines[0] and "Drinking" in lines[0]
+    assert "ALARM" in lines[0] and "Drinking" in lines[0]
     assert "RED FLAG: 1 client answered yes to a red-flag question" in result.err and "cat@example.com (row 4)" in result.err
 
 

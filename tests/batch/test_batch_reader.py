@@ -22,7 +22,7 @@ from gutcheck.batch.cells import CellParser
 from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
 from gutcheck.batch.sources import Batch
-from gutcheck.batch.summary import ClientSummary, SummaryScorer, summarise
+from gutcheck.batch.summary import ClientSummary, SummaryScorer, safety_questions, summarise
 from gutcheck.commands.batch_notices import PROGRESS_AFTER_ROWS, PROGRESS_EVERY, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
@@ -130,7 +130,7 @@ def test_summary_scorer_agrees_with_the_engine(name: str, data: st.DataObject) -
     for number in range(3):  # several rows through one scorer, so remembered factors are reused
         answers = data.draw(answer_sets(rules))
         full = score_parsed(rules, answers, taken_at="2026-01-31T09:00:00+00:00", client="c")
-        expected = summarise(full, number + 2, answered_while_hidden(rules, answers))
+        expected = summarise(full, number + 2, answered_while_hidden(rules, answers), safety_questions(rules))
         assert scorer(ParsedRow(number + 2, "c", answers)) == expected
 
 
@@ -144,14 +144,15 @@ def test_record_is_the_same_in_json_and_csv(mini_rules: RuleBase) -> None:
     maker = RecordMaker(mini_rules)
     full = score_parsed(mini_rules, {"blood": True, "drink_freq": "daily", "food_fibre": ("sweets",)},
                         taken_at="2026-01-31T09:00:00+00:00", client="ann")
-    summary = summarise(full, 7)
+    summary = summarise(full, 7, (), safety_questions(mini_rules))
 
     record = json.loads(maker.json_line(summary))
 
     assert record == maker.record(summary)
     assert dict(zip(maker.columns(), maker.cells(summary), strict=True)) == {
-        "client": "ann", "row": 7, "rules.id": "mini", "rules.version": "1.0.0", "red_flag": True,
-        "red_flags": ["blood"], "overall.percent": record["overall"]["percent"],
+        "client": "ann", "row": 7, "rules.id": "mini", "rules.version": "1.0.0", "red_flag.status": "alarm",
+        "red_flag.id": "blood", "red_flag.urgency": "urgent", "red_flag.time_frame": "within days",
+        "red_flags": ["blood"], "unanswered_safety": ["weight_loss"], "overall.percent": record["overall"]["percent"],
         "overall.level": record["overall"]["level"], "top_factor": "drink",
         "top_suggestions": record["top_suggestions"], "factors.drink.percent": 66.7,
         "factors.drink.level": "moderate", "factors.food.percent": 50.0, "factors.food.level": "high",
@@ -166,7 +167,7 @@ def test_answers_to_hidden_questions_are_named_in_the_record(mini_rules: RuleBas
     summary = SummaryScorer(mini_rules, taken_at="t")(ParsedRow(3, "ann", answers))
 
     assert summary.ignored_answers == ("drink_amount",)
-    assert summary == summarise(full, 3, ("drink_amount",))
+    assert summary == summarise(full, 3, ("drink_amount",), safety_questions(mini_rules))
     assert json.loads(maker.json_line(summary))["ignored_answers"] == ["drink_amount"]
     assert dict(zip(maker.columns(), maker.cells(summary), strict=True))["ignored_answers"] == ["drink_amount"]
 
@@ -180,6 +181,11 @@ IDS = st.lists(st.sampled_from(["a", "b-2", "ü", 'q"'] + [s.id for f in RULE_BA
                                                       for s in f.suggestions]), max_size=4).map(tuple)
 
 
+FLAGS = st.lists(st.tuples(st.sampled_from(["a", "ü", 'q"']), st.sampled_from(["alarm", "risk"]),
+                           st.sampled_from(["emergency", "same_day", "urgent", "two_weeks", "soon", "routine"])),
+                 max_size=3).map(tuple)
+
+
 @st.composite
 def client_summaries(draw: st.DrawFn, rules: RuleBase) -> ClientSummary:
     """Any summary a record could be written from: hostile ids, odd numbers, empty fields."""
@@ -187,8 +193,8 @@ def client_summaries(draw: st.DrawFn, rules: RuleBase) -> ClientSummary:
         row=draw(st.integers(0, 10**9)), client=draw(st.text()), overall_percent=draw(PERCENTS),
         overall_level=draw(LEVELS),
         factors=tuple((f.id, draw(PERCENTS), draw(LEVELS)) for f in rules.factors),
-        red_flags=draw(IDS), top_factor=draw(st.one_of(st.none(), st.text(max_size=8))),
-        top_suggestions=draw(IDS), ignored_answers=draw(IDS),
+        red_flags=draw(FLAGS), top_factor=draw(st.one_of(st.none(), st.text(max_size=8))),
+        top_suggestions=draw(IDS), ignored_answers=draw(IDS), safety_blank=draw(IDS),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gutcheck.answers.parse import SKIP
-from gutcheck.batch.summary import conditional_questions, hidden_answers, summarise
+from gutcheck.batch.summary import conditional_questions, hidden_answers, safety_questions, summarise
 from gutcheck.engine.scoring import score
 from gutcheck.render.batch_records import RecordMaker
 from gutcheck.rulebook.loading import load_rules
@@ -62,7 +62,7 @@ def expected(rules: RuleBase, answers: dict[str, object], row: int) -> dict[str,
     """What scoring ``answers`` gives: the assessment's scores and the batch record line."""
     assessment = score(rules, answers, taken_at=WHEN, client=f"client-{row}")
     ignored = hidden_answers(conditional_questions(rules), answers, {a.question for a in assessment.answers})
-    summary = summarise(assessment, row, ignored)
+    summary = summarise(assessment, row, ignored, safety_questions(rules))
     return {"scores": scores_of(assessment.to_dict()), "record": RecordMaker(rules).json_line(summary)}
 
 

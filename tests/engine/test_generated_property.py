@@ -17,7 +17,7 @@ from rule_strategies import rule_bases
 from gutcheck.answers.parse import SKIP, SKIP_LABEL
 from gutcheck.batch.rows import ParsedRow, RejectedRow
 from gutcheck.batch.sources import open_batch
-from gutcheck.batch.summary import ClientSummary, Summaries, SummaryScorer, summarise
+from gutcheck.batch.summary import ClientSummary, Summaries, SummaryScorer, safety_questions, summarise
 from gutcheck.engine.assessment import Assessment
 from gutcheck.engine.scoring import Scorer, score_parsed
 from gutcheck.rulebook.model import Question, RuleBase
@@ -93,7 +93,7 @@ def test_batch_gives_what_score_gives_for_each_row(data: st.DataObject, tmp_path
             assert isinstance(item, RejectedRow)
             continue
         expected = summarise(score_parsed(rules, answers, taken_at=WHEN, client=f"c{n}"), n + 2,
-                             reference.ignored(rules, answers))
+                             reference.ignored(rules, answers), safety_questions(rules))
         summary = item
         if isinstance(item, ParsedRow):  # the row scorer reads "prefer not to say" as no answer, so
             assert set(answers.values()) == {SKIP}  # a row of nothing else is the general path's
