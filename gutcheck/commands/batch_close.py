@@ -10,10 +10,12 @@ from gutcheck.render.reportparts import plural
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from gutcheck.batch.loop import Tally
+    from gutcheck.batch.readings import Readings
     from gutcheck.batch.sources import Batch
-    from gutcheck.commands.batch_notices import Notices, Tally
+    from gutcheck.commands.batch_notices import Notices
     from gutcheck.commands.batch_pass import Pass
-    from gutcheck.commands.batch_run import BatchOptions, Run
+    from gutcheck.commands.batch_run import BatchOptions
     from gutcheck.rulebook.model import RuleBase
 
 
@@ -132,7 +134,7 @@ def _saved_line(tally: Tally, location: str) -> str:
 # --------------------------------------------------------------------------- --check
 
 
-def show_columns(run: Run) -> None:
+def show_columns(run: Readings) -> None:
     """Print what each column (or JSON key) is used for, without scoring; exit code 3 when some
     question has none."""
     import typer

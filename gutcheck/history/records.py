@@ -99,3 +99,14 @@ def answers_key(document: Any) -> str | None:
     if not isinstance(answers, (list, tuple)):
         return None
     return json.dumps(answers, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def profile_problem(client: str) -> str | None:
+    """Why ``client`` cannot name a history profile, as a row error, or None when it can."""
+    if not client:
+        return "no client id to save the assessment under; fill it in, or leave out --save"
+    if len(client) > MAX_PROFILE_LENGTH:
+        return f"the client id is longer than {MAX_PROFILE_LENGTH} characters, too long to save under"
+    if not client.isprintable():
+        return "the client id holds control characters; use plain text to save under it"
+    return None

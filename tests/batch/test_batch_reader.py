@@ -19,11 +19,12 @@ from rich.console import Console
 
 from gutcheck.answers.parse import SKIP
 from gutcheck.batch.cells import CellParser
+from gutcheck.batch.loop import PROGRESS_EVERY
 from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
 from gutcheck.batch.sources import Batch
 from gutcheck.batch.summary import ClientSummary, SummaryScorer, safety_questions, summarise
-from gutcheck.commands.batch_notices import PROGRESS_AFTER_ROWS, PROGRESS_EVERY, RowProgress
+from gutcheck.commands.batch_notices import PROGRESS_AFTER_ROWS, RowProgress
 from gutcheck.engine.scoring import score_parsed
 from gutcheck.files.formulas import neutralise
 from gutcheck.render.batch_records import RecordMaker, flatten
