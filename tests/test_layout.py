@@ -29,6 +29,81 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
+def module_names() -> dict[str, Path]:
+    """Every module of the package by its dotted name."""
+    return {name_of(path): path for path in modules()}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which gutcheck modules each module imports: top-level, function-level and
+    ``TYPE_CHECKING`` imports alike (``from gutcheck.x import y`` counts as importing the module
+    ``gutcheck.x.y`` when there is one, else ``gutcheck.x``)."""
+    known = module_names()
+    graph: dict[str, set[str]] = {}
+    for name, path in known.items():
+        found = (_closest_module(target, known) for target in _import_targets(path))
+        graph[name] = {target for target in found if target is not None and target != name}
+    return graph
+
+
+def _import_targets(path: Path) -> Iterator[str]:
+    """The dotted names an import statement of ``path`` loads (relative imports are not used)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"{path}: a relative import"
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def _closest_module(dotted: str, known: dict[str, Path]) -> str | None:
+    """The module ``dotted`` names, or the module holding the name it imports."""
+    while dotted and dotted not in known:
+        dotted = dotted.rpartition(".")[0]
+    return dotted or None
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of nodes that reach each other (strongly connected, more than one node)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for start in graph:
+        _finish_order(start, graph, seen, order)
+    reverse: dict[str, set[str]] = {node: set() for node in graph}
+    for node, targets in graph.items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(node)
+    groups, assigned = [], set[str]()
+    for node in reversed(order):
+        group: list[str] = []
+        _finish_order(node, reverse, assigned, group)
+        if len(group) > 1:
+            groups.append(sorted(group))
+    return groups
+
+
+def _finish_order(start: str, graph: dict[str, set[str]], seen: set[str], order: list[str]) -> None:
+    """Depth-first from ``start`` without recursion; nodes appended as they finish."""
+    if start in seen:
+        return
+    seen.add(start)
+    stack = [(start, iter(sorted(graph.get(start, ()))))]
+    while stack:
+        node, targets = stack[-1]
+        target = next((t for t in targets if t not in seen), None)
+        if target is None:
+            stack.pop()
+            order.append(node)
+        else:
+            seen.add(target)
+            stack.append((target, iter(sorted(graph.get(target, ())))))
+
+
+def package_of(module: str) -> str:
+    """The stage a module belongs to: ``gutcheck.<package>``, or the top-level module itself."""
+    return ".".join(module.split(".")[:2])
+
+
 def name_of(path: Path) -> str:
     """The dotted module name of a file of the package."""
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -59,6 +134,38 @@ def test_the_top_of_the_package_reads_like_the_pipeline() -> None:
         "rulebook", "answers", "engine", "batch", "quiz", "history", "lint", "render",
         "commands", "files", "schema", "interop",
     }
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_no_package_imports_itself_back_through_others() -> None:
+    """The stages point one way: no package reaches one that (through any module) reaches it."""
+    packages: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        if module == "gutcheck":  # the package's own __init__ names its public parts
+            continue
+        outside = {package_of(t) for t in targets} - {package_of(module), "gutcheck"}
+        packages.setdefault(package_of(module), set()).update(outside)
+    assert cycles(packages) == []
+
+
+def test_the_cycle_finder_finds_a_loop_through_three_modules() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_only_commands_write_the_history() -> None:
+    """The quiz, batch, rendering and the core read what they are handed; the commands open the
+    history and save (the quiz keeps drafts through a store the command hands in)."""
+    writers = ("gutcheck.history.store", "gutcheck.history.sqlite_file")
+    reaching = {
+        module: sorted(t for t in targets if t.startswith(writers))
+        for module, targets in import_graph().items()
+        if not module.startswith(("gutcheck.commands", "gutcheck.history", "gutcheck.cli"))
+    }
+    assert {module: found for module, found in reaching.items() if found} == {}
 
 
 def test_no_command_module_imports_another() -> None:

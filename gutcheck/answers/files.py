@@ -1,24 +1,21 @@
 """Reading one person's answers from a YAML or JSON file (or stdin) into a raw mapping.
 
 The mapping goes through :meth:`RuleBase.parse_answers`, the same path the quiz and batch use.
+Any other kind of input (a table of one row, a FHIR response) is told apart and read by
+:mod:`gutcheck.batch.person`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from gutcheck.errors import InputError
 from gutcheck.files.access import read_user_text
-from gutcheck.rulebook.yamlsource import SourceMap, YamlProblems, load_yaml
-
-if TYPE_CHECKING:
-    from gutcheck.rulebook.model import RuleBase
+from gutcheck.files.yaml_located import SourceMap, YamlProblems, load_yaml
 
 
 @dataclass(frozen=True)
@@ -32,70 +29,11 @@ class AnswersFile:
 def read_answers(source: str) -> AnswersFile:
     """Read answers from a path, or from stdin when ``source`` is ``-``."""
     display = "<stdin>" if source == "-" else source
-    return _answers_from_text(_read_source(source, display), display)
+    return answers_from_text(read_source(source, display), display)
 
 
-class OnePerson(NamedTuple):
-    """One person's parsed answers, the client id the input names, and when the answers were
-    given where the input says so (a FHIR response's ``authored``)."""
-
-    answers: dict[str, Any]
-    client: str | None
-    taken_at: str | None = None
-
-
-def read_parsed_answers(
-    rules: RuleBase, source: str, *, warn: Callable[[str], None] | None = None
-) -> OnePerson:
-    """Parsed answers of one person, and the client id a table names, from a path or ``-``.
-
-    Besides a YAML or JSON mapping, this takes what ``gutcheck batch`` reads, for one person:
-    a CSV/TSV with a header and one row, a JSON array of one object, or one JSON line; and a
-    FHIR QuestionnaireResponse (alone, or the one in a Bundle), with its ``authored`` time.
-    """
-    display = "<stdin>" if source == "-" else source
-    text = _read_source(source, display)
-    from gutcheck.interop.reading import looks_like_fhir
-
-    if looks_like_fhir(text, any_resource=True):
-        from gutcheck.interop.reading import read_one_response
-
-        return OnePerson(*read_one_response(rules, text, display))
-    if _is_table(source, text):
-        from gutcheck.batch.sources import read_one_row
-
-        return OnePerson(*read_one_row(rules, text, display, warn=warn))
-    answers_file = _answers_from_text(text, display)
-    return OnePerson(rules.parse_answers(answers_file.answers, answers_file.where), None)
-
-
-_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
-_MAPPING_SUFFIXES = (".yaml", ".yml")
-_YAML_KEY = re.compile(r"""^(?:"[^"]*"|'[^']*'|[\w.-]+)\s*:(?:\s|$)""")
-
-
-def _is_table(source: str, text: str) -> bool:
-    """True when ``text`` is a CSV/TSV table, a JSON array or JSON Lines rather than a mapping."""
-    suffix = Path(source).suffix.casefold() if source != "-" else ""
-    if suffix in _TABLE_SUFFIXES or suffix in _MAPPING_SUFFIXES:
-        return suffix in _TABLE_SUFFIXES
-    head = text.lstrip("\ufeff \t\r\n")
-    if head.startswith("["):
-        return head[1:].lstrip().startswith("{")  # an array of records; other arrays are mistakes
-    if head.startswith("{"):
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            return exc.msg == "Extra data"
-        except ValueError:  # a number too long to convert: a mapping, refused when it is read
-            return False
-        return False
-    lines = (line for line in head.splitlines() if line.strip() and not line.startswith(("#", "---")))
-    first = next(lines, "")
-    return _YAML_KEY.match(first) is None and any(mark in first for mark in ",;\t|")
-
-
-def _answers_from_text(text: str, display: str) -> AnswersFile:
+def answers_from_text(text: str, display: str) -> AnswersFile:
+    """The mapping of answers in YAML or JSON ``text`` (an ``answers:`` mapping inside it is taken)."""
     data, where = _parse(text, display)
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
@@ -109,7 +47,8 @@ def _prefixed(where: Callable[[str], str], prefix: str) -> Callable[[str], str]:
     return lambda key: where(f"{prefix}\0{key}")
 
 
-def _read_source(source: str, display: str) -> str:
+def read_source(source: str, display: str) -> str:
+    """The text of ``source`` (a path, or ``-`` for stdin), refused with one located sentence."""
     if source == "-":
         if sys.stdin is None or sys.stdin.isatty():
             raise InputError("<stdin>: no answers piped in; give a file path or pipe answers to '-'")

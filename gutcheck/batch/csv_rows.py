@@ -20,7 +20,7 @@ from gutcheck.files.formulas import unneutralise
 
 if TYPE_CHECKING:
     from gutcheck.batch.header import HeaderMatch
-    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.opened import Batch
 
 
 def cell_text(record: list[str], index: int | None) -> str:

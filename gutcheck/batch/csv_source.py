@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from gutcheck.errors import InputError
@@ -12,12 +12,13 @@ from gutcheck.errors import InputError
 if TYPE_CHECKING:
 
     from gutcheck.batch.compiled_rows import RecordSummary
-    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.opened import Batch
     from gutcheck.batch.summary import ClientSummary
 from gutcheck.batch.csv_rows import CsvRowParser, cell_text
 from gutcheck.batch.dates import BadDate, FormDates
 from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.lines import RecordLines, RecordTooLong
+from gutcheck.batch.opened import RowSource
 from gutcheck.batch.rows import (
     MAX_CELL_CHARS,
     MAX_RECORD_CHARS,
@@ -27,24 +28,8 @@ from gutcheck.batch.rows import (
     RejectedRow,
     RowCells,
 )
-from gutcheck.batch.sniff import SEP_LINE
 from gutcheck.batch.summary import RUN_LENGTH, Summaries
-
-
-class RowSource:
-    """Where a batch's rows come from: one kind of input (CSV, JSON)."""
-
-    def rows(self, summaries: bool = False) -> Iterator[BatchRow | Summaries]:
-        """Every data row of the input, in order."""
-        raise NotImplementedError
-
-    def cells(self) -> Iterator[RowCells]:
-        """The client and time cell of every data row, numbered as :meth:`rows` numbers them."""
-        raise NotImplementedError
-
-    def key_match(self, keys: list[str]) -> HeaderMatch:
-        """For records without a header (JSON, FHIR): what the keys of every record mean."""
-        raise NotImplementedError
+from gutcheck.files.sniff import SEP_LINE
 
 
 class CsvSource(RowSource):
@@ -274,10 +259,3 @@ def _dated(fast: RecordSummary, dates: FormDates, index: int, undated: Callable[
 def _unplanned(fast: RecordSummary, plan: Mapping[int, str | None]) -> RecordSummary:
     """``fast``, for records of rows the duplicate plan leaves alone."""
     return lambda number, record: None if number in plan else fast(number, record)
-
-
-def unknown_columns_warning(display: str, unknown: Sequence[str], rules_id: str, unit: str = "column") -> str:
-    """The warning naming the columns (or keys) that no question, client or time uses."""
-    names = ", ".join(repr(name) for name in unknown[:8]) + (", ..." if len(unknown) > 8 else "")
-    columns = f"1 {unit} that names" if len(unknown) == 1 else f"{len(unknown)} {unit}s that name"
-    return f"{display}: ignoring {columns} no question of {rules_id}: {names}"

@@ -14,13 +14,13 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gutcheck.batch.columns import missing_questions
-from gutcheck.batch.csv_source import RowSource
 from gutcheck.batch.header import HeaderMatch
+from gutcheck.batch.opened import RowSource
 from gutcheck.batch.rows import NOT_UTF8, BatchRow, LeftOutRow, ParsedRow, RejectedRow, RowCells
 from gutcheck.errors import InputError
 
 if TYPE_CHECKING:
-    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.opened import Batch
 
 Found = tuple[int, str, Any]
 """A resource found in the input: its row number, its place in words, and the resource."""

@@ -13,13 +13,13 @@ from gutcheck.errors import InputError
 from gutcheck.rulebook.model import Question
 
 if TYPE_CHECKING:
-    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.opened import Batch
 from gutcheck.batch.cells import EMPTY, BadCell
 from gutcheck.batch.columns import ClientColumn, missing_questions
-from gutcheck.batch.csv_source import RowSource, unknown_columns_warning
 from gutcheck.batch.dates import BadDate, FormDates, find_time_column
 from gutcheck.batch.header import HeaderMatch, find_id_column
 from gutcheck.batch.lines import has_bad_bytes
+from gutcheck.batch.opened import RowSource, unknown_columns_warning
 from gutcheck.batch.rows import (
     IGNORED_COLUMNS,
     JSON_CHUNK_CHARS,

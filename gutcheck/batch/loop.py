@@ -15,8 +15,8 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from gutcheck.batch.opened import Batch
     from gutcheck.batch.rows import BatchRow, LeftOutRow, ParsedRow, RejectedRow
-    from gutcheck.batch.sources import Batch
     from gutcheck.batch.summary import ClientSummary, Summaries
     from gutcheck.engine.assessment import Assessment
     from gutcheck.errors import GutcheckError

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from gutcheck.batch.duplicates import ClientKeys, Plan
-    from gutcheck.batch.sources import Batch
+    from gutcheck.batch.opened import Batch
     from gutcheck.errors import GutcheckError
     from gutcheck.rulebook.model import RuleBase
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import IO
 from gutcheck.batch.lines import has_bad_bytes
 from gutcheck.batch.rows import MAX_RECORD_CHARS, NOT_UTF8, SAMPLE_CHARS, InputFormat
 from gutcheck.errors import InputError
+from gutcheck.files.sniff import looks_like_fhir, sniff_delimiter
 
 # --------------------------------------------------------------------------- input
 
@@ -130,7 +130,7 @@ def sniff_format(sample: str, display: str, hint: str = "auto") -> InputFormat:
     head = sample.lstrip()
     if not head:
         raise InputError(f"{display}: is empty; expected a header row of question ids or texts")
-    if hint == "fhir" or (hint == "auto" and _is_fhir(head)):
+    if hint == "fhir" or (hint == "auto" and looks_like_fhir(head)):
         return InputFormat("fhir")
     if hint in ("json", "jsonl"):
         return InputFormat(hint)
@@ -139,49 +139,3 @@ def sniff_format(sample: str, display: str, hint: str = "auto") -> InputFormat:
     if hint == "auto" and head[0] in "[{":
         return InputFormat("json" if head[0] == "[" else "jsonl")
     return InputFormat("csv", sniff_delimiter(sample))
-
-
-def _is_fhir(head: str) -> bool:
-    from gutcheck.interop.reading import looks_like_fhir
-
-    return looks_like_fhir(head)
-
-
-_DELIMITERS = (",", ";", "\t", "|")
-
-
-SEP_LINE = re.compile(r"sep=(.)\r?\n?$")
-
-
-def sniff_delimiter(sample: str) -> str:
-    """The delimiter that splits the sampled rows most consistently into the most columns."""
-    first_line = sample.split("\n", 1)[0]
-    declared = SEP_LINE.match(first_line)
-    if declared:
-        return declared.group(1)
-    best, best_score = ",", (-1.0, 0)
-    for delimiter in _DELIMITERS:
-        score = _split_score(sample, delimiter)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _split_score(sample: str, delimiter: str) -> tuple[float, int]:
-    import csv
-
-    widths: list[int] = []
-    records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, skipinitialspace=True)
-    try:
-        for record in records:
-            if any(cell.strip() for cell in record):
-                widths.append(len(record))
-            if len(widths) >= 50:
-                break
-    except csv.Error:
-        pass  # judged on the rows before; the reader reports the bad row with its number
-    if not widths or widths[0] < 2:
-        return (0.0, 1)
-    body = widths[1:-1] if len(widths) > 2 else widths[1:]  # the last sampled row may be cut
-    consistent = sum(1 for width in body if width == widths[0]) / len(body) if body else 1.0
-    return (consistent, widths[0])

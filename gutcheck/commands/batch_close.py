@@ -11,11 +11,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from gutcheck.batch.loop import Tally
+    from gutcheck.batch.opened import Batch
     from gutcheck.batch.readings import Readings
-    from gutcheck.batch.sources import Batch
     from gutcheck.commands.batch_notices import Notices
+    from gutcheck.commands.batch_options import BatchOptions
     from gutcheck.commands.batch_pass import Pass
-    from gutcheck.commands.batch_run import BatchOptions
     from gutcheck.rulebook.model import RuleBase
 
 

@@ -245,7 +245,8 @@ def batch(
     strict_columns: StrictColumnsOption = False,
 ) -> None:
     """Score many clients from one export."""
-    from gutcheck.commands.batch_run import BatchOptions, run_batch
+    from gutcheck.commands.batch_options import BatchOptions
+    from gutcheck.commands.batch_run import run_batch
     from gutcheck.commands.options import check_excel, check_style, load
 
     check_style(report_style, ReportFormat(report_format.value), "--report-style", "--report-format")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gutcheck.commands.batch_run import BatchOptions
+    from gutcheck.commands.batch_options import BatchOptions
 
 
 def prepare_outputs(options: BatchOptions) -> None:

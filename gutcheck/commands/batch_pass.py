@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gutcheck.batch.duplicates import ClientKeys, Plan
+    from gutcheck.batch.opened import Batch
     from gutcheck.batch.overview import OverviewBuilder
     from gutcheck.batch.rows import ParsedRow, RejectedRow
-    from gutcheck.batch.sources import Batch
     from gutcheck.batch.summary import ClientSummary, Summaries
-    from gutcheck.commands.batch_run import BatchOptions
+    from gutcheck.commands.batch_options import BatchOptions
     from gutcheck.engine.assessment import Assessment
     from gutcheck.errors import GutcheckError
     from gutcheck.history.store import History

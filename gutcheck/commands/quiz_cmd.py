@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from contextlib import ExitStack
 
     from gutcheck.commands.output import Consoles
-    from gutcheck.quiz.session import Outcome, QuizSettings
+    from gutcheck.commands.quiz_run import Outcome, QuizSettings
     from gutcheck.quiz.steps import Prompter
 
 
@@ -81,7 +81,7 @@ def quiz(
     style: StyleOption = ReportStyle.FULL,
 ) -> None:
     """Take the gut-barrier self-check in the terminal (also what plain 'gutcheck' does)."""
-    from gutcheck.quiz.session import QuizSettings
+    from gutcheck.commands.quiz_run import QuizSettings
 
     no_pager(pager_off)
     check_style(style, fmt)  # before the first question, not after the last
@@ -133,7 +133,8 @@ def _run(settings: QuizSettings, fmt: ReportFormat, style: ReportStyle = ReportS
 
     from gutcheck.commands.options import load, now
     from gutcheck.commands.output import make_consoles
-    from gutcheck.quiz.session import read_prefill, run_session
+    from gutcheck.commands.quiz_run import run_session
+    from gutcheck.quiz.session import read_prefill
 
     stream = _prompt_stream(settings.plain)
     rules = load(settings.rules)

@@ -79,7 +79,7 @@ def score(
 def _assess(rule_base: RuleBase, answers: str) -> tuple[Assessment, dict[str, Any]]:
     """Read and score one person's answers (and the parsed answers); a form's own date (a FHIR
     response's ``authored``) dates the assessment, else the time now."""
-    from gutcheck.answers.files import read_parsed_answers
+    from gutcheck.batch.person import read_parsed_answers
     from gutcheck.commands.options import now
     from gutcheck.engine.scoring import score_parsed
 

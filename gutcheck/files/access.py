@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from gutcheck.errors import GutcheckError, UsageError
-from gutcheck.rulebook.yamlsource import YamlProblems, read_text_limited
+from gutcheck.files.yaml_located import YamlProblems, read_text_limited
 
 
 def read_user_text(path: Path, display: str, *, error: type[GutcheckError], hint: str) -> str:

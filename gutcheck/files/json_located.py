@@ -16,7 +16,7 @@ from json.scanner import NUMBER_RE
 from typing import Any
 
 from gutcheck.errors import Location, Problem
-from gutcheck.rulebook.yamlsource import MAX_DEPTH, PathKey, SourceMap, YamlProblems
+from gutcheck.files.yaml_located import MAX_DEPTH, PathKey, SourceMap, YamlProblems
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _LITERALS = (("true", True), ("false", False), ("null", None))

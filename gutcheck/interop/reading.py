@@ -1,8 +1,7 @@
-"""Telling FHIR input from other answers files, and reading one person's response for ``score``."""
+"""The QuestionnaireResponses a FHIR resource holds, and reading one person's response for ``score``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -11,19 +10,6 @@ from gutcheck.errors import InputError, Location, Problem
 if TYPE_CHECKING:
     from gutcheck.rulebook.model import RuleBase
 
-_RESOURCE = re.compile(r'"resourceType"\s*:\s*"(QuestionnaireResponse|Bundle)"')
-_ANY_RESOURCE = re.compile(r'"resourceType"\s*:\s*"([A-Za-z]+)"')
-SNIFF_CHARS = 4096
-
-
-def looks_like_fhir(sample: str, *, any_resource: bool = False) -> bool:
-    """True when JSON text starts like a QuestionnaireResponse or a Bundle (or a list or lines of them).
-
-    With ``any_resource``, any FHIR resource counts (so that ``score`` can say what it was given).
-    """
-    head = sample.lstrip("\ufeff \t\r\n")
-    pattern = _ANY_RESOURCE if any_resource else _RESOURCE
-    return head[:1] in ("{", "[") and pattern.search(head[:SNIFF_CHARS]) is not None
 
 
 def responses_in(resource: object) -> Iterator[Any]:

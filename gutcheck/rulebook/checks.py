@@ -11,10 +11,10 @@ from typing import Any
 
 from gutcheck.answers.parse import SKIP
 from gutcheck.errors import Problem
+from gutcheck.files.yaml_located import SourceMap
 from gutcheck.rulebook import spec
 from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS
 from gutcheck.rulebook.model import RuleBase
-from gutcheck.rulebook.yamlsource import SourceMap
 
 PathKey = tuple[str | int, ...]
 _RESERVED_IDS = COMBINATORS | FACT_KEYS

@@ -20,9 +20,9 @@ from gutcheck.files.access import read_user_text
 from gutcheck.rulebook import cache as rules_cache
 
 if TYPE_CHECKING:
+    from gutcheck.files.yaml_located import SourceMap
     from gutcheck.rulebook.learnspec import LearnSpec
     from gutcheck.rulebook.model import RuleBase
-    from gutcheck.rulebook.yamlsource import SourceMap
 
 PathKey = tuple[str | int, ...]
 
@@ -107,9 +107,9 @@ def book_from(data: dict[str, Any], display: str) -> LearnBook:
 def _check(rules: RuleBase, text: str, display: str) -> LoadedLearn:
     from pydantic import ValidationError
 
+    from gutcheck.files.yaml_located import YamlProblems, load_yaml, sorted_problems
     from gutcheck.rulebook.learnspec import LearnSpec
     from gutcheck.rulebook.validation import model_problems
-    from gutcheck.rulebook.yamlsource import YamlProblems, load_yaml, sorted_problems
 
     try:
         data, source = load_yaml(text, display, keep_duplicates=True)

@@ -20,8 +20,8 @@ from gutcheck.rulebook.compiler import FileLocator, compile_rules, content_hash
 from gutcheck.rulebook.model import RuleBase
 
 if TYPE_CHECKING:
+    from gutcheck.files.yaml_located import SourceMap
     from gutcheck.rulebook.spec import RuleBaseSpec
-    from gutcheck.rulebook.yamlsource import SourceMap
 
 
 @dataclass(frozen=True)

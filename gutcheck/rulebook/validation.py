@@ -12,12 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gutcheck.errors import Location, Problem, RulesError, did_you_mean
+from gutcheck.files.yaml_located import SourceMap, YamlProblems, load_yaml, sorted_problems
 from gutcheck.rulebook import learnspec, spec
 from gutcheck.rulebook.checks import check_rule_base
 from gutcheck.rulebook.compiler import compile_rules, content_hash
 from gutcheck.rulebook.model import RuleBase
 from gutcheck.rulebook.salvage import Salvaged, salvage
-from gutcheck.rulebook.yamlsource import SourceMap, YamlProblems, load_yaml, sorted_problems
 
 _MODELS: tuple[type[BaseModel], ...] = (
     spec.RuleBaseSpec,

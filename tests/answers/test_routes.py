@@ -24,8 +24,8 @@ from helpers import run
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gutcheck.answers.files import read_parsed_answers
 from gutcheck.answers.parse import SKIP
+from gutcheck.batch.person import read_parsed_answers
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.batch.sources import open_batch
 from gutcheck.history.store import History

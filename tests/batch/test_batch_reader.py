@@ -20,9 +20,10 @@ from rich.console import Console
 from gutcheck.answers.parse import SKIP
 from gutcheck.batch.cells import CellParser
 from gutcheck.batch.loop import PROGRESS_EVERY
+from gutcheck.batch.opened import Batch
 from gutcheck.batch.rows import CELL_CACHE_LIMIT, InputFormat, ParsedRow
 from gutcheck.batch.sniff import TextInput, read_sample, sniff_delimiter, sniff_format
-from gutcheck.batch.sources import Batch
+from gutcheck.batch.sources import new_batch
 from gutcheck.batch.summary import ClientSummary, SummaryScorer, safety_questions, summarise
 from gutcheck.commands.batch_notices import PROGRESS_AFTER_ROWS, RowProgress
 from gutcheck.engine.scoring import score_parsed
@@ -39,7 +40,7 @@ def batch_of(rules: RuleBase, text: str) -> Batch:
     """A batch reading ``text`` as if it were a file."""
     text_input = TextInput(io.StringIO(text, newline=""), "test.csv")
     sample = read_sample(text_input)
-    return Batch(rules, text_input, sniff_format(sample, "test.csv"), sample)
+    return new_batch(rules, text_input, sniff_format(sample, "test.csv"), sample)
 
 
 # --------------------------------------------------------------------------- formats
@@ -264,7 +265,7 @@ def test_rows_come_out_before_the_input_is_read_to_the_end(mini_rules: RuleBase)
     stream = Tripwire(endless_rows(), limit=10_000)
     text_input = TextInput(stream, "endless")
     sample = read_sample(text_input)
-    rows = Batch(mini_rules, text_input, sniff_format(sample, "endless"), sample).rows()
+    rows = new_batch(mini_rules, text_input, sniff_format(sample, "endless"), sample).rows()
 
     first = [next(rows) for _ in range(9_000)]
 
@@ -281,7 +282,7 @@ def test_json_lines_are_decoded_one_record_at_a_time(mini_rules: RuleBase) -> No
     stream = Tripwire(lines(), limit=8_000)
     text_input = TextInput(stream, "endless.jsonl")
     sample = read_sample(text_input)
-    rows = Batch(mini_rules, text_input, sniff_format(sample, "endless.jsonl"), sample).rows()
+    rows = new_batch(mini_rules, text_input, sniff_format(sample, "endless.jsonl"), sample).rows()
 
     first = [next(rows) for _ in range(5_000)]
 

@@ -10,10 +10,10 @@ import pytest
 from helpers import run
 from rich.console import Console
 
+from gutcheck.commands.quiz_run import QuizSettings
 from gutcheck.engine.scoring import score
 from gutcheck.errors import ExitCode
 from gutcheck.history.store import History
-from gutcheck.quiz.session import QuizSettings
 from gutcheck.rulebook.loading import load_rules
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"

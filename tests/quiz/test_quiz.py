@@ -19,13 +19,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from gutcheck.answers.parse import SKIP
+from gutcheck.commands.quiz_run import Outcome, QuizSettings, run_session
 from gutcheck.engine.scoring import score, score_parsed
 from gutcheck.errors import ExitCode, Interrupted, StorageError, UsageError
 from gutcheck.history.store import History, database_path
 from gutcheck.quiz.drafts import Drafts, restore_answers
 from gutcheck.quiz.flow import take_quiz
 from gutcheck.quiz.questionary_prompter import BACK_LABEL, QuestionaryPrompter, build_prompt
-from gutcheck.quiz.session import Outcome, QuizSettings, run_session
 from gutcheck.quiz.steps import INPUT_ENDED, Step, problem_with
 from gutcheck.rulebook.model import RuleBase
 

@@ -9,8 +9,8 @@ from conftest import DATA, MINI_RULES
 from helpers import run
 
 from gutcheck.errors import ExitCode, RulesError
+from gutcheck.files.yaml_located import MAX_FILE_BYTES
 from gutcheck.rulebook.loading import load_rules, load_rules_text
-from gutcheck.rulebook.yamlsource import MAX_FILE_BYTES
 
 MINI_TEXT = MINI_RULES.read_text(encoding="utf-8")
 
