@@ -8,7 +8,6 @@ meets the gap.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +20,10 @@ from gutcheck.lint.findings import Finding, PathKey, ValueTest
 from gutcheck.rulebook import spec
 from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS, Subject, compile_condition
 from gutcheck.rulebook.model import Factor, Question, RuleBase
+from gutcheck.rulebook.samples import number_samples
 
 _NO_FACTS: Mapping[str, Any] = {}
+__all__ = ["answer_candidates", "explore_factor", "number_samples", "reach_findings"]
 
 
 # --- reachability ----------------------------------------------------------------------------
@@ -217,10 +218,10 @@ def answer_candidates(question: Question, tests: list[Any]) -> list[Any]:
 
 
 def _value_checks(question: Question, tests: list[Any]) -> list[ValueTest]:
+    numeric = question.type.numeric
     subject = Subject(
         question.id, question.kind, frozenset(o.value for o in question.options),
-        question.minimum if question.kind == "number" else None,
-        question.maximum if question.kind == "number" else None,
+        question.minimum if numeric else None, question.maximum if numeric else None,
     )
     return [_value_check(question.id, subject, test) for test in tests]
 
@@ -245,46 +246,7 @@ def _mentioned(tests: Iterable[Any]) -> list[Any]:
 
 
 def _raw_answers(question: Question, mentioned: list[Any]) -> Iterable[Any]:
-    if question.kind in ("choice", "scale"):
-        return [o.value for o in question.options]
-    if question.kind == "yesno":
-        return [True, False]
-    if question.kind == "multi":
-        return _multi_answers(question, {str(m) for m in mentioned})
-    cuts = [*question.bounds, *(m for m in mentioned if isinstance(m, (int, float)) and not isinstance(m, bool))]
-    return number_samples(question.minimum, question.maximum, cuts, integer=question.integer)
-
-
-def number_samples(minimum: float, maximum: float, cuts: Iterable[float], *, integer: bool) -> list[float]:
-    """Numbers from every stretch between the cut points in ``minimum..maximum``, and the cuts."""
-    points = sorted({minimum, maximum, *(float(c) for c in cuts if minimum <= c <= maximum)})
-    samples = set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
-    if integer:
-        samples = {float(n) for s in samples for n in (math.floor(s), math.ceil(s)) if minimum <= n <= maximum}
-    return sorted(samples)
-
-
-def _multi_answers(question: Question, mentioned: set[str]) -> Iterator[tuple[str, ...]]:
-    """Pick sets that differ in the options conditions name or in points; others are alike."""
-    plain = [o for o in question.options if not o.exclusive]
-    named = [o for o in plain if o.value in mentioned]
-    groups: dict[int, list[str]] = {}
-    for option in plain:
-        if option.value not in mentioned:
-            groups.setdefault(option.points, []).append(option.value)
-    named_choices = [((), (o.value,)) for o in named]
-    group_choices = [[tuple(values[:n]) for n in range(len(values) + 1)] for values in groups.values()]
-    for parts in itertools.product(*named_choices, *group_choices):
-        picked = {value for part in parts for value in part}
-        yield from _if_allowed(question, picked)
-    if question.min_picks <= 1:
-        yield from ((o.value,) for o in question.options if o.exclusive)
-
-
-def _if_allowed(question: Question, picked: set[str]) -> Iterator[tuple[str, ...]]:
-    too_many = question.max_picks is not None and len(picked) > question.max_picks
-    if question.min_picks <= len(picked) and not too_many:
-        yield tuple(o.value for o in question.options if o.value in picked)
+    return question.type.candidates(question, mentioned)
 
 
 # --- overall ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _cell(question: Question, value: Any) -> str:
     if question.kind == "yesno":
         return "Yes" if value else "No"
     if question.kind == "number":
-        return f"{value:g}".replace(".", ",")
+        return repr(value).replace(".", ",")  # every digit: "%g" would round 4.999999999999999 to 5
     labels = {o.value: o.label for o in question.options}
     if question.kind == "multi":
         return "; ".join(labels[v] for v in value)
