@@ -27,7 +27,8 @@ def literal(value: object) -> str:
 
 def literals(values: Iterable[object]) -> str:
     """A tuple literal of checked values."""
-    return "(" + "".join(f"{literal(v)}, " for v in values) + ")"
+    items = [literal(v) for v in values]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def mapping(pairs: Mapping[object, object]) -> str:

@@ -176,13 +176,6 @@ class Instrument:
     cutoffs: tuple[Cutoff, ...]
     reads: frozenset[str] = frozenset()
 
-    def cutoff_for(self, answers: Mapping[str, Any]) -> Cutoff | None:
-        """The first cut-off whose condition holds for these answers."""
-        for cutoff in self.cutoffs:
-            if cutoff.when is None or cutoff.when(answers, _NO_FACTS):
-                return cutoff
-        return None
-
 
 @dataclass(frozen=True)
 class Factor:
@@ -234,7 +227,8 @@ class RedFlag:
     action: str = ""
 
     def rule_for(self, answers: Mapping[str, Any]) -> int:
-        """The index of the first urgency rule that holds for these answers (-1: none does)."""
+        """The index of the first urgency rule that holds for these shown answers (-1: none does),
+        with the rule's compiled predicate (the scorer decides it in its generated code)."""
         for index, rule in enumerate(self.urgency_if):
             if rule.when(answers, _NO_FACTS):
                 return index
