@@ -22,20 +22,68 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from gutcheck.files.formulas import unneutralise
-
-if TYPE_CHECKING:
-    from gutcheck.rulebook.model import Question
 
 ParsedAnswer = str | bool | float | tuple[str, ...]
 """A parsed answer: an option value, yes/no, a number, the values picked, or :data:`SKIP`."""
 
+
+class _Labelled(Protocol):
+    @property
+    def value(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def exclusive(self) -> bool: ...
+
+
+class Options(Protocol):
+    """A question answered by naming options (by value or label)."""
+
+    @property
+    def options(self) -> Sequence[_Labelled]: ...
+    def option_for(self, text: str) -> str | None: ...
+
+
+class Picks(Options, Protocol):
+    """A question answered by picking several options, within limits."""
+
+    @property
+    def min_picks(self) -> int: ...
+    @property
+    def max_picks(self) -> int | None: ...
+
+
+class Ranged(Protocol):
+    """A question answered with a number in a range."""
+
+    @property
+    def minimum(self) -> float: ...
+    @property
+    def maximum(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def integer(self) -> bool: ...
+
+
+class _Parser(Protocol):
+    def parse(self, question: Any, raw: object) -> ParsedAnswer: ...
+
+
+class Answerable(Protocol):
+    """A question as parsing needs it: whether it may be declined, and its kind's own parse."""
+
+    @property
+    def allow_skip(self) -> bool: ...
+    @property
+    def type(self) -> _Parser: ...
+
 SKIP = "prefer-not-to-say"
 SKIP_LABEL = "Prefer not to say"
-_YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
-_NO = frozenset({"no", "n", "false", "0", "nein", "non"})
 _SPLIT_ITEMS = re.compile(r"\s*[;\n]\s*")
 _SPLIT_COMMA = re.compile(r",\s+")
 
@@ -57,53 +105,42 @@ def is_skip_text(text: str) -> bool:
     return normalise_text(text) in _SKIP_TEXTS
 
 
-def parse_answer(question: Question, raw: object) -> ParsedAnswer:
-    """The parsed answer of ``question`` for ``raw``; raises :class:`AnswerError` if it does not fit."""
+def parse_answer(question: Answerable, raw: object) -> ParsedAnswer:
+    """The parsed answer of ``question`` for ``raw``; raises :class:`AnswerError` if it does not fit.
+
+    What differs by kind (options, yes/no words, numbers) is the kind's own parse
+    (:mod:`gutcheck.rulebook.kinds`); the rules above hold for every kind.
+    """
     if isinstance(raw, str):
         raw = unneutralise(raw.strip())
         if question.allow_skip and is_skip_text(raw):
             return SKIP
-    return _PARSERS[question.kind](question, raw)
+    return question.type.parse(question, raw)
 
 
-def _parse_choice(question: Question, raw: object) -> str:
-    if isinstance(raw, bool):  # YAML reads an unquoted yes/no as a boolean
-        raw = "yes" if raw else "no"
-    if isinstance(raw, (str, int)):
-        value = question.option_for(str(raw))
-        if value is not None:
-            return value
-    raise AnswerError(f"{_show(raw)} is not one of: {question.allowed_text()}")
-
-
-def _parse_multi(question: Question, raw: object) -> ParsedAnswer:
-    items = _multi_items(question, raw)
-    if any(is_skip_text(item) for item in items):
-        if len(items) > 1:
-            raise AnswerError(f"'{SKIP_LABEL}' cannot be combined with other choices")
-        if question.allow_skip:
-            return SKIP
-    picked: set[str] = set()
-    for item in items:
-        value = question.option_for(item)
-        if value is None:
-            raise AnswerError(f"{_show(item)} is not one of: {question.allowed_text()}")
-        picked.add(value)
-    values = tuple(o.value for o in question.options if o.value in picked)
-    _check_picks(question, values)
-    return values
-
-
-def _multi_items(question: Question, raw: object) -> list[str]:
+def multi_texts(question: Options, raw: object) -> list[str]:
+    """The option texts of a multi-select answer: a list of texts, or one text to split."""
     if isinstance(raw, (list, tuple)):
         texts = (unneutralise(str(item).strip()) for item in raw)
         return [text for text in texts if text]
     if isinstance(raw, str):
         return multi_items(question, raw) if raw else []
-    raise AnswerError(f"{_show(raw)} is not a list of options")
+    raise AnswerError(f"{quoted(raw)} is not a list of options")
 
 
-def multi_items(question: Question, text: str) -> list[str]:
+def check_picks(question: Picks, values: tuple[str, ...]) -> None:
+    """Refuse picks that combine an exclusive option with others, or break the pick limits."""
+    exclusive = {o.value for o in question.options if o.exclusive}
+    if len(values) > 1 and exclusive.intersection(values):
+        label = next(o.label for o in question.options if o.value in exclusive)
+        raise AnswerError(f"'{label}' cannot be combined with other choices")
+    if len(values) < question.min_picks:
+        raise AnswerError(f"pick at least {question.min_picks}")
+    if question.max_picks is not None and len(values) > question.max_picks:
+        raise AnswerError(f"pick at most {question.max_picks}")
+
+
+def multi_items(question: Options, text: str) -> list[str]:
     """Split a multi-select text into option texts.
 
     Items are separated by ``;``, a new line, or ``, `` as Google Forms joins them; a label that
@@ -122,7 +159,7 @@ def multi_items(question: Question, text: str) -> list[str]:
     return items
 
 
-def _rejoin_labels(question: Question, pieces: list[str]) -> list[str]:
+def _rejoin_labels(question: Options, pieces: list[str]) -> list[str]:
     """Greedily join adjacent comma pieces into the longest runs that name an option.
 
     A run is never longer than the option with the most commas, so a hostile cell of thousands
@@ -140,74 +177,35 @@ def _rejoin_labels(question: Question, pieces: list[str]) -> list[str]:
     return items
 
 
-def _check_picks(question: Question, values: tuple[str, ...]) -> None:
-    exclusive = {o.value for o in question.options if o.exclusive}
-    if len(values) > 1 and exclusive.intersection(values):
-        label = next(o.label for o in question.options if o.value in exclusive)
-        raise AnswerError(f"'{label}' cannot be combined with other choices")
-    if len(values) < question.min_picks:
-        raise AnswerError(f"pick at least {question.min_picks}")
-    if question.max_picks is not None and len(values) > question.max_picks:
-        raise AnswerError(f"pick at most {question.max_picks}")
-
-
-def _parse_yesno(question: Question, raw: object) -> bool:
+def to_number(raw: object) -> float:
+    """A number from a raw answer (a decimal comma and a typographic minus are fine)."""
     if isinstance(raw, bool):
-        return raw
-    text = normalise_text(str(raw)) if isinstance(raw, (str, int)) else ""
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise AnswerError(f"{_show(raw)} is not yes or no")
-
-
-def _parse_number(question: Question, raw: object) -> float:
-    number = _to_number(raw)
-    if not question.minimum <= number <= question.maximum:
-        raise AnswerError(f"{number:g} is not {question.allowed_text()}")
-    if question.integer and not number.is_integer():
-        raise AnswerError(f"{number:g} is not a whole number")
-    return number
-
-
-def _to_number(raw: object) -> float:
-    if isinstance(raw, bool):
-        raise AnswerError(f"{_show(raw)} is not a number")
+        raise AnswerError(f"{quoted(raw)} is not a number")
     if isinstance(raw, (int, float)):
         number = float(raw)
     elif isinstance(raw, str):
         try:
             number = float(raw.replace(",", ".").replace("\u2212", "-"))
         except ValueError:
-            raise AnswerError(f"{_show(raw)} is not a number") from None
+            raise AnswerError(f"{quoted(raw)} is not a number") from None
     else:
-        raise AnswerError(f"{_show(raw)} is not a number")
+        raise AnswerError(f"{quoted(raw)} is not a number")
     if not math.isfinite(number):
-        raise AnswerError(f"{_show(raw)} is not a finite number")
+        raise AnswerError(f"{quoted(raw)} is not a finite number")
     return number
 
 
-def number_hint(question: Question) -> str:
+def number_hint(question: Ranged) -> str:
     """What a number question accepts, e.g. 'a whole number from 0 to 40 drinks'."""
     whole = "a whole number" if question.integer else "a number"
     unit = f" {question.unit}" if question.unit else ""
     return f"{whole} from {question.minimum:g} to {question.maximum:g}{unit}"
 
 
-def _show(raw: object) -> str:
+def quoted(raw: object) -> str:
     """An answer as quoted in a message: in single quotes, or double when it holds one."""
     if not isinstance(raw, str):
         text = repr(raw)
         return text if len(text) <= 60 else text[:57] + "..."
     quote = '"' if "'" in raw else "'"
     return f"{quote}{raw}{quote}" if len(raw) <= 58 else f"{quote}{raw[:56]}...{quote}"
-
-
-_PARSERS = {
-    "choice": _parse_choice,
-    "scale": _parse_choice,
-    "multi": _parse_multi,
-    "yesno": _parse_yesno,
-    "number": _parse_number,
-}

@@ -18,6 +18,7 @@ from gutcheck.batch.header import HeaderMatch
 from gutcheck.batch.opened import RowSource
 from gutcheck.batch.rows import NOT_UTF8, BatchRow, LeftOutRow, ParsedRow, RejectedRow, RowCells
 from gutcheck.errors import InputError
+from gutcheck.schema import json_type
 
 if TYPE_CHECKING:
     from gutcheck.batch.opened import Batch
@@ -191,5 +192,4 @@ def _whole_line(head: str) -> bool:
 def _kind(value: Any) -> str:
     if isinstance(value, Mapping):
         return "a resource without resourceType"
-    names = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
-    return f"a JSON {names.get(type(value), type(value).__name__)}"
+    return f"a JSON {json_type(value)}"

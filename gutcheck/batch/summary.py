@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
+from itertools import chain
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
-from gutcheck.engine.ranking import top_ids
+from gutcheck.engine.compiled import FactorPart, Helpers, SafetyPart, Scored, top_factor
+from gutcheck.engine.ranking import first_with_variety, in_order, top_ids
 from gutcheck.engine.urgency import URGENCY_ORDER
 from gutcheck.rulebook.model import RuleBase
 
@@ -167,38 +170,56 @@ def _words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
+_TRIPLE = attrgetter("triple")
+_RANKED = attrgetter("ranked")
+
+
+class Summarising:
+    """Client summaries from what the generated scorer found (:class:`~gutcheck.engine.compiled.Scored`):
+    the one way a batch summary is made from scores, for rows the row scorer takes and for the rest."""
+
+    def __init__(self, helpers: Helpers) -> None:
+        self.overall = helpers.overall
+
+    def __call__(self, scored: Scored, row: int, client: str) -> ClientSummary:
+        """The summary of one client."""
+        safety, factors = scored.safety, scored.factors
+        overall = self.overall(factors)
+        top = top_factor(factors)
+        # made without the Python-level __new__ of the named tuple: one is made per client
+        return tuple.__new__(ClientSummary, (
+            row, client, overall.percent, overall.level, tuple(map(_TRIPLE, factors)), safety.summary,
+            top.triple[0] if top is not None else None, first_things(safety, factors), scored.ignored,
+            safety.safety_blank,
+        ))
+
+
+def first_things(safety: SafetyPart, factors: tuple[FactorPart, ...]) -> tuple[str, ...]:
+    """The ids of the first three things to do: the red flags answered yes (most urgent first),
+    then the first suggestions in the one order of :mod:`gutcheck.engine.ranking`."""
+    flags = tuple(flag_id for flag_id, _, _ in safety.summary)
+    room = TOP_SUGGESTIONS - len(flags)
+    if room <= 0:
+        return flags[:TOP_SUGGESTIONS]
+    first = first_with_variety(in_order(chain.from_iterable(map(_RANKED, factors))), room)
+    return top_ids(flags, [suggestion.id for suggestion in first], TOP_SUGGESTIONS)
+
+
 class SummaryScorer:
     """Scores parsed rows straight to summaries with the engine's :class:`~gutcheck.engine.scoring.Scorer`.
 
-    The scorer is made once per batch and only outlines each client's scores (no report is
-    built), so the per-row path stays short; its factor results are remembered between clients.
+    The scorer is made once per batch and no report is built, so the per-row path stays short;
+    what its parts found is remembered between clients.
     """
 
     def __init__(self, rules: RuleBase, *, taken_at: str) -> None:
         from gutcheck.engine.scoring import Scorer
 
-        self.outline = Scorer(rules, detail=False).outline
+        scorer = Scorer(rules, detail=False)
+        self.scored = scorer.scored
+        self.summaries = Summarising(scorer.helpers)
         self.taken_at = taken_at
-        self.conditional = conditional_questions(rules)
-        self.safety = safety_questions(rules)
 
     def __call__(self, row: ParsedRow) -> ClientSummary:
         """The summary of one parsed row."""
-        outline = self.outline(row.answers)
-        overall = outline.overall
-        top = outline.top_factor()
-        return ClientSummary(
-            row=row.row,
-            client=row.client or f"row {row.row}",
-            overall_percent=overall.percent,
-            overall_level=overall.level,
-            factors=tuple([(o.result.id, o.result.percent, o.result.level) for o in outline.factors]),
-            red_flags=tuple([(flag.id, flag.kind, flag.urgency) for flag in outline.red_flags]),
-            top_factor=top.id if top is not None else None,
-            top_suggestions=top_ids(
-                [flag.id for flag in outline.red_flags], [s.id for s in outline.suggestions(TOP_SUGGESTIONS)],
-                TOP_SUGGESTIONS,
-            ),
-            ignored_answers=hidden_answers(self.conditional, row.answers, outline.shown),
-            safety_blank=safety_blank(self.safety, outline.unanswered),
-        )
+        return self.summaries(self.scored(row.answers), row.row, row.client or f"row {row.row}")

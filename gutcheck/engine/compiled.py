@@ -1,246 +1,233 @@
-"""The generated scorer at run time: making and loading its module, and the helpers it is given.
+"""The generated scorer at run time: its module made on first use, the helpers it is given, and
+the parts it gives back.
 
 :func:`compiled` generates the module of a rule base (:mod:`gutcheck.rulebook.codegen`) on first
 use, compiles it and remembers it by the rule base's content hash, so ``--help``, ``--version``
-and the quiz's first question never pay for it (about 25 ms, once per process, when a score is
-first made). It is deliberately not kept on disk: source or bytecode read back from the data
-directory would run whatever that file held, while the rules cache beside it only ever holds
-data. The module's functions only compare, add and
-look up; what they need beyond that (memoised factor entries, the exact overall mean, the
-order of suggestions) is given to them here, as :class:`Helpers`.
+and the quiz's first question never pay for it (a few milliseconds, once per process, when a
+score is first made). It is deliberately not kept on disk: source or bytecode read back from the
+data directory would run whatever that file held, while the rules cache beside it only ever holds
+data. A rule base the generator cannot write (a limit of Python's compiler) is refused with a
+:class:`~gutcheck.errors.RulesError` naming the limit: there is no second scorer to fall back on.
+
+The module's functions only compare, add and look up; what they need beyond that (a factor's
+percent and band from its sums, exactly; the results of red flags and suggestions) is given to
+them here, as :class:`Helpers`, and what they find comes back as :class:`FactorPart`,
+:class:`SafetyPart` and :class:`Scored`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
-from gutcheck.answers.parse import SKIP
-from gutcheck.engine.assessment import OverallResult, SuggestionResult
-from gutcheck.engine.exact import WeightedMean, factor_numbers, half_even
-from gutcheck.engine.packing import packing, weighted_ranks
-from gutcheck.engine.ranking import FIRST, JUMPS_THE_QUEUE, LAB, PER_FACTOR, order_red_flags, top_ids
+from gutcheck.engine.assessment import OverallResult, RedFlagResult, SuggestionResult
+from gutcheck.engine.exact import WeightedMean, factor_numbers
+from gutcheck.engine.ranking import Ranked, order_red_flags, ranked
 from gutcheck.engine.redflags import flag_results
-from gutcheck.rulebook.model import Factor, RuleBase
+from gutcheck.errors import RulesError
+from gutcheck.rulebook.model import RuleBase, Suggestion
 
-MEMO_LIMIT = 32768
-TOP = 3
-SEEN = 5  # top_ids remembers the first five places in one key (written out for five)
+MEMO_LIMIT = 32768  # results one memory of the scorer keeps
 NOT_SCORED = "Not enough answers to score this."
 NOT_SCORED_OVERALL = OverallResult(None, None, NOT_SCORED)
-_MODULES: dict[str, dict[str, Any] | None] = {}
-
-# A factor entry: ((id, percent, level), percent tenths, weighted, level, percent, band index,
-# the weighted score's rank in its place in a rank key (gutcheck.engine.packing.weighted_ranks),
-# the weighted score when the percent is above 0 (else -1.0), and the factor's part of the overall
-# mean: its integer weight times its tenths, times overall_key, plus its weight (0 when not scored))
-Entry = tuple[
-    tuple[str, float | None, str | None], int | None, float, str | None, float | None, int | None, int, float, int
-]
-# A suggestion of the rule base, by its place: (id, factor index, lab-only, jumps the variety
-# queue (safety or targeted), result)
-Static = tuple[str, int, bool, bool, SuggestionResult]
-# A suggestion that applies: its rank key (see gutcheck.engine.packing.rank_key); low bits: its place
-Found = int
-PLACE_MASK = 1023
+_MODULES: dict[str, dict[str, Any]] = {}
 
 
-class Trace(NamedTuple):
-    """What the generated ``trace`` found for one parsed answer set, in the rule base's order.
+class FactorScore(NamedTuple):
+    """A factor's numbers for its sums: ``points`` (any sign), ``reachable`` points (of the
+    questions answered or hidden) and whether any question was answered; its percent (in
+    tenths too), band and level, exactly as :mod:`gutcheck.engine.exact` says; and ``weighted``,
+    its weight times its percent (0 when not scored): how much it weighs for this person."""
 
-    ``shown`` holds each question's answer when it was shown and answered, else None; ``blank``
-    the indexes of questions shown but left unanswered or declined; ``counts`` per factor
-    (points, reachable points, 1 if any answer, instrument total, instrument answered);
-    ``cutoffs`` per factor the index of its instrument's cut-off (-1: none); ``flags`` the red
-    flags answered yes with the index of the urgency rule that holds (-1: the default);
-    ``found`` the rank keys of the suggestions that apply, in the rule base's order.
+    factor: int  # its place in the rule base
+    points: int
+    reachable: int
+    tenths: int | None
+    percent: float | None
+    band: int | None
+    level: str | None
+    weighted: float
+
+
+class FactorPart(NamedTuple):
+    """What a factor's function found for the answers it was given.
+
+    ``ranked`` holds the suggestions that apply, in the rule base's order, each keyed for the
+    one ranking (:class:`gutcheck.engine.ranking.Ranked`); ``cutoff`` is the place of its
+    instrument's cut-off that holds (None: no instrument result) and ``total`` the instrument's
+    total; ``unanswered`` and ``hidden`` name its questions left unanswered (or declined) and
+    hidden by an earlier answer. ``triple`` is the factor as a batch summary holds it, ``leads``
+    its weighted score when its percent is above 0, else -1.0 (which factor weighs most).
     """
 
-    shown: tuple[Any, ...]
-    blank: list[int]
-    entries: tuple[Entry, ...]
-    counts: tuple[tuple[int, int, int, int, bool], ...]
-    cutoffs: tuple[int, ...]
-    overall: OverallResult
-    flags: list[tuple[str, int]]
-    found: list[Found]
+    score: FactorScore
+    ranked: tuple[Ranked, ...]
+    cutoff: int | None
+    total: int
+    unanswered: tuple[str, ...]
+    hidden: tuple[str, ...]
+    triple: tuple[str, float | None, str | None]
+    leads: float
+    mean_part: int  # its integer weight times its percent in tenths (0 when not scored)
+    mean_weight: int  # its integer weight (0 when not scored): these two make the overall mean
+
+    @property
+    def suggestions(self) -> tuple[SuggestionResult, ...]:
+        """The suggestions that apply, in the rule base's order."""
+        return tuple(item.suggestion for item in self.ranked)
+
+
+class SafetyPart(NamedTuple):
+    """What the safety questions' function found: the red flags answered yes, most urgent first
+    (also as ``(id, kind, urgency)`` for a batch summary), whether an alarm symptom stands, the
+    about-you and safety questions left unanswered or hidden, and the safety questions left
+    unanswered (never read as "no")."""
+
+    flags: tuple[RedFlagResult, ...]
+    summary: tuple[tuple[str, str, str], ...]
+    alarm: bool
+    unanswered: tuple[str, ...]
+    hidden: tuple[str, ...]
+    safety_blank: tuple[str, ...]
+
+
+class Scored(NamedTuple):
+    """Everything the generated ``score`` found for one answer set: the safety questions' part,
+    each factor's part in the rule base's order, and the questions answered although an earlier
+    answer hides them (those answers are not scored)."""
+
+    safety: SafetyPart
+    factors: tuple[FactorPart, ...]
+    ignored: tuple[str, ...]
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The questions shown and left unanswered (or declined), in the rule base's order."""
+        return sum((part.unanswered for part in self.factors), self.safety.unanswered)
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The questions an earlier answer hides."""
+        return frozenset(self.safety.hidden).union(*(part.hidden for part in self.factors))
+
+
+class Functions(NamedTuple):
+    """The generated functions of one rule base: ``score``, and the parts it calls (each factor's
+    function takes its questions' answers by name, as :class:`gutcheck.rulebook.codegen.Part` lists them)."""
+
+    score: Callable[..., Scored]
+    safety: Callable[..., SafetyPart]
+    factors: tuple[Callable[..., FactorPart], ...]
+
+
+class SuggestionAt(NamedTuple):
+    """A suggestion of the rule base: its factor's place, its place in that factor, its result."""
+
+    factor: int
+    place: int
+    result: SuggestionResult
+
+
+LEADS = attrgetter("leads")
+MEAN_PART = attrgetter("mean_part")
+MEAN_WEIGHT = attrgetter("mean_weight")
 
 
 class Helpers:
-    """What the generated module is given: constants of the rule base and small functions."""
+    """What the generated module is given: the rule base's results, and the exact arithmetic."""
 
+    Scored = Scored
+    Functions = Functions
     Unseen = KeyError  # a cell text the row scorer's dictionaries do not hold yet
-    OutOfRange = IndexError
-    SKIP = SKIP
-    Trace = Trace
-    bisect = staticmethod(bisect_right)
 
     def __init__(self, rules: RuleBase) -> None:
         self.rules = rules
-        self.suggestions: tuple[Static, ...] = tuple(
-            (s.id, k, s.evidence == LAB, s.priority in JUMPS_THE_QUEUE, _result(s))
-            for k, factor in enumerate(rules.factors) for s in factor.suggestions
-        )
-        self._overalls: dict[int, OverallResult] = {}
-        self.overalls: dict[int, OverallResult] = {}  # by the sum of the factors' parts
-        self.firsts: dict[int, tuple[str, ...]] = {}  # by the first five places, 10 bits each
-        self.weights = WeightedMean(f.weight for f in rules.factors).weights
-        self.overall_key = sum(self.weights) + 1
-        self.packs = tuple(packing(f) for f in rules.factors)
-        self.ranks = weighted_ranks([f.weight for f in rules.factors])
-        self.flag_results = flag_results(rules)
-
-    def flagged(
-        self, flags: tuple[tuple[str, int], ...], tops: tuple[str, ...]
-    ) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
-        """A row's red flags answered yes, given as (question id, urgency rule index) pairs, in
-        the one order (most urgent first) as (id, kind, urgency), and its top three with the
-        flags in front."""
-        ordered = order_red_flags([self.flag_results[qid][rule + 1] for qid, rule in flags])
-        return tuple((flag.id, flag.kind, flag.urgency) for flag in ordered), top_ids(
-            [flag.id for flag in ordered], tops, TOP)
-
-    def factor_entry(self, index: int) -> tuple[dict[int, Entry], Callable[[int], Entry]]:
-        """Factor ``index``'s memory of entries by packed sum (see
-        :class:`~gutcheck.engine.packing.Packing`), and the function that makes and
-        remembers the entry of a packed sum."""
-        factor, pack, weight = self.rules.factors[index], self.packs[index], self.weights[index]
-        memo: dict[int, Entry] = {}
-        one: dict[Entry, Entry] = {}  # many sums give the same entry: it is one object (see JsonPieces)
-
-        def entry(packed: int) -> Entry:
-            found = _entry(factor, weight, pack.unpack(packed), self)
-            found = one.setdefault(found, found) if len(one) < MEMO_LIMIT else found
-            if len(memo) < MEMO_LIMIT:
-                memo[packed] = found
-            return found
-
-        return memo, entry
-
-    def counts(self, index: int, packed: int, items: int) -> tuple[int, int, int, int, bool]:
-        """Factor ``index``'s (points, reachable points, 1 if any answer, instrument total, any
-        instrument item answered) from its packed sum and its instrument items' packed sum."""
-        pack = self.packs[index]
-        raw, reachable, answered = pack.unpack(packed)
-        total, _, items_answered = pack.unpack(items)
-        return raw, reachable, int(answered > 0), total, items_answered > 0
+        self._mean = WeightedMean(f.weight for f in rules.factors)
+        self.weights = self._mean.weights
+        self.suggestions = tuple(SuggestionAt(k, j, suggestion_result(s)) for k, f in enumerate(rules.factors)
+                                 for j, s in enumerate(f.suggestions))
+        self.flags = flag_results(rules)
+        self.flag_ids = tuple(flag.question.id for flag in rules.red_flags)
+        self._scores: dict[tuple[int, int, int, bool], FactorScore] = {}
+        self._overalls: dict[tuple[int, int], OverallResult] = {}
+        self._triples: dict[tuple[str, float | None, str | None], tuple[str, float | None, str | None]] = {}
 
     @staticmethod
-    def multi_deltas(points: Mapping[str, int], shift: int, blank: int) -> Callable[[Any], int]:
-        """What a multi answer (a tuple of picks) adds to a packed sum: its picks' points and
-        one answer, memoised; ``blank`` for no answer (None) or "prefer not to say"."""
-        memo: dict[object, int] = {None: blank, SKIP: blank}
+    def remember(memory: dict[Any, Any], key: Any, value: Any) -> Any:
+        """``value``, kept in ``memory`` under ``key`` while the memory has room."""
+        if len(memory) < MEMO_LIMIT:
+            memory[key] = value
+        return value
 
-        def delta(picked: Any) -> int:
-            found = memo.get(picked)
-            if found is None:
-                found = (sum([points[value] for value in picked]) << shift) + 1
-                if len(memo) < MEMO_LIMIT:
-                    memo[picked] = found
-            return found
+    def red_flag(self, index: int, rule: int) -> RedFlagResult:
+        """Red flag ``index``'s result under urgency rule ``rule`` (-1: its own urgency)."""
+        return self.flags[self.flag_ids[index]][rule + 1]
 
-        return delta
+    def suggestion(self, place: int) -> SuggestionAt:
+        """The ``place``-th suggestion of the rule base."""
+        return self.suggestions[place]
 
-    def overall(self, parts: int) -> OverallResult:
-        """The overall result of the sum of the scored factors' ``[8]`` parts: the weighted sum of
-        their tenths times ``overall_key``, plus the sum of their weights (exact)."""
-        total, weights = divmod(parts, self.overall_key)
-        if weights <= 0:
-            return NOT_SCORED_OVERALL
-        tenths = half_even(total, weights)
-        found = self._overalls.get(tenths)
+    def factor_score(self, index: int, points: int, reachable: int, answered: int) -> FactorScore:
+        """Factor ``index``'s numbers for its sums (remembered: many answer sets share them)."""
+        key = (index, points, reachable, answered > 0)
+        found = self._scores.get(key)
         if found is None:
-            percent = tenths / 10
-            band = self.rules.overall.find(percent)
-            found = OverallResult(percent, band.level, band.summary)
-            if len(self._overalls) < MEMO_LIMIT:
-                self._overalls[tenths] = found
-        if len(self.overalls) < MEMO_LIMIT:
-            self.overalls[parts] = found
+            factor = self.rules.factors[index]
+            tenths, band = factor_numbers(points, reachable, answered, factor.max_points, factor.bands.bounds)
+            percent = tenths / 10 if tenths is not None else None
+            level = factor.bands.bands[band].level if band is not None else None
+            found = self.remember(self._scores, key, FactorScore(
+                index, points, reachable, tenths, percent, band, level, factor.weight * (percent or 0.0)))
         return found
 
-    def top_ids(self, found: list[Found]) -> tuple[str, ...]:
-        """The ids of the first three suggestions in the one order of :mod:`gutcheck.engine.ranking`.
+    def factor_part(  # noqa: PLR0917 - the generated module calls it with its findings in order
+        self, score: FactorScore, found: list[SuggestionAt], cutoff: int | None, total: int,
+        unanswered: tuple[str, ...], hidden: tuple[str, ...],
+    ) -> FactorPart:
+        """A factor's part, its suggestions keyed for the one ranking by its weighted score."""
+        keyed = tuple(ranked(s.result, score.weighted, s.factor, s.place) for s in found)
+        percent, tenths, weight = score.percent, score.tenths, self.weights[score.factor]
+        leads = score.weighted if percent is not None and percent > 0 else -1.0
+        triple = (self.rules.factors[score.factor].id, percent, score.level)
+        triple = self._triples.setdefault(triple, triple)  # one triple per value, however it was reached
+        scored = tenths is not None
+        return FactorPart(score, keyed, cutoff, total, unanswered, hidden, triple, leads,
+                          weight * tenths if tenths is not None else 0, weight if scored else 0)
 
-        Which three those are depends only on the places of the first few in order: all of
-        them when there are at most five, else the first five whenever the first pass of the
-        variety rule (not lab-only; safety or targeted, or the first of its factor) takes three of them,
-        as it most often does. So the answer is remembered by those places.
-        """
-        found.sort()
-        if len(found) < SEEN:
-            return self._ranked(found)
-        m = PLACE_MASK
-        key = (((((found[0] & m) << 10 | found[1] & m) << 10 | found[2] & m) << 10 | found[3] & m) << 10
-               | found[4] & m)
-        head = self.firsts.get(key)
-        if head is None:
-            head = self._ranked(found[:SEEN]) if self._first_pass_fills(found[:SEEN]) else ()
-            if len(self.firsts) < MEMO_LIMIT:
-                self.firsts[key] = head
-        return head or self._ranked(found)
+    def safety_part(
+        self, flags: list[RedFlagResult], unanswered: tuple[str, ...], hidden: tuple[str, ...]
+    ) -> SafetyPart:
+        """The safety questions' part: the flags answered yes in the one order, most urgent first."""
+        ordered = order_red_flags(flags)
+        blank = tuple(qid for qid in self.flag_ids if qid in unanswered)
+        summary = tuple((flag.id, flag.kind, flag.urgency) for flag in ordered)
+        return SafetyPart(ordered, summary, any(flag.is_alarm for flag in ordered), unanswered, hidden, blank)
 
-    def _first_pass_fills(self, keys: list[Found]) -> bool:
-        """True when the first pass of the variety rule takes three of ``keys``."""
-        taken: list[int] = []
-        for key in keys:
-            _, factor, lab, safety, _ = self.suggestions[key & PLACE_MASK]
-            if not lab and (safety or factor not in taken) and taken.count(factor) < PER_FACTOR:
-                taken.append(factor)
-        return len(taken) >= TOP
-
-    def _ranked(self, found: list[Found]) -> tuple[str, ...]:
-        """The first three ids of the sorted rank keys ``found`` under the variety rule."""
-        head: list[str] = []
-        factors: list[int] = []
-        statics = self.suggestions
-        for key in found:
-            sid, factor, lab, safety, _ = statics[key & PLACE_MASK]
-            if not lab and (safety or factor not in factors) and factors.count(factor) < PER_FACTOR:
-                head.append(sid)
-                factors.append(factor)
-                if len(head) == TOP:
-                    return tuple(head)
-        return tuple(s.id for s in with_variety([statics[key & PLACE_MASK][4] for key in found], TOP)[:TOP])
+    def overall(self, factors: Sequence[FactorPart]) -> OverallResult:
+        """The weighted mean of the scored factors' percents, exact (see
+        :class:`~gutcheck.engine.exact.WeightedMean`), and its band (remembered)."""
+        key = (sum(map(MEAN_PART, factors)), sum(map(MEAN_WEIGHT, factors)))
+        found = self._overalls.get(key)
+        if found is None:
+            tenths = self._mean.of_sums(*key)
+            if tenths is None:
+                found = NOT_SCORED_OVERALL
+            else:
+                band = self.rules.overall.find(tenths / 10)
+                found = OverallResult(tenths / 10, band.level, band.summary)
+            self.remember(self._overalls, key, found)
+        return found
 
 
-def with_variety(ordered: Sequence[SuggestionResult], first: int = FIRST) -> list[SuggestionResult]:
-    """:func:`gutcheck.engine.ranking.with_variety` on distinct suggestions, by identity.
-
-    The first ``first`` are chosen for variety, then the rest follow in order; the first
-    ``n <= first`` of the result do not depend on ``first``.
-    """
-    head: list[SuggestionResult] = []
-    taken: set[int] = set()
-    counts: dict[str, int] = {}
-    for admit in (0, 1, 2):
-        for suggestion in ordered:
-            if len(head) == first:
-                break
-            factor, lab = suggestion.factor, suggestion.evidence == LAB
-            count = counts.get(factor, 0)
-            if count >= PER_FACTOR or id(suggestion) in taken:
-                continue
-            if admit == 2 or (not lab and (admit == 1 or suggestion.priority in JUMPS_THE_QUEUE or count == 0)):
-                head.append(suggestion)
-                taken.add(id(suggestion))
-                counts[factor] = count + 1
-    return head + [s for s in ordered if id(s) not in taken]
+def top_factor(factors: Sequence[FactorPart]) -> FactorPart | None:
+    """The scored factor with a percent above 0 that weighs most (the first on ties), if any."""
+    best = max(factors, key=LEADS, default=None)
+    return best if best is not None and best.leads >= 0 else None
 
 
-def _entry(factor: Factor, weight: int, sums: tuple[int, int, int], helpers: Helpers) -> Entry:
-    raw, reachable, answered = sums
-    tenths, band_at = factor_numbers(raw, reachable, answered, factor.max_points, factor.bands.bounds)
-    percent = tenths / 10 if tenths is not None else None
-    level = factor.bands.bands[band_at].level if band_at is not None else None
-    weighted = factor.weight * (percent or 0.0)
-    top = weighted if percent is not None and percent > 0 else -1.0
-    part = weight * tenths * helpers.overall_key + weight if tenths is not None else 0
-    return (factor.id, percent, level), tenths, weighted, level, percent, band_at, helpers.ranks[weighted], top, part
-
-
-def _result(suggestion: Any) -> SuggestionResult:
+def suggestion_result(suggestion: Suggestion) -> SuggestionResult:
+    """A suggestion of the rule base as the result an assessment holds: the one place it is made."""
     return SuggestionResult(
         suggestion.id, suggestion.factor, suggestion.text, suggestion.why,
         suggestion.evidence, suggestion.caution, suggestion.references,
@@ -248,9 +235,17 @@ def _result(suggestion: Any) -> SuggestionResult:
     )
 
 
-def compiled(rules: RuleBase) -> dict[str, Any] | None:
-    """The generated module of ``rules`` (its namespace), made on first use; None if it cannot be
-    (the engine then walks the rule base itself). Both answers are remembered by content hash."""
+def scorer(rules: RuleBase) -> tuple[Helpers, Functions]:
+    """New helpers for ``rules`` and the generated functions closed over them (whose memories
+    are their own)."""
+    helpers = Helpers(rules)
+    functions: Functions = compiled(rules)["make_scorer"](helpers)
+    return helpers, functions
+
+
+def compiled(rules: RuleBase) -> dict[str, Any]:
+    """The generated module of ``rules`` (its namespace), made on first use and remembered by
+    content hash; raises :class:`RulesError` when it cannot be made."""
     key = rules.content_hash
     if key not in _MODULES:
         if len(_MODULES) >= 16:
@@ -259,8 +254,8 @@ def compiled(rules: RuleBase) -> dict[str, Any] | None:
     return _MODULES[key]
 
 
-def _build(rules: RuleBase) -> dict[str, Any] | None:
-    """Generate, compile and run the module's source; None when it cannot be compiled."""
+def _build(rules: RuleBase) -> dict[str, Any]:
+    """Generate, compile and run the module's source."""
     from gutcheck.rulebook.codegen import CodegenError, generate
 
     namespace: dict[str, Any] = {"__builtins__": {}}
@@ -269,7 +264,10 @@ def _build(rules: RuleBase) -> dict[str, Any] | None:
         # Made by the generator from checked values, written only as literals (see
         # gutcheck.rulebook.codegen): it defines two functions and runs nothing else.
         code = compile(source, "<gutcheck scorer>", "exec")
-    except (CodegenError, SyntaxError, RecursionError, MemoryError):
-        return None  # too deep or too big to compile
+    except CodegenError as exc:
+        raise RulesError(f"{rules.source}: gutcheck cannot compile this rule base into its scorer: {exc}") from None
+    except (SyntaxError, RecursionError, MemoryError):
+        raise RulesError(f"{rules.source}: gutcheck cannot compile this rule base into its scorer: it is nested "
+                         "too deep or is too large for Python's compiler; split long conditions up") from None
     exec(code, namespace)  # noqa: S102
     return namespace

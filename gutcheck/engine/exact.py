@@ -81,6 +81,9 @@ class WeightedMean:
             weight = weights[index]
             total += weight * tenths
             weight_sum += weight
-        if weight_sum <= 0:
-            return None
-        return half_even(total, weight_sum)
+        return self.of_sums(total, weight_sum)
+
+    def of_sums(self, total: int, weight_sum: int) -> int | None:
+        """The mean of scaled weights times tenths adding up to ``total``, of weights adding up to
+        ``weight_sum``; None when no weight is above 0."""
+        return half_even(total, weight_sum) if weight_sum > 0 else None

@@ -11,37 +11,14 @@ from gutcheck.rulebook.model import Cutoff, Factor
 NOT_SCREENED = "no screen result"
 
 
-def instrument_result(
-    factor: Factor, shown: Mapping[str, Any], unanswered: Collection[str]
-) -> InstrumentResult | None:
-    """The factor's instrument result for these answers; None when it has no instrument or
-    none of its items was answered.
-
-    The total is the sum of the items' points (a hidden item counts 0: it does not apply).
-    The cut-off is the first whose condition holds (one without ``at_least`` gives no screen
-    result: neither positive nor negative); ``note`` says so when it was chosen because an
-    answer it depends on (sex, say) was not given.
-    """
-    instrument = factor.instrument
-    if instrument is None:
-        return None
-    questions = {q.id: q for q in factor.questions}
-    items = [questions[i] for i in instrument.items if i in questions]
-    answered = [q for q in items if q.id in shown]
-    if not answered:
-        return None
-    total = sum(q.points(shown[q.id]) for q in answered)
-    cutoff = instrument.cutoff_for(shown)
-    if cutoff is None:
-        return None
-    return result_at(factor, cutoff, total, shown, unanswered)
-
-
 def result_at(
     factor: Factor, cutoff: Cutoff, total: int, shown: Mapping[str, Any], unanswered: Collection[str]
 ) -> InstrumentResult:
-    """The result of the factor's instrument for a ``total`` judged at ``cutoff`` (the generated
-    scorer finds both itself; :func:`instrument_result` works them out from the answers)."""
+    """The result of the factor's instrument for a ``total`` judged at ``cutoff``, both found by
+    the generated scorer (the total is the sum of the items' points, a hidden item counting 0:
+    it does not apply; the cut-off the first whose condition holds). A cut-off without
+    ``at_least`` gives no screen result: neither positive nor negative. ``note`` says when the
+    cut-off was chosen without an answer it depends on (sex, say), or items were not answered."""
     instrument = factor.instrument
     assert instrument is not None
     questions = {q.id: q for q in factor.questions}

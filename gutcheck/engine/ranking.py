@@ -27,8 +27,8 @@ the red flags, each once, five steps in all when the flags leave room.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from gutcheck.engine.assessment import RedFlagResult, SuggestionResult
 from gutcheck.engine.urgency import URGENCY_ORDER
@@ -44,35 +44,72 @@ LAB = "lab"
 Group = tuple[float, Sequence[SuggestionResult]]
 
 
+class Ranked(NamedTuple):
+    """A suggestion that applies with its place in the one order: sorting these sorts the
+    suggestions (priority, evidence, the factor's weight times percent from the largest, then
+    the rule base's order: its factor's place and its own)."""
+
+    priority: int
+    evidence: int
+    load: float  # minus the factor's weighted score, so that the heaviest sorts first
+    factor: int
+    place: int
+    suggestion: SuggestionResult
+
+
+def ranked(suggestion: SuggestionResult, weighted: float, factor: int, place: int) -> Ranked:
+    """``suggestion`` (the ``place``-th of factor ``factor``, whose weighted score is ``weighted``) keyed."""
+    return Ranked(PRIORITY_ORDER.get(suggestion.priority, 2), EVIDENCE_ORDER.get(suggestion.evidence, 5),
+                  -weighted, factor, place, suggestion)
+
+
 def rank_suggestions(groups: Iterable[Group]) -> tuple[SuggestionResult, ...]:
     """Rank the suggestions that apply; ``groups`` are (weighted score, suggestions) per factor,
     in the rule base's order, each factor's suggestions in their rule order."""
-    keyed = [
-        ((PRIORITY_ORDER.get(s.priority, 2), EVIDENCE_ORDER.get(s.evidence, 5), -weighted, f, i), s)
-        for f, (weighted, suggestions) in enumerate(groups)
-        for i, s in enumerate(suggestions)
-    ]
-    keyed.sort(key=lambda item: item[0])
-    return with_variety([s for _, s in keyed])
+    keyed = [ranked(s, weighted, f, i) for f, (weighted, suggestions) in enumerate(groups)
+             for i, s in enumerate(suggestions)]
+    return with_variety(in_order(keyed))
 
 
-def with_variety(ordered: list[SuggestionResult]) -> tuple[SuggestionResult, ...]:
+def in_order(keyed: Iterable[Ranked]) -> list[SuggestionResult]:
+    """The suggestions of ``keyed`` in the one order, before variety."""
+    return [item.suggestion for item in sorted(keyed)]
+
+
+def with_variety(ordered: Sequence[SuggestionResult]) -> tuple[SuggestionResult, ...]:
     """The first five chosen for variety (see the module text), then the rest in order."""
-    head: list[SuggestionResult] = []
-    counts: Counter[str] = Counter()
-    passes: tuple[Callable[[SuggestionResult], bool], ...] = (
-        lambda s: s.evidence != LAB and (s.priority in JUMPS_THE_QUEUE or counts[s.factor] == 0),
-        lambda s: s.evidence != LAB,
-        lambda s: True,
-    )
-    for admits in passes:
-        for suggestion in ordered:
-            if len(head) == FIRST:
-                break
-            if counts[suggestion.factor] < PER_FACTOR and suggestion not in head and admits(suggestion):
-                head.append(suggestion)
-                counts[suggestion.factor] += 1
-    return tuple(head + [s for s in ordered if s not in head])
+    head = chosen_for_variety(ordered, FIRST)
+    taken = set(head)
+    return (*(ordered[i] for i in head), *(s for i, s in enumerate(ordered) if i not in taken))
+
+
+def first_with_variety(ordered: Sequence[SuggestionResult], count: int) -> tuple[SuggestionResult, ...]:
+    """The first ``count`` (at most five) of :func:`with_variety`, without ordering the rest."""
+    head = chosen_for_variety(ordered, count)
+    if len(head) < count:  # fewer could be chosen: the rest follow in order
+        head += [i for i in range(len(ordered)) if i not in head][: count - len(head)]
+    return tuple(ordered[i] for i in head)
+
+
+def chosen_for_variety(ordered: Sequence[SuggestionResult], first: int) -> list[int]:
+    """The places in ``ordered`` of the first ``first`` suggestions chosen for variety, in the
+    order chosen: a first pass takes what is not lab-only and either jumps the queue (safety,
+    targeted) or is its factor's first; a second whatever is not lab-only; a third anything;
+    never more than two of one factor. The first ``n`` chosen do not depend on ``first``."""
+    head: list[int] = []
+    counts: dict[str, int] = {}
+    for turn in (1, 2, 3):
+        for index, suggestion in enumerate(ordered):
+            if len(head) == first:
+                return head
+            count = counts.get(suggestion.factor, 0)
+            if count >= PER_FACTOR or index in head:
+                continue
+            lab = suggestion.evidence == LAB
+            if turn == 3 or (not lab and (turn == 2 or count == 0 or suggestion.priority in JUMPS_THE_QUEUE)):
+                head.append(index)
+                counts[suggestion.factor] = count + 1
+    return head
 
 
 def order_red_flags(flags: Iterable[RedFlagResult]) -> tuple[RedFlagResult, ...]:

@@ -6,7 +6,8 @@ A condition that fits that shape (one question's ``in`` as several ``=`` with an
 keys or an ``all`` of such tests) becomes ``enableWhen``. Anything else (``not``, an ``any`` of
 groups, an ``all`` holding an ``any``) becomes the SDC ``enableWhenExpression``, a FHIRPath
 expression over the response. Either way a question that is not answered (or answered "Prefer
-not to say") meets no test but ``answered: false``, as in gutcheck.
+not to say") meets no test but ``answered: false``, as in gutcheck. A compared value is read as
+the question's kind reads it in a condition (``yes`` as true), the same way the rule base does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from gutcheck.interop.common import ENABLE_WHEN_EXPRESSION, answer_system, exten
 from gutcheck.rulebook.model import Question, RuleBase
 
 _NUMERIC = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-_CHOICE_KINDS = ("choice", "scale", "multi")
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,11 @@ class _Converter:
         if op == "in" and isinstance(arg, list):
             return _join([test.one("=", item) for item in arg], "any")
         if op == "not_in" and isinstance(arg, list):
-            refused = [*arg, SKIP] if question.allow_skip and question.kind in _CHOICE_KINDS else arg
+            refused = [*arg, SKIP] if question.allow_skip and question.type.has_options else arg
             return _join([test.exists(True), *(test.one("!=", item) for item in refused)], "all")
         if op == "answered" and isinstance(arg, bool):
             return test.answered(arg)
-        if op in _NUMERIC and question.kind == "number":
+        if op in _NUMERIC and question.type.numeric:
             return test.one(_NUMERIC[op], arg)
         return None
 
@@ -117,36 +117,35 @@ class _Test:
         return Tests("one", ({"question": self.question.id, "operator": "exists", "answerBoolean": present},))
 
     def answered(self, wanted: bool) -> Tests | None:
-        if not (self.question.allow_skip and self.question.kind in _CHOICE_KINDS):
+        if not (self.question.allow_skip and self.question.type.has_options):
             return self.exists(wanted)
         if wanted:
             return _join([self.exists(True), self.one("!=", SKIP)], "all")
         return _join([self.exists(False), self.one("=", SKIP)], "any")
 
     def answer(self, arg: Any) -> dict[str, Any] | None:
-        kind = self.question.kind
-        if kind == "yesno":
-            flag = yesno(arg)
-            return None if flag is None else {"answerBoolean": flag}
-        if kind == "number":
-            if isinstance(arg, bool) or not isinstance(arg, (int, float)):
+        question = self.question
+        if question.type.has_options:
+            code = SKIP if arg == SKIP else question.option_for(str(arg))
+            if code is None:
                 return None
-            if self.question.integer:
-                return {"answerInteger": int(arg)} if float(arg).is_integer() else None
-            return {"answerDecimal": arg}
-        code = SKIP if arg == SKIP else self.question.option_for(str(arg))
-        if code is None:
+            return {"answerCoding": {"system": answer_system(self.rules_id, question.id), "code": code}}
+        value = compared(question, arg)
+        if value is None:
             return None
-        return {"answerCoding": {"system": answer_system(self.rules_id, self.question.id), "code": code}}
+        if isinstance(value, bool):
+            return {"answerBoolean": value}
+        if question.integer:
+            return {"answerInteger": int(value)} if float(value).is_integer() else None
+        return {"answerDecimal": value}
 
 
-def yesno(arg: Any) -> bool | None:
-    """A condition's yes/no value as a boolean (None if it is not one)."""
-    if isinstance(arg, bool):
-        return arg
-    if isinstance(arg, str) and arg.lower() in ("yes", "no"):
-        return arg.lower() == "yes"
-    return None
+def compared(question: Question, arg: Any) -> Any:
+    """A condition's value as the question's kind compares it (None when it cannot be one)."""
+    try:
+        return question.type.compared(arg, frozenset(o.value for o in question.options))
+    except ValueError:
+        return None
 
 
 class _Path:
@@ -188,16 +187,17 @@ class _Path:
 def _values(question: Question) -> str:
     """FHIRPath for the answers of ``question`` (option codes for choices, "Prefer not to say" left out)."""
     base = f"%resource.repeat(item).where(linkId = '{question.id}').answer.value"
-    if question.kind in _CHOICE_KINDS:
+    if question.type.has_options:
         return f"{base}.code.where($this != '{SKIP}')"
     return base
 
 
 def _literal(question: Question, arg: Any) -> str:
-    if question.kind == "yesno":
-        return "true" if yesno(arg) else "false"
-    if question.kind == "number":
-        number = float(arg)
-        return str(int(number)) if number.is_integer() else format(Decimal(repr(number)), "f")
-    value = question.option_for(str(arg)) or str(arg)
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if question.type.has_options:
+        value = question.option_for(str(arg)) or str(arg)
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    value = compared(question, arg)
+    if isinstance(value, bool) or value is None:
+        return "true" if value else "false"
+    number = float(value)
+    return str(int(number)) if number.is_integer() else format(Decimal(repr(number)), "f")

@@ -59,7 +59,7 @@ def item_codes(rules: RuleBase) -> dict[str, tuple[str, str]]:
 
 def _audit_item(question: Question) -> bool:
     points = [o.points for o in question.options]
-    return question.kind in ("choice", "scale") and points == [0, 1, 2, 3, 4]
+    return question.type.has_options and not question.type.several and points == [0, 1, 2, 3, 4]
 
 
 def audit_c_total(rules: RuleBase, answers: dict[str, Any]) -> int | None:

@@ -137,10 +137,10 @@ class _Maker:
 
 
 def _kind(rules_id: str, question: Question) -> dict[str, Any]:
-    if question.kind == "yesno":
-        return {"type": "boolean"}
-    if question.kind == "number":
-        return _number(question)
+    """The item's type and answer fields, as its kind says: options as codings, a number's range."""
+    kind = question.type
+    if not kind.has_options:
+        return _number(question) if kind.numeric else {"type": kind.fhir_type(question)}
     system = answer_system(rules_id, question.id)
     # A question never scored (about you; one whose options all give 0) carries no points: a form
     # filler would show them ("Female - 0") as if it counted.
@@ -148,11 +148,12 @@ def _kind(rules_id: str, question: Question) -> dict[str, Any]:
     options = [_option(system, o.value, o.label, o.points if scored else None, exclusive=o.exclusive)
                for o in question.options]
     if question.allow_skip:
-        options.append(_option(system, SKIP, SKIP_LABEL, None, exclusive=question.kind == "multi"))
+        options.append(_option(system, SKIP, SKIP_LABEL, None, exclusive=kind.several))
     control = "radio-button" if len(options) <= RADIO_LIMIT else "drop-down"
-    control = "check-box" if question.kind == "multi" else control
-    fields: dict[str, Any] = {"type": "choice", "answerOption": options, "extension": [item_control(control)]}
-    if question.kind == "multi":
+    control = "check-box" if kind.several else control
+    fields: dict[str, Any] = {"type": kind.fhir_type(question), "answerOption": options,
+                              "extension": [item_control(control)]}
+    if kind.several:
         fields["repeats"] = True
         if question.min_picks:
             fields["extension"].append(extension(MIN_OCCURS, valueInteger=question.min_picks))
@@ -174,11 +175,9 @@ def _option(system: str, code: str, label: str, points: int | None, *, exclusive
 def _number(question: Question) -> dict[str, Any]:
     low: dict[str, Any] = {"valueDecimal": question.minimum}
     high: dict[str, Any] = {"valueDecimal": question.maximum}
-    kind = "decimal"
     if question.integer:
-        kind = "integer"
         low, high = {"valueInteger": math.ceil(question.minimum)}, {"valueInteger": math.floor(question.maximum)}
     extensions = [extension(MIN_VALUE, **low), extension(MAX_VALUE, **high)]
     if question.unit:
         extensions.append(extension(QUESTIONNAIRE_UNIT, valueCoding={"display": question.unit}))
-    return {"type": kind, "extension": extensions}
+    return {"type": question.type.fhir_type(question), "extension": extensions}

@@ -130,11 +130,12 @@ def _read_item(rules: RuleBase, item: Mapping[str, Any], result: ResponseAnswers
     if question.id in result.answers:
         result.problems.append(Problem(where, "answered twice; keep one"))
         return
-    if question.kind != "multi" and len(values) > 1:
+    several = question.type.several
+    if not several and len(values) > 1:
         result.problems.append(Problem(where, f"{len(values)} answers, but the question takes one"))
         return
-    single_text = question.kind == "multi" and len(values) == 1 and isinstance(values[0], str)
-    result.answers[question.id] = values if question.kind == "multi" and not single_text else values[0]
+    single_text = several and len(values) == 1 and isinstance(values[0], str)
+    result.answers[question.id] = values if several and not single_text else values[0]
     result.texts[question.id] = "; ".join(_text(v) for v in values)
 
 

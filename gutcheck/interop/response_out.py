@@ -84,7 +84,7 @@ def _item(record: AnswerRecord, rules: RuleBase | None, rules_id: str) -> dict[s
     question = rules.by_id.get(record.question) if rules is not None else None
     item: dict[str, Any] = {"linkId": record.question, "text": record.ask}
     value = record.value
-    if value == SKIP and question is not None and question.kind in ("yesno", "number"):
+    if value == SKIP and question is not None and not question.type.has_options:  # no coding to write
         item["extension"] = [extension(DATA_ABSENT_REASON, valueCode="asked-declined")]
         return item
     answers = _answers(record, question, rules_id)

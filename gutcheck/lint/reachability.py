@@ -8,21 +8,22 @@ meets the gap.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gutcheck.answers.parse import SKIP
-from gutcheck.engine.instruments import instrument_result
-from gutcheck.engine.scoring import score_factor
+from gutcheck.engine.compiled import FactorPart, scorer
 from gutcheck.lint.findings import Finding, PathKey, ValueTest
 from gutcheck.rulebook import spec
+from gutcheck.rulebook.codegen import parts
 from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS, Subject, compile_condition
 from gutcheck.rulebook.model import Factor, Question, RuleBase
+from gutcheck.rulebook.samples import number_samples
 
 _NO_FACTS: Mapping[str, Any] = {}
+__all__ = ["answer_candidates", "explore_factor", "number_samples", "reach_findings"]
 
 
 # --- reachability ----------------------------------------------------------------------------
@@ -119,7 +120,8 @@ def condition_atoms(raw: Any) -> Iterator[tuple[str, Any]]:
 def explore_factor(
     rules: RuleBase, factor: Factor, factor_spec: spec.FactorSpec, show_ifs: Mapping[str, list[Any]]
 ) -> Reach:
-    """Walk every distinguishable set of answers for ``factor`` and record what it reaches."""
+    """Walk every distinguishable set of answers for ``factor`` and record what it reaches, as
+    the rule base's generated scorer scores them (its function for this factor)."""
     whens = [s.when for s in factor_spec.suggestions]
     if factor_spec.instrument is not None:
         whens += [c.when for c in factor_spec.instrument.cutoffs]
@@ -128,9 +130,32 @@ def explore_factor(
     atoms += [atom for q in order for raw in show_ifs.get(q.id, []) for atom in condition_atoms(raw)]
     candidates = {q.id: answer_candidates(q, [value for key, value in atoms if key == q.id]) for q in order}
     alarms = frozenset(flag.question.id for flag in rules.red_flags if flag.kind != "risk")
-    walker = _Walker(factor, order, candidates, alarms)
-    walker.walk(0, {}, set())
+    walker = _Walker(_FactorFunction(rules, factor), order, candidates, alarms)
+    walker.walk(0, {}, set(), set())
     return walker.reach
+
+
+class _FactorFunction:
+    """The generated scorer's function of one factor, called with the answers of a walk."""
+
+    def __init__(self, rules: RuleBase, factor: Factor) -> None:
+        index = next(k for k, f in enumerate(rules.factors) if f.id == factor.id)
+        self.function = scorer(rules)[1].factors[index]
+        self.inputs = parts(rules)[index + 1].inputs(rules.questions)
+        self.reads_alarm = "alarm" in self.inputs
+        self.ids = {f"q{i}": q.id for i, q in enumerate(rules.questions)}
+
+    def __call__(self, shown: Mapping[str, Any], hidden: set[str], alarm: bool) -> FactorPart:
+        """The factor's part for these shown answers (None for the rest), ``hidden`` questions and alarm."""
+        given: dict[str, Any] = {}
+        for name in self.inputs:
+            if name == "alarm":
+                given[name] = alarm
+            elif name.endswith("_shown"):
+                given[name] = self.ids[name.removesuffix("_shown")] not in hidden
+            else:
+                given[name] = shown.get(self.ids[name])
+        return self.function(**given)
 
 
 def _walk_order(
@@ -152,7 +177,8 @@ class _Walker:
     """Depth-first walk over answer candidates, question by question, as the quiz asks them."""
 
     def __init__(
-        self, factor: Factor, order: list[Question], candidates: Mapping[str, list[Any]], alarms: frozenset[str]
+        self, factor: _FactorFunction, order: list[Question], candidates: Mapping[str, list[Any]],
+        alarms: frozenset[str],
     ) -> None:
         self.factor = factor
         self.order = order
@@ -160,14 +186,16 @@ class _Walker:
         self.alarms = alarms  # ids of the alarm red flags: one answered yes means an alarm stands
         self.reach = Reach()
 
-    def walk(self, index: int, shown: dict[str, Any], unanswered: set[str]) -> None:
+    def walk(self, index: int, shown: dict[str, Any], unanswered: set[str], hidden: set[str]) -> None:
         """Try every candidate answer of the question at ``index``, then of the ones after it."""
         if index == len(self.order):
-            self.leaf(shown, unanswered)
+            self.leaf(shown, hidden)
             return
         question = self.order[index]
         if question.show_if is not None and not question.show_if(shown, _NO_FACTS):
-            self.walk(index + 1, shown, unanswered)
+            hidden.add(question.id)
+            self.walk(index + 1, shown, unanswered, hidden)
+            hidden.discard(question.id)
             return
         self.reach.shown.add(question.id)
         for value in self.candidates[question.id]:
@@ -175,26 +203,25 @@ class _Walker:
                 unanswered.add(question.id)
             else:
                 shown[question.id] = value
-            self.walk(index + 1, shown, unanswered)
+            self.walk(index + 1, shown, unanswered, hidden)
             shown.pop(question.id, None)
             unanswered.discard(question.id)
 
-    def leaf(self, shown: dict[str, Any], unanswered: set[str]) -> None:
-        """Record what one complete answer set reaches."""
-        result = score_factor(self.factor, shown, unanswered)
-        self.reach.percents.add(result.percent)
-        if result.level is not None:
-            self.reach.levels.add(result.level)
-            self.reach.points.add(min(max(result.raw, 0), result.max))
-        instrument = instrument_result(self.factor, shown, unanswered)
-        screen = None if instrument is None else instrument.screen
-        facts = {"level": result.level, "percent": result.percent, "points": result.raw, "screen": screen}
+    def leaf(self, shown: dict[str, Any], hidden: set[str]) -> None:
+        """Record what one complete answer set reaches (a question declined is not in ``shown``)."""
         # Red flags outside the walk may be answered either way: an alarm may stand or not,
         # unless an alarm flag the walk answered already says it does.
         stands = any(shown.get(flag) is True for flag in self.alarms)
+        part = None
         for alarm in (True,) if stands else (False, True):
-            now = {**facts, "alarm": alarm}
-            given = {s.id for s in self.factor.suggestions if s.when is None or s.when(shown, now)}
+            if part is None or self.factor.reads_alarm:
+                part = self.factor(shown, hidden, alarm)
+            found = part.score
+            self.reach.percents.add(found.percent)
+            if found.level is not None:
+                self.reach.levels.add(found.level)
+                self.reach.points.add(min(max(found.points, 0), found.reachable))
+            given = {s.id for s in part.suggestions}
             self.reach.suggestions |= given
             if alarm:
                 self.reach.with_alarm |= given
@@ -217,10 +244,10 @@ def answer_candidates(question: Question, tests: list[Any]) -> list[Any]:
 
 
 def _value_checks(question: Question, tests: list[Any]) -> list[ValueTest]:
+    numeric = question.type.numeric
     subject = Subject(
         question.id, question.kind, frozenset(o.value for o in question.options),
-        question.minimum if question.kind == "number" else None,
-        question.maximum if question.kind == "number" else None,
+        question.minimum if numeric else None, question.maximum if numeric else None,
     )
     return [_value_check(question.id, subject, test) for test in tests]
 
@@ -245,46 +272,7 @@ def _mentioned(tests: Iterable[Any]) -> list[Any]:
 
 
 def _raw_answers(question: Question, mentioned: list[Any]) -> Iterable[Any]:
-    if question.kind in ("choice", "scale"):
-        return [o.value for o in question.options]
-    if question.kind == "yesno":
-        return [True, False]
-    if question.kind == "multi":
-        return _multi_answers(question, {str(m) for m in mentioned})
-    cuts = [*question.bounds, *(m for m in mentioned if isinstance(m, (int, float)) and not isinstance(m, bool))]
-    return number_samples(question.minimum, question.maximum, cuts, integer=question.integer)
-
-
-def number_samples(minimum: float, maximum: float, cuts: Iterable[float], *, integer: bool) -> list[float]:
-    """Numbers from every stretch between the cut points in ``minimum..maximum``, and the cuts."""
-    points = sorted({minimum, maximum, *(float(c) for c in cuts if minimum <= c <= maximum)})
-    samples = set(points) | {(a + b) / 2 for a, b in itertools.pairwise(points)}
-    if integer:
-        samples = {float(n) for s in samples for n in (math.floor(s), math.ceil(s)) if minimum <= n <= maximum}
-    return sorted(samples)
-
-
-def _multi_answers(question: Question, mentioned: set[str]) -> Iterator[tuple[str, ...]]:
-    """Pick sets that differ in the options conditions name or in points; others are alike."""
-    plain = [o for o in question.options if not o.exclusive]
-    named = [o for o in plain if o.value in mentioned]
-    groups: dict[int, list[str]] = {}
-    for option in plain:
-        if option.value not in mentioned:
-            groups.setdefault(option.points, []).append(option.value)
-    named_choices = [((), (o.value,)) for o in named]
-    group_choices = [[tuple(values[:n]) for n in range(len(values) + 1)] for values in groups.values()]
-    for parts in itertools.product(*named_choices, *group_choices):
-        picked = {value for part in parts for value in part}
-        yield from _if_allowed(question, picked)
-    if question.min_picks <= 1:
-        yield from ((o.value,) for o in question.options if o.exclusive)
-
-
-def _if_allowed(question: Question, picked: set[str]) -> Iterator[tuple[str, ...]]:
-    too_many = question.max_picks is not None and len(picked) > question.max_picks
-    if question.min_picks <= len(picked) and not too_many:
-        yield tuple(o.value for o in question.options if o.value in picked)
+    return question.type.candidates(question, mentioned)
 
 
 # --- overall ---------------------------------------------------------------------------------

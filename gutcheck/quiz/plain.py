@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from gutcheck.answers.parse import AnswerError, number_hint
+from gutcheck.answers.parse import AnswerError
 from gutcheck.quiz.steps import Choice, Nav, Step, choices_for, picks_hint, preset
+from gutcheck.rulebook.kinds import Prompt
 from gutcheck.rulebook.model import Question
 
 _SPLIT_PICKS = re.compile(r"[\s,;]+")
@@ -68,7 +69,7 @@ class PlainPrompter:
     def ask(self, step: Step) -> object:
         """Show the question with numbered options; return the raw answer or Nav.BACK."""
         question = step.question
-        choices = () if question.kind == "number" else choices_for(question)
+        choices = () if question.type.prompt is Prompt.LINE else choices_for(question)
         self._write("", step.progress, question.ask, *([question.help] if question.help else []))
         self._write(*_numbered(choices, preset(step)))
         reply = self._read(_plain_instruction(step, len(choices)) + "\n> ")
@@ -105,11 +106,12 @@ def _numbered(choices: Sequence[Choice], current: object = None) -> list[str]:
 
 def _plain_instruction(step: Step, count: int) -> str:
     question = step.question
-    if question.kind == "number":
-        what = f"Type {number_hint(question)}"
+    prompt = question.type.prompt
+    if prompt is Prompt.LINE:
+        what = f"Type {question.type.allowed_text(question)}"
         if question.allow_skip:
             what += ", or skip if you prefer not to say"
-    elif question.kind == "multi":
+    elif prompt is Prompt.CHECKBOX:
         limits = picks_hint(question)
         what = "Type the numbers of all that apply, separated by commas"
         what += f" ({limits})" if limits else ""
@@ -131,11 +133,12 @@ def _picked(question: Question, choices: Sequence[Choice], reply: str) -> object
     tokens = [token for token in _SPLIT_PICKS.split(reply) if token]
     if not tokens or not all(token.isdigit() for token in tokens):
         return reply  # a label or 'yes'/'no' typed out: Question.parse reads it
-    if question.kind != "multi" and len(tokens) > 1:
+    several = question.type.prompt is Prompt.CHECKBOX
+    if not several and len(tokens) > 1:
         raise AnswerError("please type just one number")
     picks = []
     for token in tokens:
         if not 1 <= int(token) <= len(choices):
             raise AnswerError(f"{token} is not a number from 1 to {len(choices)}")
         picks.append(choices[int(token) - 1].value)
-    return list(dict.fromkeys(picks)) if question.kind == "multi" else picks[0]
+    return list(dict.fromkeys(picks)) if several else picks[0]

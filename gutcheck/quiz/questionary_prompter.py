@@ -22,7 +22,6 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import create_output
 
-from gutcheck.answers.parse import number_hint
 from gutcheck.quiz.steps import (
     CHOOSE_LABEL,
     UNCHOSEN,
@@ -34,6 +33,7 @@ from gutcheck.quiz.steps import (
     preset,
     starting_point,
 )
+from gutcheck.rulebook.kinds import Prompt
 
 BACK_LABEL = "← Back"
 
@@ -89,8 +89,8 @@ class QuestionaryPrompter:
 def build_prompt(step: Step) -> questionary.Question:
     """The questionary prompt for a step: a select (choice, scale, yes/no), a checkbox (multi)
     or a text line (number). Answers are checked by the quiz flow with Question.parse."""
-    builder = _BUILDERS.get(step.question.kind, _select)
-    return _with_keys(builder(step), back=step.can_go_back, text=step.question.kind == "number")
+    prompt = step.question.type.prompt
+    return _with_keys(_BUILDERS[prompt](step), back=step.can_go_back, text=prompt is Prompt.LINE)
 
 
 def wrapped(ask: str, instruction: str, width: int | None = None) -> tuple[str, str]:
@@ -139,17 +139,18 @@ def _columns() -> int:
 
 def _select(step: Step) -> questionary.Question:
     items: list[Any] = [questionary.Choice(c.label, value=c.value) for c in choices_for(step.question)]
-    yesno = step.question.kind == "yesno"
-    keys = "↑/↓ or y/n to move, Enter to choose" if yesno else "↑/↓ to move, Enter to choose"
+    letters = step.question.type.letter_keys
+    typed = "/".join(letters)
+    keys = f"↑/↓ or {typed} to move, Enter to choose" if letters else "↑/↓ to move, Enter to choose"
     if step.deliberate and preset(step) is None:
         # A safety question starts on a neutral entry: a single Enter records nothing.
         items.insert(0, questionary.Choice(CHOOSE_LABEL, value=UNCHOSEN))
-        keys = "↑/↓ or y/n to pick Yes or No, then Enter"
+        keys = f"↑/↓ or {typed} to pick Yes or No, then Enter"
     if step.can_go_back:
         items += [questionary.Separator(), questionary.Choice(BACK_LABEL, value=Nav.BACK)]
     message, instruction = fitting(step.question.ask, _instruction(keys, step))
     prompt = questionary.select(message, choices=items, default=preset(step), instruction=instruction)
-    return _letter_keys(prompt, {"y": "yes", "n": "no"}) if yesno else prompt
+    return _letter_keys(prompt, dict(letters)) if letters else prompt
 
 
 def _letter_keys(prompt: questionary.Question, letters: dict[str, str]) -> questionary.Question:
@@ -191,7 +192,7 @@ def _number(step: Step) -> questionary.Question:
     """A text line for a number. After a refused entry the line starts empty (the message above
     quotes what was typed), and ↑ brings the refused text back to edit."""
     question = step.question
-    what = f"Type {number_hint(question)}"
+    what = f"Type {question.type.allowed_text(question)}"
     if question.allow_skip:
         what += ", or skip if you prefer not to say"
     back = "; ← at the start of the line goes back" if step.can_go_back else ""
@@ -219,12 +220,10 @@ def _recall(prompt: questionary.Question, text: str) -> questionary.Question:
     return prompt
 
 
-_BUILDERS: dict[str, Callable[[Step], questionary.Question]] = {
-    "choice": _select,
-    "scale": _select,
-    "yesno": _select,
-    "multi": _checkbox,
-    "number": _number,
+_BUILDERS: dict[Prompt, Callable[[Step], questionary.Question]] = {
+    Prompt.SELECT: _select,
+    Prompt.CHECKBOX: _checkbox,
+    Prompt.LINE: _number,
 }
 
 

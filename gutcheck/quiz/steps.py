@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
-from gutcheck.answers.parse import SKIP, SKIP_LABEL, AnswerError, number_hint
+from gutcheck.answers.parse import SKIP, SKIP_LABEL, AnswerError
+from gutcheck.rulebook.kinds import Prompt
 from gutcheck.rulebook.model import Question
 
 RED_FLAG_SECTION = "Safety questions"
@@ -104,12 +105,8 @@ class Prompter(Protocol):
 
 
 def choices_for(question: Question) -> tuple[Choice, ...]:
-    """The choices shown for a choice, scale, multi or yes/no question, skip option last."""
-    choices: tuple[Choice, ...]
-    if question.kind == "yesno":
-        choices = (Choice("Yes", "yes"), Choice("No", "no"))
-    else:
-        choices = tuple(Choice(option.label, option.value) for option in question.options)
+    """The choices its kind offers (none for a typed answer), "Prefer not to say" last."""
+    choices = tuple(Choice(label, value) for label, value in question.type.choices(question))
     return (*choices, Choice(SKIP_LABEL, SKIP)) if question.allow_skip else choices
 
 
@@ -119,24 +116,18 @@ def preset(step: Step) -> Any:
     if value is None:
         return None
     if value == SKIP:
-        return [SKIP] if question.kind == "multi" else SKIP
-    if question.kind == "yesno":
-        return "yes" if value else "no"
-    if question.kind == "multi":
-        return list(value)
-    if question.kind == "number":
-        return f"{value:g}"
-    return value
+        return [SKIP] if question.type.prompt is Prompt.CHECKBOX else SKIP
+    return question.type.shown_answer(value)
 
 
 def starting_point(step: Step) -> Any:
     """What a prompt starts from: the answer just refused (to fix it), else the current one."""
-    retry, kind = step.retry, step.question.kind
+    retry, prompt = step.retry, step.question.type.prompt
     if retry is None:
         return preset(step)
-    if kind == "multi":
+    if prompt is Prompt.CHECKBOX:
         return list(retry) if isinstance(retry, (list, tuple)) else [retry]
-    return str(retry) if kind == "number" else preset(step)
+    return str(retry) if prompt is Prompt.LINE else preset(step)
 
 
 
@@ -147,9 +138,7 @@ def problem_with(question: Question, raw: object) -> str | None:
     """Why ``raw`` is not an acceptable answer to ``question``, as a sentence; None if it is.
     For no answer at all, the sentence is already a request ("Please choose Yes or No.")."""
     if is_blank(raw):
-        if question.kind == "yesno":
-            return "Please choose Yes or No."
-        return f"Please type {number_hint(question)}." if question.kind == "number" else "Please answer."
+        return question.type.blank_request(question)
     try:
         question.parse(raw)
     except AnswerError as exc:

@@ -40,8 +40,6 @@ class RecordMaker:
         self.pieces = JsonPieces()
         self._head = f'{{"schema":{self.pieces.text(RECORD_SCHEMA)},"client":'
         self._rules = f',"rules":{_LINE_ENCODER.encode(self.rules_info)},"red_flag":'
-        # json_line, written out for this rule base: what writes many lines calls it directly
-        self.line: Callable[[ClientSummary], str] = self._quick_line()
 
     def record(self, summary: ClientSummary) -> dict[str, Any]:
         """The record of one client, as plain JSON-ready data."""
@@ -61,55 +59,32 @@ class RecordMaker:
         }
 
     def json_line(self, summary: ClientSummary) -> str:
-        """The record as one line of JSON (JSON Lines), with its newline."""
-        return self.line(summary)
+        """The record as one line of JSON (JSON Lines), with its newline.
 
-    def _general_line(self, summary: ClientSummary) -> str:
-        """:meth:`json_line` for any summary, from pieces remembered or encoded here."""
-        row, client, percent, level, factors, flags, top, suggestions, ignored, blank = summary
+        One line is written per client, so each piece is one plain dictionary lookup of what was
+        encoded before. A summary holding a piece not remembered yet, or a number only remembered
+        in its usual form (a whole row number and a non-zero float percent, as the scorer gives
+        them), is written piece by piece instead, remembering what it can.
+        """
+        row, client, percent, level, factors, flags, top, tops, ignored, blank = summary
         pieces = self.pieces
+        if row.__class__ is int and percent.__class__ is float and percent:
+            try:
+                return (f'{self._head}{_encode_text(client)},"row":{row}{self._rules}'
+                        f'{pieces.safety_pieces[flags, blank]},"overall":{pieces.overalls[percent, level]},'
+                        f'"top_factor":{pieces.texts_by_value[top]},"top_suggestions":{pieces.lists[tops]},'
+                        f'"factors":{{{pieces.factors(factors)}}},"ignored_answers":{pieces.lists[ignored]}}}\n')
+            except KeyError:  # a piece not remembered yet
+                pass
         return (
             f"{self._head}{_encode_text(client)},\"row\":{pieces.number(row)}{self._rules}"
             f"{pieces.safety(flags, blank)},\"overall\":{pieces.overall(percent, level)},"
-            f"\"top_factor\":{pieces.text(top)},\"top_suggestions\":{pieces.texts(suggestions)},"
+            f"\"top_factor\":{pieces.text(top)},\"top_suggestions\":{pieces.texts(tops)},"
             f"\"factors\":{{{pieces.factors(factors)}}},\"ignored_answers\":{pieces.texts(ignored)}}}\n"
         )
 
-    def _quick_line(self) -> Callable[[ClientSummary], str]:
-        """:meth:`json_line` written out for this rule base's number of factors.
-
-        One line is written per client: every piece is one plain dictionary lookup (the
-        factors' by the identity of their result tuples, see :meth:`JsonPieces.factors`), and
-        a summary with anything not remembered yet takes :meth:`_general_line`. The source
-        holds no value from the rule base, only names made here from the factor count.
-        """
-        names = [f"t{k}" for k in range(len(self.factor_ids))]
-        members = ",".join(f"{{P[id({name})]}}" for name in names)
-        text = ("f'{HEAD}{encode(client)},\"row\":{row}{RULES}{SAFETY[flags, blank]},"
-                "\"overall\":{OVERALL[percent, level]},"
-                "\"top_factor\":{TEXTS[top]},\"top_suggestions\":{LISTS[tops]},\"factors\":{{" + members
-                + "}},\"ignored_answers\":{LISTS[hid]}}}\\n'")
-        source = (
-            "def line(summary):\n"
-            f"    row, client, percent, level, ({''.join(name + ', ' for name in names)}), flags, top, tops, hid,"
-            " blank = summary\n"
-            "    if row.__class__ is not int or percent.__class__ is not float or not percent:\n"
-            "        return general(summary)\n"  # a number not remembered in this form
-            "    try:\n"
-            f"        return {text}\n"
-            "    except KeyError:\n"  # a piece not remembered yet
-            "        return general(summary)\n"
-        )
-        pieces = self.pieces
-        namespace: dict[str, Any] = {
-            "__builtins__": {"id": id, "int": int, "float": float, "KeyError": KeyError},
-            "HEAD": self._head, "RULES": self._rules, "encode": _encode_text, "general": self._general_line,
-            "P": pieces.by_identity, "SAFETY": pieces.safety_pieces, "OVERALL": pieces.overalls,
-            "TEXTS": pieces.texts_by_value, "LISTS": pieces.lists,
-        }
-        exec(compile(source, "<gutcheck json line>", "exec"), namespace)  # noqa: S102 - source made above
-        line: Callable[[ClientSummary], str] = namespace["line"]
-        return line
+    # What writes many lines calls this name.
+    line = json_line
 
     def empty_summary(self) -> ClientSummary:
         """A summary with every field empty: its record has every column of the output."""
@@ -134,12 +109,15 @@ class RecordMaker:
         return cells
 
 
+Triple = tuple[str, float | None, str | None]
+
+
 class JsonPieces:
     """JSON text of the values of batch records, each piece encoded once and then remembered.
 
     Every piece is exactly what the record encoder writes for that value. The memories are
-    bounded, and a percent's piece is only remembered, and only looked up, when no value that
-    encodes differently can equal it (see :func:`_rememberable`).
+    bounded, and a percent's piece is only remembered when no value that encodes differently
+    can equal it (see :func:`_rememberable`).
     """
 
     def __init__(self) -> None:
@@ -147,9 +125,7 @@ class JsonPieces:
         self.lists: dict[tuple[str, ...], str] = {(): "[]"}
         self.safety_pieces: dict[tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]], str] = {}
         self.overalls: dict[tuple[float | None, str | None], str] = {}
-        self._factors: dict[tuple[str, float | None, str | None], str] = {}
-        self.by_identity: dict[int, str] = {}  # by id() of a tuple in _kept
-        self._kept: list[tuple[str, float | None, str | None]] = []
+        self._factors: dict[Triple, tuple[Triple, str]] = {}  # a factor's triple: that triple, and its piece
 
     def text(self, value: str | None) -> str:
         """A string (an id or a level: few distinct ones) or null."""
@@ -194,31 +170,25 @@ class JsonPieces:
                 _remember(self.overalls, key, found)
         return found
 
-    def factors(self, factors: tuple[tuple[str, float | None, str | None], ...]) -> str:
+    def factors(self, factors: tuple[Triple, ...]) -> str:
         """The members of the ``factors`` object (without braces): id -> percent and level.
 
-        The ids are distinct, as a rule base's factor ids are. The generated scorer hands out
-        the same tuple object for the same factor result, so pieces are first looked up by the
-        tuple's identity: hashing six tuples of floats would cost more than the rest of the
-        line. A tuple whose piece is remembered so is kept alive, so its id is never reused.
+        The ids are distinct, as a rule base's factor ids are. A factor's piece is found by its
+        (id, percent, level), and used as it is when the triple found is the very one given (the
+        scorer hands out one triple per factor result), which proves it is written alike
+        (``0.0 == -0.0`` and ``50 == 50.0``, but each is written its own way); else it is made.
         """
-        by_identity = self.by_identity
-        try:
-            return ",".join([by_identity[id(item)] for item in factors])
-        except KeyError:
-            return ",".join([self._factor(item) for item in factors])
+        known, pieces = self._factors, []
+        for item in factors:
+            found = known.get(item)
+            pieces.append(found[1] if found is not None and found[0] is item else self._factor(item))
+        return ",".join(pieces)
 
-    def _factor(self, item: tuple[str, float | None, str | None]) -> str:
-        percent = item[1]
-        piece = self._factors.get(item) if _rememberable(percent) else None
-        if piece is None:
-            fid, _, level = item
-            piece = f'{self.text(fid)}:{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
-            if _rememberable(percent):
-                _remember(self._factors, item, piece)
-        if id(item) not in self.by_identity and len(self._kept) < JSON_PIECES_LIMIT:
-            self._kept.append(item)
-            self.by_identity[id(item)] = piece
+    def _factor(self, item: Triple) -> str:
+        fid, percent, level = item
+        piece = f'{self.text(fid)}:{{"percent":{self.number(percent)},"level":{self.text(level)}}}'
+        if _rememberable(percent) and len(self._factors) < JSON_PIECES_LIMIT:
+            self._factors[item] = (item, piece)
         return piece
 
 

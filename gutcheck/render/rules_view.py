@@ -91,17 +91,7 @@ def _questions(factor: Factor) -> Table:
 
 
 def _answers(question: Question) -> str:
-    if question.kind == "yesno":
-        return f"Yes ({question.yes_points}), No ({question.no_points})"
-    if question.kind == "number":
-        lows = (question.minimum, *question.bounds)
-        highs = (*question.bounds, None)
-        unit = f" {question.unit}" if question.unit else ""
-        return "; ".join(
-            f"{low:g}{'+' if high is None else f' to <{high:g}'}{unit} ({points})"
-            for low, high, points in zip(lows, highs, question.range_points, strict=True)
-        )
-    return "; ".join(f"{o.label} ({o.points})" for o in question.options)
+    return question.type.points_text(question)
 
 
 def _bands_table(title: str, bands: Bands) -> Table:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from gutcheck.rulebook.model import OPTION_SEPARATOR
-
 if TYPE_CHECKING:
     from gutcheck.rulebook.model import Question, RuleBase
 
@@ -19,25 +17,13 @@ ID_COLUMN = "client"
 
 
 def allowed_hint(question: Question) -> str:
-    """The answers ``question`` takes, in words; option labels are separated by ' | '."""
+    """The answers ``question`` takes, in words (as its kind says); option labels are separated by ' | '."""
     from gutcheck.answers.parse import SKIP_LABEL
 
+    if not question.type.has_options:
+        return question.allowed_text()
     skip = f" (or {SKIP_LABEL})" if question.allow_skip else ""
-    labels = OPTION_SEPARATOR.join(option.label for option in question.options)
-    if question.kind == "multi":
-        return f"any of: {labels}; separate several with ';'{_picks(question)}{skip}"
-    if question.kind in ("choice", "scale"):
-        return f"one of: {labels}{skip}"
-    return question.allowed_text()
-
-
-def _picks(question: Question) -> str:
-    low, high = question.min_picks, question.max_picks
-    if high is not None and low:
-        return f"; pick {low} to {high}"
-    if high is not None:
-        return f"; pick at most {high}"
-    return f"; pick at least {low}" if low else ""
+    return question.type.hint(question) + skip
 
 
 def _when(question: Question) -> str:

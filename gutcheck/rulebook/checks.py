@@ -14,6 +14,7 @@ from gutcheck.errors import Problem
 from gutcheck.files.yaml_located import SourceMap
 from gutcheck.rulebook import spec
 from gutcheck.rulebook.conditions import COMBINATORS, FACT_KEYS
+from gutcheck.rulebook.kinds import CHOICE
 from gutcheck.rulebook.model import RuleBase
 
 PathKey = tuple[str | int, ...]
@@ -179,7 +180,7 @@ def _about_problems(model: spec.RuleBaseSpec) -> Iterator[tuple[PathKey, str]]:
     """About questions are choice questions with at least two options, all worth 0 points."""
     for i, question in enumerate(model.about):
         path: PathKey = ("about", i)
-        if question.type != "choice":
+        if question.type != CHOICE.name:
             yield (*path, "type"), "about questions are choice questions; use type: choice"
         if len(question.options) < 2:
             yield (*path, "options"), "an about question needs at least two options"

@@ -14,14 +14,14 @@ from typing import Any, Protocol
 
 from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import Location, Problem
-from gutcheck.rulebook.conditions import Subject, compile_condition, condition_keys
+from gutcheck.rulebook.conditions import Subject, compile_condition, condition_keys, normal_condition
+from gutcheck.rulebook.kinds import CHOICE, KINDS, NUMBER, YESNO
 from gutcheck.rulebook.model import (
     Band,
     Bands,
     Cutoff,
     Factor,
     Instrument,
-    Option,
     Question,
     RedFlag,
     RuleBase,
@@ -33,7 +33,7 @@ PathKey = tuple[str | int, ...]
 DEFAULT_ACTION = "see a doctor about what you reported."
 # Whether any alarm symptom was answered yes: a fact that suggestions' conditions may read, so
 # that advice a person could use to treat a symptom themselves is held back while one stands.
-ALARM_SUBJECT = Subject("alarm", "yesno", from_facts=True)
+ALARM_SUBJECT = Subject("alarm", YESNO.name, from_facts=True)
 
 
 # Keys added to the format later, with the values that mean "not used": left out of the hash,
@@ -99,13 +99,14 @@ class _Context:
         """The place of a path, as text."""
         return str(self.source.locate(path))
 
-    def condition(self, raw: Any, subjects: dict[str, Subject], path: PathKey) -> Any:
-        """Compile an optional condition, collecting its problems."""
+    def condition(self, raw: Any, subjects: dict[str, Subject], path: PathKey) -> tuple[Any, Any]:
+        """Compile an optional condition, collecting its problems: its predicate, and the
+        condition in normal form (see :func:`gutcheck.rulebook.conditions.normal_condition`)."""
         if raw is None:
-            return None
+            return None, None
         predicate, problems = compile_condition(raw, subjects, self.locate, path)
         self.problems.extend(problems)
-        return predicate
+        return predicate, normal_condition(raw, subjects)
 
 
 def compile_rules(
@@ -118,7 +119,8 @@ def compile_rules(
     """
     context = _Context(source)
     about = tuple(
-        _question(context, {**q, "type": "choice"}, None, ("about", i)) for i, q in enumerate(data.get("about") or [])
+        _question(context, {**q, "type": CHOICE.name}, None, ("about", i))
+        for i, q in enumerate(data.get("about") or [])
     )
     flag_questions = [_red_flag_question(context, rf, i) for i, rf in enumerate(data["red_flags"])]
     factors = tuple(_factor(context, f, i) for i, f in enumerate(data["factors"]))
@@ -153,12 +155,12 @@ def _reference(key: str, ref: dict[str, Any]) -> ReferenceInfo:
 def _red_flag_question(context: _Context, item: dict[str, Any], index: int) -> Question:
     """A red flag's yes/no question; its ``show_if`` may read the about questions and earlier flags."""
     show_if = item.get("show_if")
-    predicate = context.condition(show_if, dict(context.subjects), ("red_flags", index, "show_if"))
+    predicate, normal = context.condition(show_if, dict(context.subjects), ("red_flags", index, "show_if"))
     question = Question(
-        id=item["id"], ask=item["ask"], kind="yesno", factor=None, yes_points=0, help=item.get("help"),
-        show_if=predicate, show_reads=condition_keys(show_if), show_if_data=show_if,
+        id=item["id"], ask=item["ask"], kind=YESNO.name, factor=None, yes_points=0, help=item.get("help"),
+        show_if=predicate, show_reads=condition_keys(show_if), show_if_data=normal,
     )
-    context.subjects.setdefault(item["id"], Subject(item["id"], "yesno"))
+    context.subjects.setdefault(item["id"], Subject(item["id"], YESNO.name))
     return question
 
 
@@ -166,13 +168,7 @@ def _red_flag(context: _Context, item: dict[str, Any], question: Question, index
     """A red flag; its ``urgency_if`` conditions may read every question of the rule base (an
     urgency is decided once every answer is in)."""
     rules = tuple(
-        UrgencyRule(
-            context.condition(rule["when"], dict(context.subjects), ("red_flags", index, "urgency_if", i, "when")),
-            rule["urgency"],
-            rule.get("advice"),
-            rule["when"],
-            rule.get("action"),
-        )
+        _urgency_rule(context, rule, ("red_flags", index, "urgency_if", i, "when"))
         for i, rule in enumerate(item.get("urgency_if") or [])
     )
     return RedFlag(
@@ -180,6 +176,11 @@ def _red_flag(context: _Context, item: dict[str, Any], question: Question, index
         kind=item.get("kind", "alarm"), urgency_if=rules, title=item.get("title") or question.ask,
         action=item.get("action") or DEFAULT_ACTION,
     )
+
+
+def _urgency_rule(context: _Context, rule: dict[str, Any], path: PathKey) -> UrgencyRule:
+    predicate, normal = context.condition(rule["when"], dict(context.subjects), path)
+    return UrgencyRule(predicate, rule["urgency"], rule.get("advice"), normal, rule.get("action"))
 
 
 def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
@@ -204,6 +205,7 @@ def _factor(context: _Context, item: dict[str, Any], index: int) -> Factor:
 def _suggestion(
     context: _Context, item: dict[str, Any], factor: str, subjects: dict[str, Subject], path: PathKey
 ) -> Suggestion:
+    when, normal = context.condition(item["when"], subjects, (*path, "when"))
     return Suggestion(
         id=item["id"],
         factor=factor,
@@ -212,12 +214,12 @@ def _suggestion(
         evidence=item["evidence"],
         references=tuple(item["references"]),
         caution=item["caution"],
-        when=context.condition(item["when"], subjects, (*path, "when")),
+        when=when,
         reads=condition_keys(item["when"]),
         priority=item.get("priority") or "standard",
         short=item.get("short") or first_sentence(item["text"]),
         learn=tuple(item.get("learn") or ()),
-        when_data=item["when"],
+        when_data=normal,
         hold_for_alarms=bool(item.get("hold_for_alarms")),
     )
 
@@ -236,13 +238,7 @@ def _instrument(context: _Context, item: dict[str, Any] | None, path: PathKey) -
     if item is None:
         return None
     subjects = dict(context.subjects)
-    cutoffs = tuple(
-        Cutoff(
-            context.condition(c["when"], subjects, (*path, "cutoffs", i, "when")), c.get("at_least"), c["label"],
-            c["when"],
-        )
-        for i, c in enumerate(item["cutoffs"])
-    )
+    cutoffs = tuple(_cutoff(context, c, subjects, (*path, "cutoffs", i, "when")) for i, c in enumerate(item["cutoffs"]))
     reads = frozenset().union(*(condition_keys(c["when"]) for c in item["cutoffs"]))
     return Instrument(
         item["id"], item["name"], tuple(item["items"]), tuple(item["references"]),
@@ -250,51 +246,31 @@ def _instrument(context: _Context, item: dict[str, Any] | None, path: PathKey) -
     )
 
 
+def _cutoff(context: _Context, item: dict[str, Any], subjects: dict[str, Subject], path: PathKey) -> Cutoff:
+    predicate, normal = context.condition(item["when"], subjects, path)
+    return Cutoff(predicate, item.get("at_least"), item["label"], normal)
+
+
 def _fact_subjects(bands: Bands, max_points: int, screened: bool) -> dict[str, Subject]:
     facts = {
-        "level": Subject("level", "choice", frozenset(bands.levels), from_facts=True),
-        "percent": Subject("percent", "number", minimum=0, maximum=100, from_facts=True),
-        "points": Subject("points", "number", minimum=0, maximum=max_points, from_facts=True),
+        "level": Subject("level", CHOICE.name, frozenset(bands.levels), from_facts=True),
+        "percent": Subject("percent", NUMBER.name, minimum=0, maximum=100, from_facts=True),
+        "points": Subject("points", NUMBER.name, minimum=0, maximum=max_points, from_facts=True),
     }
     if screened:
-        facts["screen"] = Subject("screen", "choice", frozenset({"positive", "negative"}), from_facts=True)
+        facts["screen"] = Subject("screen", CHOICE.name, frozenset({"positive", "negative"}), from_facts=True)
     return facts
 
 
 def _question(context: _Context, item: dict[str, Any], factor: str | None, path: PathKey) -> Question:
-    show_if = context.condition(item["show_if"], dict(context.subjects), (*path, "show_if"))
+    show_if, normal = context.condition(item["show_if"], dict(context.subjects), (*path, "show_if"))
     question = Question(
         id=item["id"], ask=item["ask"], kind=item["type"], factor=factor, help=item["help"],
         allow_skip=item["allow_skip"], show_if=show_if, show_reads=condition_keys(item["show_if"]),
-        show_if_data=item["show_if"], **_kind_fields(item),
+        show_if_data=normal, **KINDS[item["type"]].fields(item),
     )
     context.subjects.setdefault(question.id, _subject(question))
     return question
-
-
-def _kind_fields(item: dict[str, Any]) -> dict[str, Any]:
-    kind = item["type"]
-    if kind in ("choice", "scale"):
-        return {"options": _options(item)}
-    if kind == "multi":
-        return {"options": _options(item), "min_picks": item["min_picks"], "max_picks": item["max_picks"]}
-    if kind == "yesno":
-        return {"yes_points": item["yes_points"], "no_points": item["no_points"]}
-    ranges = item["ranges"]
-    return {
-        "minimum": item["min"],
-        "maximum": item["max"],
-        "unit": item["unit"],
-        "integer": item["integer"],
-        "bounds": tuple(r["below"] for r in ranges if r["below"] is not None),
-        "range_points": tuple(r["points"] for r in ranges),
-    }
-
-
-def _options(item: dict[str, Any]) -> tuple[Option, ...]:
-    return tuple(
-        Option(o["value"], o["label"], o["points"], o.get("exclusive", False)) for o in item["options"]
-    )
 
 
 def _subject(question: Question) -> Subject:
@@ -302,8 +278,8 @@ def _subject(question: Question) -> Subject:
         key=question.id,
         kind=question.kind,
         values=frozenset(o.value for o in question.options),
-        minimum=question.minimum if question.kind == "number" else None,
-        maximum=question.maximum if question.kind == "number" else None,
+        minimum=question.minimum if question.type.numeric else None,
+        maximum=question.maximum if question.type.numeric else None,
     )
 
 

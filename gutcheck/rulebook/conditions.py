@@ -9,7 +9,11 @@ and maps to a value (equality) or to operators:
 ``answered`` (true/false). Several keys in one mapping must all hold. A question that is
 unanswered (hidden, skipped or missing) satisfies no operator except ``answered: false``.
 
-Compiling returns a closure; nothing from the file is ever evaluated as code.
+Compiling returns a closure; nothing from the file is ever evaluated as code. A checked
+condition is also kept in one normal form (:func:`normal_condition`): every subject maps to its
+operators, and every compared value is as answers hold it (yes/no as true/false), worked out
+by the subject's kind (:mod:`gutcheck.rulebook.kinds`), so the generated scorer reads it as is.
+A condition nests at most :data:`MAX_DEPTH` levels deep.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gutcheck.errors import Problem, did_you_mean
+from gutcheck.rulebook.kinds import CHOICE, KINDS, QuestionKind
 
 Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
 Locate = Callable[[tuple[str | int, ...]], str]
@@ -32,6 +37,7 @@ _NUMERIC_OPS = {
     "lte": lambda a, b: a <= b,
 }
 _ALL_OPS = ("equals", "in", "not_in", "contains", "answered", *_NUMERIC_OPS)
+MAX_DEPTH = 50  # conditions nested deeper than this are refused (the generated scorer nests as deep)
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,18 @@ class Subject:
     maximum: float | None = None
     from_facts: bool = False
 
+    @property
+    def type(self) -> QuestionKind:
+        """The kind its values are compared as (a fact such as a level compares as options)."""
+        return KINDS.get(self.kind, CHOICE)
+
 
 class _Compiler:
     def __init__(self, subjects: Mapping[str, Subject], locate: Locate) -> None:
         self.subjects = subjects
         self.locate = locate
         self.problems: list[Problem] = []
+        self.depth = 0
 
     def fail(self, path: tuple[str | int, ...], message: str) -> Predicate:
         """Record a located problem; the part compiles to a predicate that never holds."""
@@ -61,7 +73,13 @@ class _Compiler:
         """Compile a condition mapping (several keys must all hold)."""
         if not isinstance(raw, Mapping) or not raw:
             return self.fail(path, "a condition must be a non-empty mapping")
-        parts = [self.entry(str(key), value, (*path, key)) for key, value in raw.items()]
+        if self.depth >= MAX_DEPTH:
+            return self.fail(path, f"conditions may nest at most {MAX_DEPTH} levels deep; split this one up")
+        self.depth += 1
+        try:
+            parts = [self.entry(str(key), value, (*path, key)) for key, value in raw.items()]
+        finally:
+            self.depth -= 1
         if len(parts) == 1:
             return parts[0]
         return lambda answers, facts: all(p(answers, facts) for p in parts)
@@ -113,7 +131,7 @@ class _Compiler:
         self, subject: Subject, op: str, arg: Any, path: tuple[str | int, ...]
     ) -> Callable[[Any], bool]:
         """Compile gt/gte/lt/lte on a number subject, refusing bounds that can never hold."""
-        if subject.kind != "number":
+        if not subject.type.numeric:
             self.fail(path, f"'{op}' compares numbers, but {subject.key!r} is a {subject.kind}")
             return _never_value
         if isinstance(arg, bool) or not isinstance(arg, (int, float)):
@@ -127,7 +145,7 @@ class _Compiler:
 
     def contains(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Callable[[Any], bool]:
         """Compile contains on a multi question."""
-        if subject.kind != "multi":
+        if not subject.type.several:
             self.fail(path, f"'contains' is for multi questions, but {subject.key!r} is a {subject.kind}")
             return _never_value
         wanted = self.option_value(subject, arg, path)
@@ -141,8 +159,8 @@ class _Compiler:
         if not isinstance(items, list) or not items:
             self.fail(path, f"'{op}' needs a non-empty list")
             return _never_value
-        if subject.kind == "multi":
-            self.fail(path, f"use 'contains' for the multi question {subject.key!r}")
+        if subject.type.several:
+            self.fail(path, f"use 'contains' for the {subject.kind} question {subject.key!r}")
             return _never_value
         allowed = frozenset(self.option_value(subject, item, (*path, i)) for i, item in enumerate(items))
         if op == "not_in":
@@ -150,17 +168,12 @@ class _Compiler:
         return lambda value: value is not None and value in allowed
 
     def option_value(self, subject: Subject, arg: Any, path: tuple[str | int, ...]) -> Any:
-        """Check one compared value against the subject and return it normalised."""
-        if subject.kind == "yesno":
-            return _yesno_value(arg, lambda: self.fail(path, f"{subject.key!r} takes yes or no"))
-        if subject.kind == "number":
-            if isinstance(arg, bool) or not isinstance(arg, (int, float)):
-                self.fail(path, f"{subject.key!r} is a number; {arg!r} is not")
+        """Check one compared value against the subject and return it as answers hold it."""
+        try:
+            return subject.type.compared(arg, subject.values)
+        except ValueError as exc:
+            self.fail(path, _not_comparable(subject, arg, str(exc)))
             return arg
-        if str(arg) not in subject.values:
-            choices = ", ".join(sorted(subject.values))
-            self.fail(path, f"{arg!r} is not an option of {subject.key!r} (options: {choices})")
-        return str(arg)
 
 
 def compile_condition(
@@ -170,6 +183,45 @@ def compile_condition(
     compiler = _Compiler(subjects, locate)
     predicate = compiler.condition(raw, path)
     return predicate, compiler.problems
+
+
+def normal_condition(raw: Any, subjects: Mapping[str, Subject]) -> Any:
+    """A condition in normal form: each subject mapped to its operators, each compared value as
+    answers hold it (yes/no as true/false); all/any/not kept as they are."""
+    if not isinstance(raw, Mapping):
+        return raw
+    normal: dict[str, Any] = {}
+    for raw_key, value in raw.items():
+        key = str(raw_key)
+        if key == "not":
+            normal[key] = normal_condition(value, subjects)
+        elif key in COMBINATORS:
+            normal[key] = [normal_condition(item, subjects) for item in value] if isinstance(value, list) else value
+        else:
+            normal[key] = _normal_tests(subjects.get(key), value)
+    return normal
+
+
+def _normal_tests(subject: Subject | None, value: Any) -> dict[str, Any]:
+    tests = value if isinstance(value, Mapping) else {"in": value} if isinstance(value, list) else {"equals": value}
+    if subject is None:
+        return {str(op): arg for op, arg in tests.items()}
+    return {str(op): _normal_value(subject, str(op), arg) for op, arg in tests.items()}
+
+
+def _normal_value(subject: Subject, op: str, arg: Any) -> Any:
+    if op in ("equals", "contains"):
+        return _compared(subject, arg)
+    if op in ("in", "not_in") and isinstance(arg, list):
+        return [_compared(subject, item) for item in arg]
+    return arg
+
+
+def _compared(subject: Subject, arg: Any) -> Any:
+    try:
+        return subject.type.compared(arg, subject.values)
+    except ValueError:  # reported when the condition was compiled
+        return arg
 
 
 def condition_keys(raw: Any) -> frozenset[str]:
@@ -194,13 +246,14 @@ def _bind(subject: Subject, tests: list[Callable[[Any], bool]]) -> Predicate:
     return lambda answers, facts: all(test(answers.get(key)) for test in tests)
 
 
-def _yesno_value(arg: Any, on_error: Callable[[], object]) -> bool:
-    if isinstance(arg, bool):
-        return arg
-    if isinstance(arg, str) and arg.lower() in ("yes", "no"):
-        return arg.lower() == "yes"
-    on_error()
-    return False
+def _not_comparable(subject: Subject, arg: Any, reason: str) -> str:
+    """Why ``arg`` cannot be compared with ``subject``'s answers (``reason``: its kind's words)."""
+    kind = subject.type
+    if kind.has_options:
+        return f"{arg!r} is not an option of {subject.key!r} (options: {', '.join(sorted(subject.values))})"
+    if kind.numeric:
+        return f"{subject.key!r} is a number; {arg!r} is not"
+    return f"{subject.key!r} {reason}"
 
 
 def _can_hold(subject: Subject, op: str, bound: float) -> bool:

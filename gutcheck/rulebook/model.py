@@ -14,34 +14,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from gutcheck.answers.parse import (
-    SKIP,
-    SKIP_LABEL,
-    AnswerError,
-    ParsedAnswer,
-    normalise_text,
-    number_hint,
-    parse_answer,
-)
+from gutcheck.answers.parse import SKIP, SKIP_LABEL, AnswerError, ParsedAnswer, normalise_text, parse_answer
 from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import InputError, Problem, did_you_mean
 from gutcheck.rulebook.conditions import Predicate
+from gutcheck.rulebook.kinds import KINDS, OPTION_SEPARATOR, Option, QuestionKind
 
-OPTION_SEPARATOR = " | "  # between option labels in messages and templates
+__all__ = ["OPTION_SEPARATOR", "Option", "Question", "RuleBase"]
 
 HIDDEN = ("hidden",)
 BLANK = ("blank",)
 _NO_FACTS: Mapping[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class Option:
-    """One answer option and its points."""
-
-    value: str
-    label: str
-    points: int
-    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,30 +52,21 @@ class Question:
     show_reads: frozenset[str] = frozenset()  # the question ids ``show_if`` reads
     show_if_data: Any = field(default=None, repr=False, compare=False)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    _points: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for option in self.options:
             for key in (option.value, normalise_text(option.value), normalise_text(option.label)):
                 self._lookup.setdefault(key, option.value)
-            self._points[option.value] = option.points
+
+    @property
+    def type(self) -> QuestionKind:
+        """The kind of question (:mod:`gutcheck.rulebook.kinds`): what differs by kind is asked of it."""
+        return KINDS[self.kind]
 
     @cached_property
     def max_points(self) -> int:
         """The most points any single answer to this question can add (never below 0)."""
-        if self.kind == "yesno":
-            return max(self.yes_points, self.no_points, 0)
-        if self.kind == "number":
-            return max(0, *self.range_points)
-        if self.kind == "multi":
-            return self._multi_max()
-        return max(0, *(o.points for o in self.options))
-
-    def _multi_max(self) -> int:
-        best = sorted((o.points for o in self.options if o.points > 0 and not o.exclusive), reverse=True)
-        combined = sum(best[: self.max_picks] if self.max_picks else best)
-        alone = [o.points for o in self.options if o.exclusive]
-        return max(combined, *alone, 0)
+        return self.type.max_points(self)
 
     def parse(self, raw: object) -> ParsedAnswer:
         """Turn a raw answer (value, label, text, number, list) into the stored value.
@@ -105,42 +79,16 @@ class Question:
         """Points for a parsed value (0 for a skipped answer)."""
         if value == SKIP:
             return 0
-        if self.kind in ("choice", "scale"):
-            return self._points[value]
-        if self.kind == "multi":
-            return sum(self._points[v] for v in value)
-        if self.kind == "yesno":
-            return self.yes_points if value else self.no_points
-        return self.range_points[bisect.bisect_right(self.bounds, value)]
+        return self.type.points(self, value)
 
     def label(self, value: Any) -> str:
         """How a parsed value reads to a person."""
-        if value == SKIP:
-            return SKIP_LABEL
-        if self.kind == "yesno":
-            return "Yes" if value else "No"
-        if self.kind == "number":
-            shown = f"{value:g}"
-            return f"{shown} {self.unit}" if self.unit else shown
-        labels = self._labels
-        if self.kind == "multi":
-            return "; ".join(labels[v] for v in value) if value else "None"
-        return labels[value]
-
-    @cached_property
-    def _labels(self) -> dict[str, str]:
-        return {o.value: o.label for o in self.options}
+        return SKIP_LABEL if value == SKIP else self.type.label(self, value)
 
     def allowed_text(self) -> str:
         """A short description of acceptable answers, for error messages and templates."""
-        skip = f", or {SKIP_LABEL}" if self.allow_skip else ""
-        if self.kind == "yesno":
-            return f"yes or no{skip}"
-        if self.kind == "number":
-            return number_hint(self) + skip
-        # labels may hold commas ("Beer, cider or wine"): they are kept apart with ' | '
-        labels = [o.label for o in self.options] + ([SKIP_LABEL] if self.allow_skip else [])
-        return OPTION_SEPARATOR.join(labels)
+        skip = OPTION_SEPARATOR + SKIP_LABEL if self.type.has_options else f", or {SKIP_LABEL}"
+        return self.type.allowed_text(self) + (skip if self.allow_skip else "")
 
     def option_for(self, text: str) -> str | None:
         """The option value a text names (value or label, any case), if any."""
@@ -228,13 +176,6 @@ class Instrument:
     cutoffs: tuple[Cutoff, ...]
     reads: frozenset[str] = frozenset()
 
-    def cutoff_for(self, answers: Mapping[str, Any]) -> Cutoff | None:
-        """The first cut-off whose condition holds for these answers."""
-        for cutoff in self.cutoffs:
-            if cutoff.when is None or cutoff.when(answers, _NO_FACTS):
-                return cutoff
-        return None
-
 
 @dataclass(frozen=True)
 class Factor:
@@ -286,7 +227,8 @@ class RedFlag:
     action: str = ""
 
     def rule_for(self, answers: Mapping[str, Any]) -> int:
-        """The index of the first urgency rule that holds for these answers (-1: none does)."""
+        """The index of the first urgency rule that holds for these shown answers (-1: none does),
+        with the rule's compiled predicate (the scorer decides it in its generated code)."""
         for index, rule in enumerate(self.urgency_if):
             if rule.when(answers, _NO_FACTS):
                 return index

@@ -18,15 +18,11 @@ from typing import Any
 
 SCHEMA_DIR = Path(__file__).parent
 SCHEMA_FILES: dict[str, str] = {"assessment": "assessment-1.json", "rules": "rules-1.json"}
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "number": (int, float),
-    "integer": (int,),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
+# JSON Schema's names of the kinds of JSON value, in one text, and the values json.loads makes of each.
+_TYPE_NAMES = "object array string number integer boolean null"
+_TYPES: dict[str, tuple[type, ...]] = dict(zip(
+    _TYPE_NAMES.split(), ((dict,), (list,), (str,), (int, float), (int,), (bool,), (type(None),)), strict=True
+))
 
 
 def schema_path(name: str) -> Path:
@@ -95,6 +91,14 @@ def _kind_problem(value: object, node: dict[str, Any], path: str) -> str | None:
     if any(_is_kind(value, kind) for kind in kinds):
         return None
     return f"{_place(path)}expected {' or '.join(kinds)}, found {_describe(value)}"
+
+
+def json_type(value: object) -> str:
+    """The JSON Schema name of the kind of a value that ``json.loads`` made (any number is a number)."""
+    if isinstance(value, bool):
+        return "boolean"
+    return next((name for name, types in _TYPES.items() if name != "integer" and isinstance(value, types)),
+                type(value).__name__)
 
 
 def _is_kind(value: object, kind: str) -> bool:

@@ -9,7 +9,7 @@ from answer_strategies import answer_sets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gutcheck.engine import scoring as engine
+from gutcheck.engine import compiled
 from gutcheck.engine.scoring import Scorer, score_parsed
 from gutcheck.rulebook.loading import load_rules
 
@@ -68,13 +68,17 @@ def test_nothing_to_score_gives_no_top_factor_and_no_overall() -> None:
 
 def test_remembered_results_are_bounded_and_do_not_change_the_scores(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = RULE_BASES["mini"]
-    monkeypatch.setattr(engine, "MEMO_LIMIT", 3)
+    monkeypatch.setattr(compiled, "MEMO_LIMIT", 3)
     scorer = Scorer(rules, detail=False)
     answer_sets_seen = [{"drink_freq": "weekly", "drink_amount": float(n), "food_stress": "s1"} for n in range(12)]
 
     outlines = [scorer.outline(answers) for answers in answer_sets_seen * 2]
 
-    assert sum(len(factor.memo) for factor in scorer.factors) <= 3
+    score = scorer.functions.score  # the generated scorer keeps what its parts found in its closure
+    memories = {name: cell.cell_contents for name, cell in zip(score.__code__.co_freevars, score.__closure__ or (), strict=True)
+                if name.endswith("_SEEN")}
+    assert memories and all(len(memory) <= 3 for memory in memories.values())
+    assert len(scorer.helpers._scores) <= 3 and len(scorer.helpers._overalls) <= 3
     for answers, outline in zip(answer_sets_seen * 2, outlines, strict=True):
         assert outline.overall == score_parsed(rules, answers, taken_at=WHEN).overall
 

@@ -9,16 +9,21 @@ and one id is very long.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine import reference  # the reference scorer of tests/engine
 
 from gutcheck.engine.compiled import compiled
 from gutcheck.engine.scoring import Scorer
+from gutcheck.errors import RulesError
 from gutcheck.rulebook.codegen import CodegenError, generate, literal
 from gutcheck.rulebook.compiler import FileLocator, compile_rules, content_hash
+from gutcheck.rulebook.loading import load_rules, load_rules_text
 from gutcheck.rulebook.model import RuleBase
 from gutcheck.rulebook.validation import validate_text
 
@@ -30,10 +35,20 @@ EVIL = (
 )
 TEXT_KEYS = {"ask", "advice", "label", "summary", "text", "why", "caution", "title", "explanation", "cite",
              "disclaimer", "name", "positive", "negative", "short", "help", "unit"}
-OWN_CALLS = re.compile(r"^(g|m|M|F|X)\d+$|^(pick|bisect|top_ids|overall|flagged|Trace|get|learn|row|new|strip|unneutralise|append)$")
-OWN_METHODS = {("flags", "append"), ("found", "append"), ("found", "sort"), ("FIRSTS", "get"), ("blank", "append"), ("answers", "get"),
-               ("H", "factor_entry"), ("H", "multi_deltas"), ("H", "counts"), ("OV", "get")}
-OWN_NAMES = re.compile(r"^([a-zA-Z]{1,7}\d*|[A-Z]+_?[A-Z]*|make_row|make_trace|top_ids|unneutralise|OutOfRange)$")
+# Every name, call and method of the generated module: each made by the generator from a position.
+OWN_NAMES = re.compile(
+    r"^(q\d+(_shown|_points)?|[cC]\d+|f\d+(_points|_reachable|_answered)?|i\d+_(total|answered|cutoff|screen)"
+    r"|Q\d+_POINTS|R\d+(_\d+)?|S\d+|F\d+_SEEN|SAFETY_SEEN|factor_\d+|safety_questions|make_scorer|make_rows"
+    r"|key|found|flags|unanswered|hidden|ignored|alarm|safety|picked|H|score|cells|pick|learn|summarise|number"
+    r"|record|row|remember|factor_score|factor_part|safety_part|Scored|Functions|Unseen)$"
+)
+OWN_CALLS = re.compile(r"^(factor_\d+|safety_questions|remember|factor_score|factor_part|safety_part|Scored|Functions"
+                       r"|score|summarise|pick|learn|row)$")
+OWN_METHODS = re.compile(r"^((F\d+|SAFETY)_SEEN\.get|found\.append|flags\.append|H\.red_flag|H\.suggestion)$")
+# A header line names a position and gives, as a literal, the id it stands for; the rest of it
+# is the generator's own words and position names.
+HEADER_LINE = re.compile(r"^# ([a-zA-Z]+\d+) = (?P<rest>.*)$")
+HEADER_TAIL = re.compile(r"^(: (questions|items) [a-z]\d+(, [a-z]\d+)*(; suggestions S\d+(, S\d+)*)?)?$")
 
 
 def _names(data: Any, found: set[str]) -> set[str]:
@@ -85,9 +100,10 @@ def test_the_generated_source_is_ascii_and_holds_every_name_only_as_a_string_lit
     tree = ast.parse(source)
     strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     question_ids = {q.id for q in rules.questions}
-    assert question_ids <= strings  # the keys of the answers mapping, as literals
+    assert question_ids <= strings  # each question's id, as a literal
     for node in ast.walk(tree):
-        assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda, ast.Global, ast.Nonlocal))
+        assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda, ast.Global, ast.Nonlocal, ast.Pass))
+        assert not isinstance(node, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.Invert))
         if isinstance(node, ast.Name):
             assert OWN_NAMES.match(node.id), node.id
         if isinstance(node, ast.Attribute):
@@ -98,24 +114,60 @@ def test_the_generated_source_is_ascii_and_holds_every_name_only_as_a_string_lit
                 assert OWN_CALLS.match(func.id), func.id
             else:
                 assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                assert (func.value.id, func.attr) in OWN_METHODS or re.match(r"^E\d+$", func.value.id)
+                assert OWN_METHODS.match(f"{func.value.id}.{func.attr}"), ast.unparse(func)
+        if isinstance(node, (ast.If, ast.IfExp)):
+            assert not (isinstance(node.test, ast.Constant) and node.test.value is True)  # no 'elif True:'
+
+
+def test_the_header_gives_each_id_only_as_a_literal(hostile: tuple[RuleBase, dict[str, str]]) -> None:
+    rules, names = hostile
+    comments = [token.string for token in tokenize.generate_tokens(io.StringIO(generate(rules)).readline)
+                if token.type == tokenize.COMMENT]
+    header = [comment for comment in comments if HEADER_LINE.match(comment)]
+    named: set[str] = set()
+    for comment in header:
+        rest = HEADER_LINE.match(comment)["rest"]  # type: ignore[index]
+        first = next(tokenize.generate_tokens(io.StringIO(rest).readline))
+        assert first.type == tokenize.STRING, comment
+        named.add(ast.literal_eval(first.string))
+        assert HEADER_TAIL.match(rest[first.end[1]:]), comment
+    ids = {q.id for q in rules.questions} | {f.id for f in rules.factors}
+    ids |= {s.id for f in rules.factors for s in f.suggestions} | {f.instrument.id for f in rules.factors if f.instrument}
+    assert named == ids
+    hostile_names = set(names.values())
+    for comment in comments:  # nothing from the rule file in a comment but those literals
+        text = comment if not HEADER_LINE.match(comment) else comment.split(" = ", 1)[0]
+        assert not any(name in text for name in hostile_names), comment
+        assert "\\" not in text and '"' not in text
+
+
+def test_the_bundled_rules_read_plainly_in_the_generated_module() -> None:
+    source = generate(load_rules(None))
+    tree = ast.parse(source)
+    numbers = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+               and isinstance(node.value, int) and not isinstance(node.value, bool)]
+    assert numbers and max(numbers) <= 2**20
+    assert not [node for node in ast.walk(tree) if isinstance(node, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift,
+                                                                    ast.RShift, ast.Invert))]
+    subscripts = [node for node in ast.walk(tree) if isinstance(node, ast.Subscript)]
+    # the only lookups are plain dictionaries by answer: no positional tuple is read by index
+    assert subscripts and all(isinstance(node.slice, ast.Name) for node in subscripts)
+    assert "Q17_POINTS = {'never': 0, 'monthly_or_less': 1, 'two_to_four_a_month': 2," in source
+    assert "        f0_points = 0\n        f0_reachable = 0\n        f0_answered = 0\n" in source
 
 
 def test_hostile_texts_come_back_unchanged_from_the_generated_scorer(
     hostile: tuple[RuleBase, dict[str, str]],
 ) -> None:
     rules, _ = hostile
-    assert compiled(rules) is not None
+    assert compiled(rules)
     factor = rules.factors[0]
     answers = {q.id: q.parse(q.options[-1].value) if q.options else None for q in factor.questions}
     answers = {k: v for k, v in answers.items() if v is not None}
     answers[rules.red_flags[0].question.id] = True
-    scorer = Scorer(rules)
-    assert scorer.tracer is not None
-    got = scorer(answers, taken_at=WHEN)
-    walking = Scorer(rules)
-    walking.tracer = None
-    assert got == walking(answers, taken_at=WHEN)
+    got = Scorer(rules)(answers, taken_at=WHEN)
+    assert [(f.id, f.raw, f.max, f.percent, f.level) for f in got.factors] == reference.score(rules, answers)["factors"]
+    assert [s.id for s in got.suggestions] == reference.score(rules, answers)["suggestions"]
     assert got.factors[0].id == factor.id and got.factors[0].title == factor.title
     assert got.red_flags[0].id == rules.red_flags[0].question.id and EVIL in got.red_flags[0].advice
     assert {s.id for s in got.suggestions} <= {s.id for f in rules.factors for s in f.suggestions}
@@ -133,16 +185,29 @@ def test_literals_read_back_as_the_same_value() -> None:
         assert ast.literal_eval(literal(value)) == value
 
 
-def test_a_condition_too_deep_to_compile_leaves_scoring_to_the_engine() -> None:
+def test_a_condition_nested_too_deep_to_compile_is_refused_where_it_is_written() -> None:
+    text = MINI.read_text(encoding="utf-8")
+    deep = "{drink_freq: {in: [weekly]}}"
+    for _ in range(60):  # deeper than gutcheck compiles (50), still within what YAML and pydantic read
+        deep = "{not: " + deep + "}"
+    marker = "show_if: {drink_freq: {not_in: [never]}}"
+    assert marker in text
+    with pytest.raises(RulesError) as refused:
+        load_rules_text(text.replace(marker, "show_if: " + deep, 1), "deep.yaml")
+    where = [problem.where for problem in refused.value.problems]
+    assert refused.value.exit_code == 4 and where and all(w.startswith("deep.yaml:") for w in where)
+    assert "conditions may nest at most 50 levels deep" in str(refused.value.problems[0])
+
+
+def test_a_rule_base_the_compiler_cannot_take_is_refused_not_scored_another_way() -> None:
     normal, _, _, _ = validate_text(MINI.read_text(encoding="utf-8"), "mini.yaml")
     deep: dict[str, Any] = {"drink_freq": {"in": ["weekly"]}}
-    for _ in range(206):  # deeper than Python's parser nests parentheses (200)
+    for _ in range(206):  # deeper than Python's parser nests parentheses (200), past the format's checks
         deep = {"not": deep}
     normal["factors"][0]["questions"][1]["show_if"] = deep
-    rules, problems = compile_rules(normal, FileLocator("deep"), content_hash(normal))
-    assert problems == []
-    assert compiled(rules) is None
-    scorer = Scorer(rules)
-    assert scorer.tracer is None
-    got = scorer({"drink_freq": "weekly", "drink_amount": 5.0}, taken_at=WHEN)
-    assert [c.question for c in got.factors[0].contributions] == ["drink_freq", "drink_amount"]
+    rules, _ = compile_rules(normal, FileLocator("deep.yaml"), content_hash(normal))
+    with pytest.raises(RulesError) as refused:
+        Scorer(rules)
+    assert refused.value.exit_code == 4
+    assert refused.value.message.startswith("deep.yaml: gutcheck cannot compile this rule base into its scorer: ")
+    assert "nested too deep" in refused.value.message
