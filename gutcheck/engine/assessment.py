@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from gutcheck.rulebook.content import LearnParagraph, LearnTopic, ReferenceInfo
+
 ASSESSMENT_SCHEMA = "gutcheck.assessment/1"
 # What the overall level says while an alarm symptom stands, in place of its band's summary:
 # under a "see a clinician" notice it must not read as reassurance.
@@ -26,33 +28,6 @@ EVIDENCE_WORDS: dict[str, str] = {
     "guideline": "clinical guideline",
     "lab": "cell or animal studies only",
 }
-
-
-@dataclass(frozen=True)
-class ReferenceInfo:
-    """A cited source with its checked identifiers and the links made from them."""
-
-    id: str
-    cite: str
-    kind: str
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    url: str | None = None
-
-    @property
-    def links(self) -> tuple[str, ...]:
-        """https links: DOI resolver, PubMed, PubMed Central, then the plain URL."""
-        links: list[str] = []
-        if self.doi:
-            links.append(f"https://doi.org/{self.doi}")
-        if self.pmid:
-            links.append(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/")
-        if self.pmcid:
-            links.append(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/")
-        if self.url and self.url.startswith("https://"):
-            links.append(self.url)
-        return tuple(links)
 
 
 @dataclass(frozen=True)
@@ -176,24 +151,6 @@ class InstrumentResult:
         if self.at_least is None:
             return f"{self.name} {self.total} of {self.max} ({self.label})"
         return f"{self.name} {self.total} of {self.max}: {self.result} ({self.label})"
-
-
-@dataclass(frozen=True)
-class LearnParagraph:
-    """One paragraph of a learn topic and the sources it cites."""
-
-    text: str
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LearnTopic:
-    """A short, sourced explainer (``gutcheck learn TOPIC``)."""
-
-    id: str
-    title: str
-    summary: str
-    paragraphs: tuple[LearnParagraph, ...]
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,8 @@ from gutcheck.engine.assessment import (
     Contribution,
     FactorResult,
     InstrumentResult,
-    LearnParagraph,
-    LearnTopic,
     OverallResult,
     RedFlagResult,
-    ReferenceInfo,
     RulesInfo,
     SuggestionResult,
 )
@@ -44,6 +41,7 @@ from gutcheck.engine.compiled import NOT_SCORED, FactorPart, Scored, scorer, top
 from gutcheck.engine.instruments import result_at
 from gutcheck.engine.ranking import first_steps, rank_suggestions
 from gutcheck.engine.redflags import habits_only
+from gutcheck.rulebook.content import LearnParagraph, LearnTopic, ReferenceInfo
 from gutcheck.rulebook.model import Factor, RuleBase
 
 

@@ -9,9 +9,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.engine.assessment import LearnTopic, ReferenceInfo
 from gutcheck.render.reportparts import LEARN_COMMAND
 from gutcheck.render.terminal import reference_line
+from gutcheck.rulebook.content import LearnTopic, ReferenceInfo
 
 
 def topics_view(title: str, topics: tuple[LearnTopic, ...]) -> RenderableType:

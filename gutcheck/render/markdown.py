@@ -13,7 +13,6 @@ from gutcheck.engine.assessment import (
     Assessment,
     Contribution,
     FactorResult,
-    LearnTopic,
     RedFlagResult,
     SuggestionResult,
 )
@@ -45,6 +44,7 @@ from gutcheck.render.reportparts import (
     unanswered_asks,
     urgency_text,
 )
+from gutcheck.rulebook.content import LearnTopic
 
 # Characters that start Markdown or HTML syntax anywhere in a line (GitHub flavour included).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from gutcheck.engine.assessment import Assessment, LearnTopic, ReferenceInfo, SuggestionResult
+from gutcheck.engine.assessment import Assessment, SuggestionResult
 from gutcheck.engine.urgency import TIERS
+from gutcheck.rulebook.content import LearnTopic, ReferenceInfo
 
 REPORT_TITLE = "Gut-barrier self-check report"
 RED_FLAG_HEADLINE = "See a clinician"

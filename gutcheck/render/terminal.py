@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gutcheck.engine.assessment import Assessment, FactorResult, ReferenceInfo, Step, SuggestionResult
+from gutcheck.engine.assessment import Assessment, FactorResult, Step, SuggestionResult
 from gutcheck.render.reportparts import (
     ADVICE_TITLE,
     FIRST_STEPS_TITLE,
@@ -38,6 +38,7 @@ from gutcheck.render.reportparts import (
     taken_text,
     urgency_text,
 )
+from gutcheck.rulebook.content import ReferenceInfo
 
 LEVEL_STYLES = {"low": "green", "moderate": "yellow", "high": "red", "very-high": "bold red"}
 BAR_WIDTH = 20

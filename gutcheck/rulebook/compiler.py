@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import Location, Problem
 from gutcheck.rulebook.conditions import Subject, compile_condition, condition_keys, normal_condition
+from gutcheck.rulebook.content import ReferenceInfo
 from gutcheck.rulebook.kinds import CHOICE, KINDS, NUMBER, YESNO
 from gutcheck.rulebook.model import (
     Band,

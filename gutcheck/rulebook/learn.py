@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gutcheck.engine.assessment import LearnParagraph, LearnTopic
 from gutcheck.errors import Problem, RulesError
 from gutcheck.files.access import read_user_text
 from gutcheck.rulebook import cache as rules_cache
+from gutcheck.rulebook.content import LearnParagraph, LearnTopic
 
 if TYPE_CHECKING:
     from gutcheck.files.yaml_located import SourceMap

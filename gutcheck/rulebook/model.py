@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import Any
 
 from gutcheck.answers.parse import SKIP, SKIP_LABEL, AnswerError, ParsedAnswer, normalise_text, parse_answer
-from gutcheck.engine.assessment import ReferenceInfo
 from gutcheck.errors import InputError, Problem, did_you_mean
 from gutcheck.rulebook.conditions import Predicate
+from gutcheck.rulebook.content import ReferenceInfo
 from gutcheck.rulebook.kinds import KINDS, OPTION_SEPARATOR, Option, QuestionKind
 
 __all__ = ["OPTION_SEPARATOR", "Option", "Question", "RuleBase"]

@@ -23,11 +23,8 @@ from gutcheck.engine.assessment import (
     Assessment,
     Contribution,
     FactorResult,
-    LearnParagraph,
-    LearnTopic,
     OverallResult,
     RedFlagResult,
-    ReferenceInfo,
     RulesInfo,
     SuggestionResult,
 )
@@ -35,6 +32,7 @@ from gutcheck.engine.scoring import score
 from gutcheck.render import ReportFormat, ReportStyle, render
 from gutcheck.render.html import render_html
 from gutcheck.render.markdown import render_markdown
+from gutcheck.rulebook.content import LearnParagraph, LearnTopic, ReferenceInfo
 from gutcheck.rulebook.loading import load_rules
 
 HOSTILE_RULES = Path(__file__).parents[1] / "data" / "hostile.yaml"
