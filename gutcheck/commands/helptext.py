@@ -23,6 +23,7 @@ SHORT: dict[str, str] = {
     "rules lint": "Check sources, identifiers, links, hype and reachability.",
     "rules show": "Show factors, questions, points and bands as tables.",
     "rules schema": "Print the JSON Schema of the rule-base format.",
+    "rules scorer": "Print the Python scorer generated from the rule base.",
     "rules export": "Export the rule base as a FHIR Questionnaire for web forms.",
 }
 
@@ -58,6 +59,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "rules lint": ("gutcheck rules lint my-rules.yaml",),
     "rules show": ("gutcheck rules show", "gutcheck rules show my-rules.yaml"),
     "rules schema": ("gutcheck rules schema > rules.schema.json",),
+    "rules scorer": ("gutcheck rules scorer > scorer.py", "gutcheck rules scorer my-rules.yaml > my-scorer.py"),
     "rules export": ("gutcheck rules export -o questionnaire.json",
                      "gutcheck rules export my-rules.yaml --format fhir > questionnaire.json"),
 }

@@ -1,4 +1,4 @@
-"""``gutcheck rules ...``: validate, lint, show and describe rule bases."""
+"""``gutcheck rules ...``: validate, lint, show, export and describe rule bases, and print their scorer."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ RulesArgument = Annotated[
 ]
 
 rules_app = typer.Typer(
-    help="Check, lint, show, describe and export rule bases.",
+    help="Check, lint, show and export rule bases; print their scorer.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -110,6 +110,16 @@ def export(
 
     write_text_atomic(output, text, "the questionnaire")
     typer.echo(f"Wrote {output} ({fmt.value} Questionnaire of {loaded.rules.id} {loaded.rules.version}).", err=True)
+
+
+@rules_app.command("scorer", **command_help("rules scorer"))
+def scorer(path: RulesArgument = None) -> None:
+    """Print the Python scorer gutcheck generates from the rule base, to read the rules in it."""
+    from gutcheck.commands.options import load
+    from gutcheck.commands.output import emit_text
+    from gutcheck.engine.compiled import scorer_source
+
+    emit_text(scorer_source(load(path)))
 
 
 @rules_app.command("schema", **command_help("rules schema"))

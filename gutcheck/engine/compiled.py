@@ -254,18 +254,25 @@ def compiled(rules: RuleBase) -> dict[str, Any]:
     return _MODULES[key]
 
 
-def _build(rules: RuleBase) -> dict[str, Any]:
-    """Generate, compile and run the module's source."""
+def scorer_source(rules: RuleBase) -> str:
+    """The source of the generated scorer of ``rules`` (``gutcheck rules scorer`` prints it);
+    raises :class:`RulesError` when the generator cannot write it."""
     from gutcheck.rulebook.codegen import CodegenError, generate
 
+    try:
+        return generate(rules)
+    except CodegenError as exc:
+        raise RulesError(f"{rules.source}: gutcheck cannot compile this rule base into its scorer: {exc}") from None
+
+
+def _build(rules: RuleBase) -> dict[str, Any]:
+    """Generate, compile and run the module's source."""
+    source = scorer_source(rules)
     namespace: dict[str, Any] = {"__builtins__": {}}
     try:
-        source = generate(rules)
         # Made by the generator from checked values, written only as literals (see
         # gutcheck.rulebook.codegen): it defines two functions and runs nothing else.
         code = compile(source, "<gutcheck scorer>", "exec")
-    except CodegenError as exc:
-        raise RulesError(f"{rules.source}: gutcheck cannot compile this rule base into its scorer: {exc}") from None
     except (SyntaxError, RecursionError, MemoryError):
         raise RulesError(f"{rules.source}: gutcheck cannot compile this rule base into its scorer: it is nested "
                          "too deep or is too large for Python's compiler; split long conditions up") from None

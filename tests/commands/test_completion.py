@@ -31,7 +31,7 @@ def test_bash_completes_command_names_and_format_values(monkeypatch: pytest.Monk
     assert {"history", "compare", "completion", "rules"} <= set(complete_bash(monkeypatch, "gutcheck "))
     assert complete_bash(monkeypatch, "gutcheck score a.yaml --format ") == ["text", "json", "md", "html", "fhir"]
     assert complete_bash(monkeypatch, "gutcheck batch x.csv -f j") == ["json", "jsonl"]
-    assert complete_bash(monkeypatch, "gutcheck rules s") == ["show", "schema"]
+    assert complete_bash(monkeypatch, "gutcheck rules s") == ["show", "scorer", "schema"]
     assert "--no-pager" in complete_bash(monkeypatch, "gutcheck report last --no")
 
 
