@@ -3,6 +3,7 @@ every stage package, and README links to it."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 from pathlib import Path
@@ -57,3 +58,62 @@ def test_it_names_every_stage_package() -> None:
 
 def test_readme_links_to_it() -> None:
     assert "(docs/architecture.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def kind_name_modules() -> set[str]:
+    """The modules of gutcheck/ that write a question kind's name as a string literal."""
+    from gutcheck.rulebook.kinds import KINDS
+
+    found = set()
+    for path in sorted((ROOT / "gutcheck").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(node, ast.Constant) and node.value in KINDS for node in ast.walk(tree)):
+            found.add(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def recipe_for_a_new_kind() -> str:
+    """The paragraph of the page that says how to add a question kind."""
+    return DOC.split("**A new question type.**", 1)[1].split("\n\n", 1)[0]
+
+
+def test_the_kinds_of_question_are_the_five_of_the_format() -> None:
+    from gutcheck.rulebook.kinds import KINDS
+
+    assert set(KINDS) == {"choice", "multi", "yesno", "number", "scale"}
+
+
+def test_question_kinds_are_named_in_at_most_five_modules() -> None:
+    assert 1 <= len(kind_name_modules()) <= 5, kind_name_modules()
+
+
+def test_the_recipe_for_a_new_kind_lists_exactly_the_modules_that_name_kinds() -> None:
+    recipe = recipe_for_a_new_kind()
+    named = set(re.findall(r"(?<![\w/.])(gutcheck/[\w/]+\.py)", recipe))
+    assert named == kind_name_modules()
+    assert "gutcheck/schema/rules-1.json" in recipe  # the schema, regenerated from the format spec
+
+
+def documented_layers() -> dict[str, int]:
+    """Each package's layer in the page's bottom-up list (packages named together share one)."""
+    line = DOC.split("**Layers, from the bottom up**:", 1)[1].split("\n", 1)[0]
+    layers: dict[str, int] = {}
+    for number, group in enumerate(line.rstrip(".").split(", ")):
+        for name in re.findall(r"`(\w+)`", group):
+            layers[f"gutcheck.{name}"] = number
+    return layers
+
+
+def test_every_package_imports_only_the_layers_below_it() -> None:
+    from test_layout import import_graph, package_of
+
+    layers = documented_layers()
+    packages = {package_of(module) for module in import_graph()}
+    assert packages - {"gutcheck", "gutcheck._version", "gutcheck.__main__"} == set(layers)
+    upward = sorted(
+        (package_of(module), package_of(target))
+        for module, targets in import_graph().items() for target in targets
+        if package_of(module) in layers and package_of(target) in layers
+        and layers[package_of(target)] > layers[package_of(module)]
+    )
+    assert upward == []
