@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
-from itertools import chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -11,7 +10,7 @@ from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
 from gutcheck.engine.compiled import FactorPart, Helpers, SafetyPart, Scored, top_factor
-from gutcheck.engine.ranking import first_with_variety, in_order, top_ids
+from gutcheck.engine.ranking import first_chosen, top_ids
 from gutcheck.engine.urgency import URGENCY_ORDER
 from gutcheck.rulebook.model import RuleBase
 
@@ -172,6 +171,7 @@ def _words(items: list[str]) -> str:
 
 _TRIPLE = attrgetter("triple")
 _RANKED = attrgetter("ranked")
+_FIRST_PASS = attrgetter("first_pass")
 
 
 class Summarising:
@@ -197,11 +197,11 @@ class Summarising:
 def first_things(safety: SafetyPart, factors: tuple[FactorPart, ...]) -> tuple[str, ...]:
     """The ids of the first three things to do: the red flags answered yes (most urgent first),
     then the first suggestions in the one order of :mod:`gutcheck.engine.ranking`."""
-    flags = tuple(flag_id for flag_id, _, _ in safety.summary)
+    flags = tuple([flag_id for flag_id, _, _ in safety.summary]) if safety.summary else ()
     room = TOP_SUGGESTIONS - len(flags)
     if room <= 0:
         return flags[:TOP_SUGGESTIONS]
-    first = first_with_variety(in_order(chain.from_iterable(map(_RANKED, factors))), room)
+    first = first_chosen(map(_FIRST_PASS, factors), map(_RANKED, factors), room)
     return top_ids(flags, [suggestion.id for suggestion in first], TOP_SUGGESTIONS)
 
 

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from gutcheck.engine.assessment import OverallResult, RedFlagResult, SuggestionResult
 from gutcheck.engine.exact import WeightedMean, factor_numbers
-from gutcheck.engine.ranking import Ranked, order_red_flags, ranked
+from gutcheck.engine.ranking import Ranked, first_pass, order_red_flags, ranked
 from gutcheck.engine.redflags import flag_results
 from gutcheck.errors import RulesError
 from gutcheck.rulebook.model import RuleBase, Suggestion
@@ -71,6 +71,7 @@ class FactorPart(NamedTuple):
     leads: float
     mean_part: int  # its integer weight times its percent in tenths (0 when not scored)
     mean_weight: int  # its integer weight (0 when not scored): these two make the overall mean
+    first_pass: tuple[Ranked, ...]  # what the variety rule's first pass takes from it
 
     @property
     def suggestions(self) -> tuple[SuggestionResult, ...]:
@@ -150,6 +151,7 @@ class Helpers:
         self.flags = flag_results(rules)
         self.flag_ids = tuple(flag.question.id for flag in rules.red_flags)
         self._scores: dict[tuple[int, int, int, bool], FactorScore] = {}
+        self._parts: dict[tuple[Any, ...], FactorPart] = {}
         self._overalls: dict[tuple[int, int], OverallResult] = {}
         self._triples: dict[tuple[str, float | None, str | None], tuple[str, float | None, str | None]] = {}
 
@@ -164,9 +166,10 @@ class Helpers:
         """Red flag ``index``'s result under urgency rule ``rule`` (-1: its own urgency)."""
         return self.flags[self.flag_ids[index]][rule + 1]
 
-    def suggestion(self, place: int) -> SuggestionAt:
-        """The ``place``-th suggestion of the rule base."""
-        return self.suggestions[place]
+    def suggestion(self, place: int) -> int:
+        """How the module names the ``place``-th suggestion of the rule base: by its place,
+        which :meth:`factor_part` reads back (a small number is quick to remember parts by)."""
+        return place
 
     def factor_score(self, index: int, points: int, reachable: int, answered: int) -> FactorScore:
         """Factor ``index``'s numbers for its sums (remembered: many answer sets share them)."""
@@ -182,18 +185,31 @@ class Helpers:
         return found
 
     def factor_part(  # noqa: PLR0917 - the generated module calls it with its findings in order
-        self, score: FactorScore, found: list[SuggestionAt], cutoff: int | None, total: int,
+        self, score: FactorScore, found: list[int], cutoff: int | None, total: int,
+        unanswered: tuple[str, ...], hidden: tuple[str, ...],
+    ) -> FactorPart:
+        """A factor's part (remembered: many answer sets of a factor score alike)."""
+        key = (score, tuple(found), cutoff, total, unanswered, hidden)
+        part = self._parts.get(key)
+        if part is None:
+            part = self.remember(self._parts, key, self._new_part(*key))
+        return part
+
+    def _new_part(  # noqa: PLR0917 - the fields of the key it is remembered by, in order
+        self, score: FactorScore, found: tuple[int, ...], cutoff: int | None, total: int,
         unanswered: tuple[str, ...], hidden: tuple[str, ...],
     ) -> FactorPart:
         """A factor's part, its suggestions keyed for the one ranking by its weighted score."""
-        keyed = tuple(ranked(s.result, score.weighted, s.factor, s.place) for s in found)
+        at = [self.suggestions[place] for place in found]
+        keyed = tuple(ranked(s.result, score.weighted, s.factor, s.place) for s in at)
         percent, tenths, weight = score.percent, score.tenths, self.weights[score.factor]
         leads = score.weighted if percent is not None and percent > 0 else -1.0
         triple = (self.rules.factors[score.factor].id, percent, score.level)
         triple = self._triples.setdefault(triple, triple)  # one triple per value, however it was reached
         scored = tenths is not None
         return FactorPart(score, keyed, cutoff, total, unanswered, hidden, triple, leads,
-                          weight * tenths if tenths is not None else 0, weight if scored else 0)
+                          weight * tenths if tenths is not None else 0, weight if scored else 0,
+                          first_pass(sorted(keyed)))
 
     def safety_part(
         self, flags: list[RedFlagResult], unanswered: tuple[str, ...], hidden: tuple[str, ...]

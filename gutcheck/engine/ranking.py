@@ -28,6 +28,7 @@ the red flags, each once, five steps in all when the flags leave room.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from gutcheck.engine.assessment import RedFlagResult, SuggestionResult
@@ -47,7 +48,8 @@ Group = tuple[float, Sequence[SuggestionResult]]
 class Ranked(NamedTuple):
     """A suggestion that applies with its place in the one order: sorting these sorts the
     suggestions (priority, evidence, the factor's weight times percent from the largest, then
-    the rule base's order: its factor's place and its own)."""
+    the rule base's order: its factor's place and its own; no two share those places, so the
+    fields after them are never compared). The last three are what the variety rule reads."""
 
     priority: int
     evidence: int
@@ -55,12 +57,16 @@ class Ranked(NamedTuple):
     factor: int
     place: int
     suggestion: SuggestionResult
+    factor_id: str  # no more than two of one factor in the first five
+    lab: bool  # lab-only evidence: in the first five only when nothing else can be
+    jumps: bool  # safety or targeted: not made to wait by the variety rule
 
 
 def ranked(suggestion: SuggestionResult, weighted: float, factor: int, place: int) -> Ranked:
     """``suggestion`` (the ``place``-th of factor ``factor``, whose weighted score is ``weighted``) keyed."""
     return Ranked(PRIORITY_ORDER.get(suggestion.priority, 2), EVIDENCE_ORDER.get(suggestion.evidence, 5),
-                  -weighted, factor, place, suggestion)
+                  -weighted, factor, place, suggestion, suggestion.factor, suggestion.evidence == LAB,
+                  suggestion.priority in JUMPS_THE_QUEUE)
 
 
 def rank_suggestions(groups: Iterable[Group]) -> tuple[SuggestionResult, ...]:
@@ -71,27 +77,51 @@ def rank_suggestions(groups: Iterable[Group]) -> tuple[SuggestionResult, ...]:
     return with_variety(in_order(keyed))
 
 
-def in_order(keyed: Iterable[Ranked]) -> list[SuggestionResult]:
+def in_order(keyed: Iterable[Ranked]) -> list[Ranked]:
     """The suggestions of ``keyed`` in the one order, before variety."""
-    return [item.suggestion for item in sorted(keyed)]
+    return sorted(keyed)
 
 
-def with_variety(ordered: Sequence[SuggestionResult]) -> tuple[SuggestionResult, ...]:
+def with_variety(ordered: Sequence[Ranked]) -> tuple[SuggestionResult, ...]:
     """The first five chosen for variety (see the module text), then the rest in order."""
     head = chosen_for_variety(ordered, FIRST)
     taken = set(head)
-    return (*(ordered[i] for i in head), *(s for i, s in enumerate(ordered) if i not in taken))
+    return (*(ordered[i].suggestion for i in head), *(r.suggestion for i, r in enumerate(ordered) if i not in taken))
 
 
-def first_with_variety(ordered: Sequence[SuggestionResult], count: int) -> tuple[SuggestionResult, ...]:
+def first_with_variety(ordered: Sequence[Ranked], count: int) -> tuple[SuggestionResult, ...]:
     """The first ``count`` (at most five) of :func:`with_variety`, without ordering the rest."""
     head = chosen_for_variety(ordered, count)
     if len(head) < count:  # fewer could be chosen: the rest follow in order
         head += [i for i in range(len(ordered)) if i not in head][: count - len(head)]
-    return tuple(ordered[i] for i in head)
+    return tuple(ordered[i].suggestion for i in head)
 
 
-def chosen_for_variety(ordered: Sequence[SuggestionResult], first: int) -> list[int]:
+def first_pass(ordered: Sequence[Ranked]) -> tuple[Ranked, ...]:
+    """What the variety rule's first pass takes from one factor's suggestions (given in the one
+    order): the pass counts per factor, so what it takes from one factor does not depend on the
+    others. Merged in the one order, the first passes of every factor are the first pass."""
+    taken: list[Ranked] = []
+    for item in ordered:
+        if len(taken) == PER_FACTOR:
+            break
+        if not item.lab and (item.jumps or not taken):
+            taken.append(item)
+    return tuple(taken)
+
+
+def first_chosen(
+    first_passes: Iterable[Sequence[Ranked]], everything: Iterable[Sequence[Ranked]], count: int
+) -> tuple[SuggestionResult, ...]:
+    """The first ``count`` of :func:`with_variety` from each factor's :func:`first_pass` and
+    each factor's suggestions (``everything``, read only when the first passes give too few)."""
+    opened = sorted(chain.from_iterable(first_passes))
+    if len(opened) >= count:
+        return tuple([item.suggestion for item in opened[:count]])
+    return first_with_variety(in_order(chain.from_iterable(everything)), count)
+
+
+def chosen_for_variety(ordered: Sequence[Ranked], first: int) -> list[int]:
     """The places in ``ordered`` of the first ``first`` suggestions chosen for variety, in the
     order chosen: a first pass takes what is not lab-only and either jumps the queue (safety,
     targeted) or is its factor's first; a second whatever is not lab-only; a third anything;
@@ -99,16 +129,15 @@ def chosen_for_variety(ordered: Sequence[SuggestionResult], first: int) -> list[
     head: list[int] = []
     counts: dict[str, int] = {}
     for turn in (1, 2, 3):
-        for index, suggestion in enumerate(ordered):
+        for index, (*_, factor, lab, jumps) in enumerate(ordered):
             if len(head) == first:
                 return head
-            count = counts.get(suggestion.factor, 0)
+            count = counts.get(factor, 0)
             if count >= PER_FACTOR or index in head:
                 continue
-            lab = suggestion.evidence == LAB
-            if turn == 3 or (not lab and (turn == 2 or count == 0 or suggestion.priority in JUMPS_THE_QUEUE)):
+            if turn == 3 or (not lab and (turn == 2 or count == 0 or jumps)):
                 head.append(index)
-                counts[suggestion.factor] = count + 1
+                counts[factor] = count + 1
     return head
 
 
