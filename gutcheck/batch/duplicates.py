@@ -23,7 +23,7 @@ from gutcheck.batch.rows import RowCells
 
 POLICIES = ("latest", "all", "reject")
 SHOWN_CLIENTS = 20
-_PARTS = 16
+_PARTS = 64  # a power of two: a hash picks its part by its low bits
 
 
 def client_key(client: str) -> str:
@@ -54,7 +54,7 @@ class ClientKeys:
     def candidates(self) -> set[int]:
         """Hashes seen more than once. Beyond :data:`_WHOLE` of them, they are sorted into parts
         by hash, taken off the end of the whole a chunk at a time (so the two are never both
-        whole in memory), and each part is checked with a set of its own (a sixteenth of the
+        whole in memory), and each part is checked with a set of its own (a sixty-fourth of the
         clients). The hashes are used up."""
         keys = self.keys
         if len(keys) <= _WHOLE:  # one set of them all: a few MB at most

@@ -152,7 +152,7 @@ class Helpers:
         self.flag_ids = tuple(flag.question.id for flag in rules.red_flags)
         self._scores: dict[tuple[int, int, int, bool], FactorScore] = {}
         self._parts: dict[tuple[Any, ...], FactorPart] = {}
-        self._overalls: dict[tuple[int, int], OverallResult] = {}
+        self._overalls: dict[int | None, OverallResult] = {}
         self._triples: dict[tuple[str, float | None, str | None], tuple[str, float | None, str | None]] = {}
 
     @staticmethod
@@ -222,18 +222,18 @@ class Helpers:
 
     def overall(self, factors: Sequence[FactorPart]) -> OverallResult:
         """The weighted mean of the scored factors' percents, exact (see
-        :class:`~gutcheck.engine.exact.WeightedMean`), and its band (remembered)."""
-        key = (sum(map(MEAN_PART, factors)), sum(map(MEAN_WEIGHT, factors)))
-        found = self._overalls.get(key)
-        if found is None:
-            tenths = self._mean.of_sums(*key)
-            if tenths is None:
-                found = NOT_SCORED_OVERALL
-            else:
-                band = self.rules.overall.find(tenths / 10)
-                found = OverallResult(tenths / 10, band.level, band.summary)
-            self.remember(self._overalls, key, found)
+        :class:`~gutcheck.engine.exact.WeightedMean`), and its band (one result per percent)."""
+        tenths = self._mean.of_sums(sum(map(MEAN_PART, factors)), sum(map(MEAN_WEIGHT, factors)))
+        found = self._overalls.get(tenths)
+        if found is None:  # at most one per tenth of a percent from 0 to 100, and "not scored"
+            found = self._overalls[tenths] = self._overall_at(tenths)
         return found
+
+    def _overall_at(self, tenths: int | None) -> OverallResult:
+        if tenths is None:
+            return NOT_SCORED_OVERALL
+        band = self.rules.overall.find(tenths / 10)
+        return OverallResult(tenths / 10, band.level, band.summary)
 
 
 def top_factor(factors: Sequence[FactorPart]) -> FactorPart | None:

@@ -78,7 +78,9 @@ def test_remembered_results_are_bounded_and_do_not_change_the_scores(monkeypatch
     memories = {name: cell.cell_contents for name, cell in zip(score.__code__.co_freevars, score.__closure__ or (), strict=True)
                 if name.endswith("_SEEN")}
     assert memories and all(len(memory) <= 3 for memory in memories.values())
-    assert len(scorer.helpers._scores) <= 3 and len(scorer.helpers._overalls) <= 3
+    assert len(scorer.helpers._scores) <= 3 and len(scorer.helpers._parts) <= 3
+    # overall results are kept one per percent (at most 1,001 of them), whatever the memory limit
+    assert len(scorer.helpers._overalls) == len({outline.overall.percent for outline in outlines})
     for answers, outline in zip(answer_sets_seen * 2, outlines, strict=True):
         assert outline.overall == score_parsed(rules, answers, taken_at=WHEN).overall
 
