@@ -22,6 +22,8 @@ from gutcheck.answers.parse import (
     SKIP_LABEL,
     AnswerError,
     ParsedAnswer,
+    Picks,
+    Ranged,
     check_picks,
     is_skip_text,
     multi_texts,
@@ -56,34 +58,22 @@ class Prompt(Enum):
     LINE = "line"
 
 
-class QuestionLike(Protocol):
-    """What a kind reads of a compiled question (:class:`gutcheck.rulebook.model.Question`)."""
+class QuestionLike(Picks, Ranged, Protocol):
+    """What a kind reads of a compiled question (:class:`gutcheck.rulebook.model.Question`):
+    what parsing reads (:mod:`gutcheck.answers.parse`), and its points."""
 
     @property
     def allow_skip(self) -> bool: ...
     @property
     def options(self) -> Sequence[Option]: ...
     @property
-    def min_picks(self) -> int: ...
-    @property
-    def max_picks(self) -> int | None: ...
-    @property
     def yes_points(self) -> int: ...
     @property
     def no_points(self) -> int: ...
     @property
-    def minimum(self) -> float: ...
-    @property
-    def maximum(self) -> float: ...
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def integer(self) -> bool: ...
-    @property
     def bounds(self) -> tuple[float, ...]: ...
     @property
     def range_points(self) -> tuple[int, ...]: ...
-    def option_for(self, text: str) -> str | None: ...
     def allowed_text(self) -> str: ...
 
 
