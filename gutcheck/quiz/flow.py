@@ -124,11 +124,13 @@ class _Walk:
         question = self.rules.questions[index]
         without = {k: v for k, v in self.answers.items() if k != question.id}  # it may change now
         maybe = set(may_still_appear(self.rules, without)) - set(askable)
+        # later questions an answer not given yet may still hide: the count says "from ... to"
+        fewer = {i for i in may_disappear(self.rules, without) if i > index} & set(askable)
         return Step(
             question=question,
             index=index,
             number=askable.index(index) + 1,
-            total=len(askable),
+            total=len(askable) - len(fewer),
             section=self.section(question)[0],
             default=self.answers.get(question.id),
             can_go_back=askable[0] < index,

@@ -60,7 +60,7 @@ class Step:
     question: Question
     index: int
     number: int
-    total: int
+    total: int  # the fewest questions the quiz can ask in all, from here
     section: str
     default: Any = None
     can_go_back: bool = False

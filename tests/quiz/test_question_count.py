@@ -81,6 +81,7 @@ def check_honest(person: Scripted) -> None:
     for number, step in enumerate(person.steps, start=1):
         assert step.number == number and step.number <= step.total <= max(step.most, step.total)
         assert asked <= max(step.most, step.total), f"{step.progress}, yet {asked} were asked"
+        assert step.total <= asked, f"{step.progress}, yet only {asked} were asked"
         says_last = step.progress.startswith(f"Question {number} of {number} ·")
         assert not says_last or number == asked, f"{step.progress} was followed by another question"
 
