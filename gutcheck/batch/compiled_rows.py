@@ -38,7 +38,7 @@ def record_scorer(rules: RuleBase, match: HeaderMatch) -> RecordSummary:
     learner = Learner(columns)
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda record: (record[indices[0]],))
     row: RecordSummary = compiled(rules)["make_rows"](
-        helpers, functions.score, tuple(learner.cells), pick, learner, _summarise(Summarising(helpers), match.id_index),
+        helpers, functions.score, tuple(learner.cells), pick, learner, _summarise(Summarising(), match.id_index),
     )
     return row
 

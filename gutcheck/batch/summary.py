@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from gutcheck.answers.parse import SKIP
 from gutcheck.batch.rows import ParsedRow
 from gutcheck.engine.assessment import Assessment
-from gutcheck.engine.compiled import FactorPart, Helpers, SafetyPart, Scored, top_factor
+from gutcheck.engine.compiled import FactorPart, SafetyPart, Scored, top_factor
 from gutcheck.engine.ranking import first_chosen, top_ids
 from gutcheck.engine.urgency import URGENCY_ORDER
 from gutcheck.rulebook.model import RuleBase
@@ -178,13 +178,9 @@ class Summarising:
     """Client summaries from what the generated scorer found (:class:`~gutcheck.engine.compiled.Scored`):
     the one way a batch summary is made from scores, for rows the row scorer takes and for the rest."""
 
-    def __init__(self, helpers: Helpers) -> None:
-        self.overall = helpers.overall
-
     def __call__(self, scored: Scored, row: int, client: str) -> ClientSummary:
         """The summary of one client."""
-        safety, factors = scored.safety, scored.factors
-        overall = self.overall(factors)
+        safety, factors, overall = scored.safety, scored.factors, scored.overall
         top = top_factor(factors)
         # made without the Python-level __new__ of the named tuple: one is made per client
         return tuple.__new__(ClientSummary, (
@@ -217,7 +213,7 @@ class SummaryScorer:
 
         scorer = Scorer(rules, detail=False)
         self.scored = scorer.scored
-        self.summaries = Summarising(scorer.helpers)
+        self.summaries = Summarising()
         self.taken_at = taken_at
 
     def __call__(self, row: ParsedRow) -> ClientSummary:

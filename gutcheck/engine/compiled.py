@@ -95,12 +95,14 @@ class SafetyPart(NamedTuple):
 
 class Scored(NamedTuple):
     """Everything the generated ``score`` found for one answer set: the safety questions' part,
-    each factor's part in the rule base's order, and the questions answered although an earlier
-    answer hides them (those answers are not scored)."""
+    each factor's part in the rule base's order, the questions answered although an earlier
+    answer hides them (those answers are not scored), and the overall result (before any alarm
+    changes its words)."""
 
     safety: SafetyPart
     factors: tuple[FactorPart, ...]
     ignored: tuple[str, ...]
+    overall: OverallResult
 
     @property
     def unanswered(self) -> tuple[str, ...]:
@@ -131,8 +133,6 @@ class SuggestionAt(NamedTuple):
 
 
 LEADS = attrgetter("leads")
-MEAN_PART = attrgetter("mean_part")
-MEAN_WEIGHT = attrgetter("mean_weight")
 
 
 class Helpers:
@@ -220,10 +220,11 @@ class Helpers:
         summary = tuple((flag.id, flag.kind, flag.urgency) for flag in ordered)
         return SafetyPart(ordered, summary, any(flag.is_alarm for flag in ordered), unanswered, hidden, blank)
 
-    def overall(self, factors: Sequence[FactorPart]) -> OverallResult:
-        """The weighted mean of the scored factors' percents, exact (see
+    def overall(self, parts: int, weights: int) -> OverallResult:
+        """The overall result of the factors whose ``mean_part`` and ``mean_weight`` add up to
+        ``parts`` and ``weights``: their weighted mean percent, exact (see
         :class:`~gutcheck.engine.exact.WeightedMean`), and its band (one result per percent)."""
-        tenths = self._mean.of_sums(sum(map(MEAN_PART, factors)), sum(map(MEAN_WEIGHT, factors)))
+        tenths = self._mean.of_sums(parts, weights)
         found = self._overalls.get(tenths)
         if found is None:  # at most one per tenth of a percent from 0 to 100, and "not scored"
             found = self._overalls[tenths] = self._overall_at(tenths)

@@ -184,7 +184,7 @@ class Scorer:
             for factor, part in zip(self.rules.factors, scored.factors, strict=True)
         )
         safety = scored.safety
-        overall = self.helpers.overall(scored.factors)
+        overall = scored.overall
         return Outline(shown, blank, outcomes, safety.flags, habits_only(overall) if safety.alarm else overall, scored)
 
     def factor(

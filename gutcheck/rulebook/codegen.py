@@ -132,8 +132,8 @@ class _Generator:
     def constants(self) -> None:
         """The points of each answer, the red flags' results and the suggestions."""
         emit = self.out
-        emit(1, "remember, factor_score, factor_part, safety_part, Scored, Functions = "
-                "H.remember, H.factor_score, H.factor_part, H.safety_part, H.Scored, H.Functions")
+        emit(1, "remember, factor_score, factor_part, safety_part, overall_of, Scored, Functions = "
+                "H.remember, H.factor_score, H.factor_part, H.safety_part, H.overall, H.Scored, H.Functions")
         emit(1, "# what each answer (each option picked, for several) adds to its factor's points")
         for i, question in enumerate(self.questions):
             table = question.type.points_table(question) if question.factor is not None else None
@@ -275,7 +275,12 @@ class _Generator:
                     f"remember({part.memo}, key, {part.name}(*key))")
             if n == 0:
                 emit(2, "alarm = safety.alarm")
-        emit(2, f"return Scored(safety, {_tuple([f'f{k}' for k in range(len(self.rules.factors))])}, ignored)")
+        factors = range(len(self.rules.factors))
+        parts = " + ".join(f"f{k}.mean_part" for k in factors) or "0"
+        weights = " + ".join(f"f{k}.mean_weight" for k in factors) or "0"
+        emit(2, "# the overall result: the weighted mean of the factors' percents",
+                f"overall = overall_of({parts},", f"                   {weights})",
+                f"return Scored(safety, {_tuple([f'f{k}' for k in factors])}, ignored, overall)")
 
     def rows(self) -> None:
         emit, count = self.out, len(self.questions)

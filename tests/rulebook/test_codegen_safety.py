@@ -40,10 +40,10 @@ OWN_NAMES = re.compile(
     r"^(q\d+(_shown|_points)?|[cC]\d+|f\d+(_points|_reachable|_answered)?|i\d+_(total|answered|cutoff|screen)"
     r"|Q\d+_POINTS|R\d+(_\d+)?|S\d+|F\d+_SEEN|SAFETY_SEEN|factor_\d+|safety_questions|make_scorer|make_rows"
     r"|key|found|flags|unanswered|hidden|ignored|alarm|safety|picked|H|score|cells|pick|learn|summarise|number"
-    r"|record|row|remember|factor_score|factor_part|safety_part|Scored|Functions|Unseen)$"
+    r"|record|row|remember|factor_score|factor_part|safety_part|overall_of|overall|Scored|Functions|Unseen)$"
 )
-OWN_CALLS = re.compile(r"^(factor_\d+|safety_questions|remember|factor_score|factor_part|safety_part|Scored|Functions"
-                       r"|score|summarise|pick|learn|row)$")
+OWN_CALLS = re.compile(r"^(factor_\d+|safety_questions|remember|factor_score|factor_part|safety_part|overall_of|Scored"
+                       r"|Functions|score|summarise|pick|learn|row)$")
 OWN_METHODS = re.compile(r"^((F\d+|SAFETY)_SEEN\.get|found\.append|flags\.append|H\.red_flag|H\.suggestion)$")
 # A header line names a position and gives, as a literal, the id it stands for; the rest of it
 # is the generator's own words and position names.
