@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from gutcheck.cli import main
@@ -41,3 +44,15 @@ def run(*args: str, stdin: str = "", tty: bool = False) -> Result:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def records(result: Result) -> list[dict[str, Any]]:
+    """The JSON Lines records a command printed."""
+    return [json.loads(line) for line in result.out.splitlines() if line.strip()]
+
+
+def write_export(folder: Path, text: str, name: str = "export.csv") -> Path:
+    """``text`` written to ``folder/name`` (UTF-8), as a form tool's export would be saved."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

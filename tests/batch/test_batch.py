@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Result, run
+from helpers import Result, records, run
 
 from gutcheck.errors import ExitCode
 
@@ -22,10 +22,6 @@ def batch(*args: str, stdin: str = "") -> Result:
     """Run ``gutcheck batch`` against the mini rule base."""
     return run("batch", *args, "--rules", str(MINI), stdin=stdin)
 
-
-def records(result: Result) -> list[dict[str, Any]]:
-    """The JSON Lines records a run printed."""
-    return [json.loads(line) for line in result.out.splitlines() if line.strip()]
 
 
 def score_alone(tmp_path: Path, answers: str) -> dict[str, Any]:

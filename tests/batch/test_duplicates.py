@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Result, run
+from helpers import Result, records, run, write_export
 
 from gutcheck.batch.duplicates import ClientKeys, Plan, find_duplicates
 from gutcheck.batch.rows import RowCells
@@ -29,18 +29,10 @@ def batch(source: Path | str, *args: str, stdin: str = "") -> Result:
     return run("batch", str(source), "--rules", str(MINI), *args, stdin=stdin)
 
 
-def records(result: Result) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in result.out.splitlines() if line.strip()]
-
-
-def write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_the_latest_by_the_form_s_date_is_kept_even_when_it_comes_first(tmp_path: Path) -> None:
-    result = batch(write(tmp_path, TWICE), "--format", "jsonl")
+    result = batch(write_export(tmp_path, TWICE), "--format", "jsonl")
 
     assert result.code == 0, result.err
     assert [(r["client"], r["row"]) for r in records(result)] == [("Ann", 2), ("Bob", 3)]
@@ -49,7 +41,7 @@ def test_the_latest_by_the_form_s_date_is_kept_even_when_it_comes_first(tmp_path
 
 
 def test_without_a_date_the_last_row_is_the_latest(tmp_path: Path) -> None:
-    source = write(tmp_path, "id,drink_freq\nann,daily\nann,never\nbob,never\n")
+    source = write_export(tmp_path, "id,drink_freq\nann,daily\nann,never\nbob,never\n")
 
     result = batch(source, "--format", "jsonl")
 
@@ -58,7 +50,7 @@ def test_without_a_date_the_last_row_is_the_latest(tmp_path: Path) -> None:
 
 
 def test_all_keeps_every_row_and_names_them(tmp_path: Path) -> None:
-    result = batch(write(tmp_path, TWICE), "--format", "jsonl", "--duplicates", "all")
+    result = batch(write_export(tmp_path, TWICE), "--format", "jsonl", "--duplicates", "all")
 
     assert result.code == 0, result.err
     assert [r["row"] for r in records(result)] == [2, 3, 4]
@@ -69,7 +61,7 @@ def test_all_keeps_every_row_and_names_them(tmp_path: Path) -> None:
 def test_reject_rejects_every_row_of_the_client_into_the_errors_file(tmp_path: Path) -> None:
     errors = tmp_path / "rejected.csv"
 
-    result = batch(write(tmp_path, TWICE), "--format", "jsonl", "--duplicates", "reject", "--errors", str(errors))
+    result = batch(write_export(tmp_path, TWICE), "--format", "jsonl", "--duplicates", "reject", "--errors", str(errors))
 
     assert result.code == ExitCode.INVALID_INPUT
     assert [r["client"] for r in records(result)] == ["Bob"]
@@ -82,7 +74,7 @@ def test_reject_rejects_every_row_of_the_client_into_the_errors_file(tmp_path: P
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
 def test_stdin_is_read_again_from_a_copy_and_gives_what_the_file_gives(tmp_path: Path, fmt: str) -> None:
-    from_file = batch(write(tmp_path, TWICE), "--format", fmt)
+    from_file = batch(write_export(tmp_path, TWICE), "--format", fmt)
     from_stdin = batch("-", "--format", fmt, stdin=TWICE)
 
     assert from_stdin.out == from_file.out and from_stdin.code == from_file.code == 0
@@ -93,7 +85,7 @@ def test_json_lines_are_read_for_their_clients_before_scoring(tmp_path: Path) ->
     lines = ['{"id": "ann", "submitted_at": "2026-03-02T10:00:00Z", "drink_freq": "daily"}',
              '{"id": "bob", "drink_freq": "never"}',
              '{"id": "ann", "submitted_at": "2026-03-09T10:00:00Z", "drink_freq": "never"}']
-    source = write(tmp_path, "\n".join(lines) + "\n", "export.jsonl")
+    source = write_export(tmp_path, "\n".join(lines) + "\n", "export.jsonl")
 
     result = batch(source, "--format", "jsonl")
 
@@ -102,7 +94,7 @@ def test_json_lines_are_read_for_their_clients_before_scoring(tmp_path: Path) ->
 
 
 def test_a_file_on_stdout_is_cut_back_when_the_input_is_read_again(tmp_path: Path) -> None:
-    source, out = write(tmp_path, TWICE), tmp_path / "summary.jsonl"
+    source, out = write_export(tmp_path, TWICE), tmp_path / "summary.jsonl"
     out.write_text("kept line\n", encoding="utf-8")
     env = {**os.environ, "GUTCHECK_HOME": str(tmp_path / "home")}
     with out.open("a", encoding="utf-8") as stdout:  # appended to, as `>>` would
@@ -117,7 +109,7 @@ def test_a_file_on_stdout_is_cut_back_when_the_input_is_read_again(tmp_path: Pat
 
 
 def test_saving_never_makes_a_trend_from_one_file_and_never_says_already_saved(tmp_path: Path) -> None:
-    result = batch(write(tmp_path, TWICE), "--save", "--format", "csv")
+    result = batch(write_export(tmp_path, TWICE), "--save", "--format", "csv")
 
     assert result.code == 0, result.err
     with History.open() as store:
@@ -148,7 +140,7 @@ def test_client_keys_find_repeated_clients_exactly_in_large_inputs() -> None:
 
 def test_many_contradictions_are_one_counted_warning_not_a_line_each(tmp_path: Path) -> None:
     rows = "".join(f"c{n},Never,{n % 5 + 1},Not at all\n" for n in range(60))
-    source = write(tmp_path, "id,How often do you drink?,How many drinks on a typical day?,"
+    source = write_export(tmp_path, "id,How often do you drink?,How many drinks on a typical day?,"
                              "How stressed do you feel about food?\n" + rows)
 
     result = batch(source, "--format", "jsonl")
@@ -164,7 +156,7 @@ def test_many_contradictions_are_one_counted_warning_not_a_line_each(tmp_path: P
 
 
 def test_declining_a_hidden_question_is_not_a_contradiction(tmp_path: Path) -> None:
-    source = write(tmp_path, "id,drink_freq,drink_amount,food_stress\na,never,,s1\nb,Prefer not to say,4,s1\n")
+    source = write_export(tmp_path, "id,drink_freq,drink_amount,food_stress\na,never,,s1\nb,Prefer not to say,4,s1\n")
 
     result = batch(source, "--format", "jsonl")
 
@@ -172,7 +164,7 @@ def test_declining_a_hidden_question_is_not_a_contradiction(tmp_path: Path) -> N
 
 
 def test_score_notes_answers_that_did_not_apply_in_one_line(tmp_path: Path) -> None:
-    answers = write(tmp_path, "drink_freq: never\ndrink_amount: 7\ndrink_binge: yes\nfood_stress: s2\n", "a.yaml")
+    answers = write_export(tmp_path, "drink_freq: never\ndrink_amount: 7\ndrink_binge: yes\nfood_stress: s2\n", "a.yaml")
 
     result = run("score", str(answers), "--rules", str(MINI), "--format", "json")
 
@@ -188,7 +180,7 @@ def response(client: str, drinks: str) -> str:
 
 
 def test_fhir_responses_of_one_client_keep_the_last_and_check_lists_their_items(tmp_path: Path) -> None:
-    source = write(tmp_path, "\n".join([response("ann", "daily"), response("bob", "never"), response("ann", "never")])
+    source = write_export(tmp_path, "\n".join([response("ann", "daily"), response("bob", "never"), response("ann", "never")])
                    + "\n", "responses.ndjson")
 
     scored = batch(source, "--format", "jsonl")
@@ -212,7 +204,7 @@ def test_ctrl_c_while_clients_are_checked_writes_nothing(tmp_path: Path, monkeyp
     monkeypatch.setattr(duplicates, "find_duplicates", interrupted)
     errors = tmp_path / "rejected.csv"
 
-    result = batch(write(tmp_path, TWICE), "--format", "jsonl", "--errors", str(errors))
+    result = batch(write_export(tmp_path, TWICE), "--format", "jsonl", "--errors", str(errors))
 
     assert result.code == ExitCode.INTERRUPTED
     assert result.out == "" and not errors.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import Result, run
+from helpers import Result, records, run, write_export
 
 from gutcheck.batch.dates import BadDate, FormDates, find_time_column
 from gutcheck.errors import ExitCode
@@ -22,21 +21,13 @@ def batch(source: Path, *args: str) -> Result:
     return run("batch", str(source), "--rules", str(MINI), *args)
 
 
-def records(result: Result) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in result.out.splitlines() if line.strip()]
-
-
-def write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --------------------------------------------------------------------------- the client column
 
 
 def test_microsoft_forms_names_clients_by_name_not_by_the_response_number(tmp_path: Path) -> None:
-    source = write(tmp_path, f"ID,Start time,Completion time,Email,Name,{QUESTIONS}\n"
+    source = write_export(tmp_path, f"ID,Start time,Completion time,Email,Name,{QUESTIONS}\n"
                              "1,3/14/2026 14:01:00,3/14/2026 14:05:09,ann@x.org,Ann Lee,No,Weekly,A lot\n"
                              "2,3/15/2026 9:00:00,3/15/2026 9:03:30,bob@x.org,Bob Roy,No,Never,A little\n")
 
@@ -52,7 +43,7 @@ def test_microsoft_forms_names_clients_by_name_not_by_the_response_number(tmp_pa
 
 
 def test_surveymonkey_names_clients_by_email_and_dates_by_end_date(tmp_path: Path) -> None:
-    source = write(tmp_path, f"Respondent ID,Collector ID,Start Date,End Date,Email Address,{QUESTIONS}\n"
+    source = write_export(tmp_path, f"Respondent ID,Collector ID,Start Date,End Date,Email Address,{QUESTIONS}\n"
                              "114053658890,4321,03/14/2026 02:01:00 PM,03/14/2026 02:05:09 PM,ann@x.org,No,Daily,A lot\n")
 
     result = batch(source, "--check")
@@ -65,7 +56,7 @@ def test_surveymonkey_names_clients_by_email_and_dates_by_end_date(tmp_path: Pat
 
 
 def test_a_bare_id_of_response_numbers_alone_leaves_the_row_numbers(tmp_path: Path) -> None:
-    source = write(tmp_path, f"#,Submit Date (UTC),{QUESTIONS}\n1,2026-03-14 14:05:09,No,Weekly,A lot\n")
+    source = write_export(tmp_path, f"#,Submit Date (UTC),{QUESTIONS}\n1,2026-03-14 14:05:09,No,Weekly,A lot\n")
 
     result = batch(source, "--format", "jsonl")
 
@@ -74,13 +65,13 @@ def test_a_bare_id_of_response_numbers_alone_leaves_the_row_numbers(tmp_path: Pa
 
 
 def test_a_coach_s_own_id_codes_still_name_the_clients(tmp_path: Path) -> None:
-    source = write(tmp_path, f"id,Name,{QUESTIONS}\nc-104,Ann Lee,No,Weekly,A lot\nc-211,Bob Roy,No,Never,A little\n")
+    source = write_export(tmp_path, f"id,Name,{QUESTIONS}\nc-104,Ann Lee,No,Weekly,A lot\nc-211,Bob Roy,No,Never,A little\n")
 
     assert [r["client"] for r in records(batch(source, "--format", "jsonl"))] == ["c-104", "c-211"]
 
 
 def test_id_column_can_still_choose_the_response_number(tmp_path: Path) -> None:
-    source = write(tmp_path, f"ID,Name,{QUESTIONS}\n7,Ann Lee,No,Weekly,A lot\n")
+    source = write_export(tmp_path, f"ID,Name,{QUESTIONS}\n7,Ann Lee,No,Weekly,A lot\n")
 
     result = batch(source, "--format", "jsonl", "--id-column", "ID")
 
@@ -134,7 +125,7 @@ def test_completion_is_preferred_to_start_and_the_choice_is_case_blind() -> None
 
 
 def test_a_cell_that_is_not_a_date_rejects_its_row_and_an_empty_one_is_dated_by_the_run(tmp_path: Path) -> None:
-    source = write(tmp_path, f"Timestamp,Name,{QUESTIONS}\n2026/03/02 9:14:03 AM GMT,Ann,No,Weekly,A lot\n"
+    source = write_export(tmp_path, f"Timestamp,Name,{QUESTIONS}\n2026/03/02 9:14:03 AM GMT,Ann,No,Weekly,A lot\n"
                              "last tuesday,Bob,No,Never,A little\n,Cy,No,Daily,A lot\n")
     errors = tmp_path / "rejected.csv"
 
@@ -150,7 +141,7 @@ def test_a_cell_that_is_not_a_date_rejects_its_row_and_an_empty_one_is_dated_by_
 
 
 def test_an_unknown_time_column_is_one_sentence(tmp_path: Path) -> None:
-    source = write(tmp_path, f"Name,{QUESTIONS}\nAnn,No,Weekly,A lot\n")
+    source = write_export(tmp_path, f"Name,{QUESTIONS}\nAnn,No,Weekly,A lot\n")
 
     result = batch(source, "--time-column", "Sent")
 
@@ -159,7 +150,7 @@ def test_an_unknown_time_column_is_one_sentence(tmp_path: Path) -> None:
 
 
 def month(tmp_path: Path, name: str, stamps: tuple[str, str], drinks: tuple[str, str]) -> Path:
-    return write(tmp_path, f"Timestamp,Email Address,{QUESTIONS}\n"
+    return write_export(tmp_path, f"Timestamp,Email Address,{QUESTIONS}\n"
                            f"{stamps[0]},ann@x.org,No,{drinks[0]},A lot\n{stamps[1]},bob@x.org,No,{drinks[1]},A lot\n",
                  name)
 
@@ -184,7 +175,7 @@ def test_two_months_saved_are_dated_and_compared_by_the_form(tmp_path: Path) -> 
 
 
 def test_check_exits_0_when_every_question_has_a_column(tmp_path: Path) -> None:
-    template = write(tmp_path, run("template", "--rules", str(MINI)).out, "template.csv")
+    template = write_export(tmp_path, run("template", "--rules", str(MINI)).out, "template.csv")
 
     result = batch(template, "--check")
 
@@ -194,7 +185,7 @@ def test_check_exits_0_when_every_question_has_a_column(tmp_path: Path) -> None:
 
 
 def test_check_of_json_lists_its_keys(tmp_path: Path) -> None:
-    source = write(tmp_path, '{"email": "a@x.org", "submitted_at": "2026-03-01T10:00:00Z", "drink_freq": "never",'
+    source = write_export(tmp_path, '{"email": "a@x.org", "submitted_at": "2026-03-01T10:00:00Z", "drink_freq": "never",'
                              ' "drinks": 3}\n', "export.jsonl")
 
     result = batch(source, "--check")
